@@ -1,0 +1,1 @@
+"""Built-in renderers of tiered: each turns the placement plan into files, as data."""

@@ -1,0 +1,32 @@
+"""tiered: validate, analyse and render highly available multi-zone deployments.
+
+Public API: ``load(path) -> Topology``, ``plan(topology) -> Plan``; invalid input raises
+``InvalidTopology`` carrying every located problem. Imports are lazy so that the command
+line starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["InvalidTopology", "Plan", "Problem", "Topology", "__version__", "load", "plan"]
+
+if TYPE_CHECKING:
+    from tiered.findings import InvalidTopology, Problem
+    from tiered.model import Topology
+    from tiered.pipeline import load, plan
+    from tiered.plan import Plan
+
+_LAZY = {
+    "load": "tiered.pipeline", "plan": "tiered.pipeline", "Topology": "tiered.model",
+    "Plan": "tiered.plan", "InvalidTopology": "tiered.findings", "Problem": "tiered.findings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tiered' has no attribute {name!r}")

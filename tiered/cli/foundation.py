@@ -1,0 +1,80 @@
+"""Commands on the model itself: validate, plan, schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid
+from tiered.pipeline import check
+from tiered.plan import Plan
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command(epilog="Examples:  tiered validate  ·  tiered validate examples/three-zones.yaml "
+             "--format json")
+def validate(
+    file: FileArg = DEFAULT_FILE,
+    output_format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", help="text, or json for tools.")] = ReportFormat.text,
+) -> None:
+    """Check a topology: YAML, schema, names, references, zones, placement, network.
+
+    Exit 0 when valid, 2 when the file is invalid (every problem is listed with
+    file:line:col, what is wrong and how to fix it).
+    """
+    result = check(file)
+    if result.plan is None:
+        invalid(result.problems, output_format.value)
+    plan = result.plan
+    if output_format is ReportFormat.json:
+        payload = {"file": file, "valid": True, "problems": [], "summary": _summary(plan)}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    s = _summary(plan)
+    typer.echo(f"{file}: valid — {s['services']} services, {s['instances']} instances and "
+               f"{s['managed']} managed endpoints over {s['zones']} zones, {s['subnets']} subnets")
+
+
+def _summary(plan: Plan) -> dict[str, int]:
+    return {"services": len(plan.services), "instances": len(plan.instances),
+            "managed": len(plan.managed), "zones": len(plan.zones), "subnets": len(plan.subnets)}
+
+
+@app.command(epilog="Examples:  tiered plan  ·  tiered plan topology.yaml --format json")
+def plan(
+    file: FileArg = DEFAULT_FILE,
+    output_format: Annotated[PlanFormat, typer.Option(
+        "--format", "-f", help="table for people, json for tools.")] = PlanFormat.table,
+) -> None:
+    """Show the placement plan: every instance with its zone, subnet and address."""
+    result = check(file)
+    if result.plan is None:
+        invalid(result.problems)
+    if output_format is PlanFormat.json:
+        sys.stdout.write(json.dumps(result.plan.to_dict(), indent=2, sort_keys=True) + "\n")
+        return
+    from tiered.plan_table import plan_table
+
+    sys.stdout.write(plan_table(result.plan))
+
+
+@app.command(epilog="Example:  tiered schema > topology.schema.json")
+def schema() -> None:
+    """Print the JSON Schema of the topology format (for editors and CI)."""
+    from tiered.json_schema import topology_schema
+
+    sys.stdout.write(json.dumps(topology_schema(), indent=2) + "\n")

@@ -1,0 +1,70 @@
+"""Located problems: where in the topology file something is wrong, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A 1-based line and column in a file."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Severity(str, Enum):
+    """How bad a finding is; validation problems are always errors."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "note": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a topology file is invalid: code, message and a hint saying how to fix it."""
+
+    location: Location
+    code: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(slots=True)
+class InvalidTopology(Exception):
+    """Raised by the Python API when a topology is invalid; carries every located problem."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order, each reported once."""
+    unique = {(p.location, p.code, p.message): p for p in problems}
+    return sorted(unique.values(), key=lambda p: (p.location, p.code, p.message))

@@ -1,0 +1,24 @@
+"""The JSON Schema of the topology format, for editors (yaml-language-server) and CI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tiered import __version__
+from tiered.model import Topology
+
+SCHEMA_ID = "https://tiered.dev/schema/topology-v1.json"
+
+
+def topology_schema() -> dict[str, Any]:
+    """The schema with its dialect, id and title set."""
+    schema = Topology.model_json_schema()
+    head = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "tiered topology (format version 1)",
+        "description": f"A tiered, multi-zone deployment, as read by tiered {__version__}.",
+    }
+    schema.pop("title", None)
+    schema.pop("description", None)
+    return {**head, **schema}

@@ -1,0 +1,435 @@
+"""The placement plan: every replica as an instance with a zone, a subnet and an address.
+
+The plan is the one truth every analysis and renderer reads. It is computed once from a
+valid topology, is deterministic (same topology, same plan) and frozen.
+
+Addressing: one subnet per tier per zone, carved from the network CIDR in a fixed order
+(tiers in file order, zones in topology order), all of one size: the smallest that fits the
+busiest tier-zone, grown to /24 when the network has room. In each subnet the addresses the
+provider reserves are skipped (AWS: the first four and the last; on premises: the network,
+gateway and broadcast addresses); instances take addresses from the bottom in service order,
+and NAT gateways and file-system mount targets from the top, so adding one never moves
+the other.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiered import model
+from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
+
+#: Addresses reserved at the start and the end of every subnet, per provider.
+RESERVED = {"aws": (4, 1), "generic": (2, 1)}
+#: Addresses set aside for each database instance's network interfaces.
+DATABASE_ADDRESSES = 2
+#: The largest subnet prefix length a provider allows (AWS: /28).
+SMALLEST_SUBNET = {"aws": 28, "generic": 30}
+#: Subnets are not made smaller than this when the network has room.
+PREFERRED_PREFIX = 24
+
+
+class PlanError(Exception):
+    """The topology does not fit its network; ``path`` says which field to blame."""
+
+    def __init__(self, message: str, hint: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.path = message, hint, path
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone."""
+
+    name: str
+    tier: str | None
+    zone: str
+    cidr: ipaddress.IPv4Network
+    public: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """One replica of a compute service."""
+
+    name: str
+    service: str
+    tier: str
+    zone: str
+    subnet: str
+    ip: ipaddress.IPv4Address
+    index: int
+    role: str  # "active" / "passive" (active-passive), "primary" / "standby", else "member"
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedEndpoint:
+    """Where a managed service lives: a database primary or standby, or a mount target."""
+
+    name: str
+    service: str
+    kind: str
+    zone: str
+    subnet: str
+    role: str  # "primary", "standby" or "mount-target"
+    ip: ipaddress.IPv4Address | None
+
+
+@dataclass(frozen=True, slots=True)
+class NatGateway:
+    """An egress gateway of the private subnets of one or more zones."""
+
+    name: str
+    zone: str
+    subnet: str
+    ip: ipaddress.IPv4Address
+    serves: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePlan:
+    """A service with every default resolved: what the analysis and renderers read."""
+
+    name: str
+    tier: str
+    kind: str
+    software: str
+    failover: str
+    count: int
+    min_healthy: int
+    survivors_needed: int
+    port: int | None
+    listen: tuple[int, ...]
+    zones: tuple[str, ...]
+    per_zone: dict[str, int]
+    instances: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    routes: tuple[model.Route, ...]
+    health_check: model.HealthCheck | None
+    accept: tuple[model.Accept, ...]
+    instance_type: str | None
+    engine: str | None
+    balance: str
+    tls: model.Tls | None
+    entry: bool
+    path: tuple[str, ...]
+
+    @property
+    def managed(self) -> bool:
+        return self.kind != "compute"
+
+    @property
+    def calls(self) -> tuple[str, ...]:
+        """Services this one reaches: its dependencies and its route targets, in order."""
+        targets = [route.to for route in self.routes]
+        return tuple(dict.fromkeys([*self.depends_on, *targets]))
+
+
+@dataclass(frozen=True, slots=True)
+class TierPlan:
+    name: str
+    role: str
+    public: bool
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The placement plan of a topology."""
+
+    name: str
+    description: str
+    provider: str
+    region: str | None
+    zones: tuple[str, ...]
+    network: ipaddress.IPv4Network
+    nat: str
+    entry: model.Entry | None
+    assumptions: model.Assumptions
+    tiers: tuple[TierPlan, ...]
+    services: dict[str, ServicePlan]
+    subnets: tuple[Subnet, ...]
+    instances: tuple[Instance, ...]
+    managed: tuple[ManagedEndpoint, ...]
+    nat_gateways: tuple[NatGateway, ...]
+    _by_instance: dict[str, Instance] = field(default_factory=dict, repr=False, compare=False)
+
+    def instance(self, name: str) -> Instance:
+        if not self._by_instance:
+            self._by_instance.update((i.name, i) for i in self.instances)
+        return self._by_instance[name]
+
+    def instances_of(self, service: str) -> list[Instance]:
+        return [self.instance(name) for name in self.services[service].instances]
+
+    def subnet_of(self, tier: str, zone: str) -> Subnet:
+        return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
+
+    @property
+    def entry_services(self) -> tuple[str, ...]:
+        """The services clients reach first: those of the first tier."""
+        return self.tiers[0].services
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data of the whole plan, for JSON output and golden files."""
+        return {
+            "name": self.name,
+            "provider": self.provider,
+            "region": self.region,
+            "zones": list(self.zones),
+            "network": {"cidr": str(self.network), "nat": self.nat},
+            "subnets": [
+                {"name": s.name, "tier": s.tier, "zone": s.zone, "cidr": str(s.cidr),
+                 "public": s.public}
+                for s in self.subnets
+            ],
+            "services": [_service_dict(s) for s in self.services.values()],
+            "instances": [
+                {"name": i.name, "service": i.service, "tier": i.tier, "zone": i.zone,
+                 "subnet": i.subnet, "ip": str(i.ip), "role": i.role}
+                for i in self.instances
+            ],
+            "managed": [
+                {"name": m.name, "service": m.service, "kind": m.kind, "zone": m.zone,
+                 "subnet": m.subnet, "role": m.role, "ip": str(m.ip) if m.ip else None}
+                for m in self.managed
+            ],
+            "nat_gateways": [
+                {"name": n.name, "zone": n.zone, "subnet": n.subnet, "ip": str(n.ip),
+                 "serves": list(n.serves)}
+                for n in self.nat_gateways
+            ],
+        }
+
+
+def _service_dict(s: ServicePlan) -> dict[str, Any]:
+    return {
+        "name": s.name, "tier": s.tier, "kind": s.kind, "software": s.software,
+        "failover": s.failover, "count": s.count, "min_healthy": s.min_healthy,
+        "survivors_needed": s.survivors_needed, "port": s.port, "listen": list(s.listen),
+        "zones": list(s.zones), "per_zone": s.per_zone, "instances": list(s.instances),
+        "depends_on": list(s.depends_on), "routes": [r.to for r in s.routes], "entry": s.entry,
+    }
+
+
+def resolve_service(topology: model.Topology, tier: str, name: str, entry: bool) -> ServicePlan:
+    """A service's declaration with every default filled in (counts, zones, port, failover)."""
+    service = topology.tiers[tier].services[name]
+    zones = tuple(service.zones or topology.zones)
+    if service.kind == "database":
+        engine = service.engine or "postgres"
+        software, port = engine, service.port or ENGINE_PORTS[engine]
+        count = service.count or 1
+        failover = service.failover or ("primary-standby" if count > 1 else "none")
+        zones = zones[:count]
+        listen: tuple[int, ...] = ()
+    elif service.kind == "filesystem":  # one mount target per zone; survives while one does
+        software, port, count, failover = "efs", NFS_PORT, len(zones), "managed"
+        engine, listen = None, ()
+    else:
+        software = service.software or "generic"
+        defaults = SOFTWARE.get(software, SOFTWARE["generic"])
+        port = service.port or defaults.port
+        count = service.count or 1
+        failover = service.failover or defaults.failover
+        engine = None
+        listen = tuple(service.listen) if service.listen is not None else (
+            defaults.listen if entry else ())
+    per_zone = spread(count, zones, service.placement)
+    min_healthy = service.min_healthy or 1
+    needed = 1 if failover == "managed" else survivors_needed(failover, count, min_healthy)
+    return ServicePlan(
+        name=name, tier=tier, kind=service.kind, software=software, failover=failover,
+        count=count, min_healthy=min_healthy, survivors_needed=needed, port=port, listen=listen,
+        zones=zones, per_zone=per_zone, instances=(), depends_on=tuple(service.depends_on),
+        routes=tuple(service.routes), health_check=service.health_check,
+        accept=tuple(service.accept), instance_type=service.instance_type or service.instance_class,
+        engine=engine, balance=service.balance, tls=service.tls, entry=entry,
+        path=("tiers", tier, "services", name),
+    )
+
+
+def spread(count: int, zones: tuple[str, ...], placement: dict[str, int] | None) -> dict[str, int]:
+    """Replicas per zone: the explicit placement, or round-robin in the zones' order."""
+    if placement is not None:
+        return {zone: placement.get(zone, 0) for zone in zones if placement.get(zone, 0)}
+    base, extra = divmod(count, len(zones))
+    return {zone: base + (i < extra) for i, zone in enumerate(zones) if base + (i < extra)}
+
+
+def zone_sequence(per_zone: dict[str, int]) -> list[str]:
+    """The zone of each replica in order: one per zone per round, like dealing cards."""
+    remaining = dict(per_zone)
+    order: list[str] = []
+    while remaining:
+        for zone in list(remaining):
+            order.append(zone)
+            remaining[zone] -= 1
+            if not remaining[zone]:
+                del remaining[zone]
+    return order
+
+
+def build_plan(topology: model.Topology) -> Plan:
+    """Place and address every replica of a valid topology; raises PlanError if it cannot fit."""
+    first_tier = next(iter(topology.tiers))
+    services: dict[str, ServicePlan] = {}
+    for tier_name, tier in topology.tiers.items():
+        for name in tier.services:
+            services[name] = resolve_service(topology, tier_name, name, tier_name == first_tier)
+    return _Planner(topology, services).run()
+
+
+class _Planner:
+    """Carves subnets and assigns addresses; one instance per ``build_plan`` call."""
+
+    def __init__(self, topology: model.Topology, services: dict[str, ServicePlan]) -> None:
+        self.topology = topology
+        self.services = services
+        self.provider = topology.provider
+        self.network = ipaddress.IPv4Network(topology.network.cidr)
+        self.zones = tuple(topology.zones)
+        self.public_tiers = [name for name, tier in topology.tiers.items() if tier.public]
+
+    def run(self) -> Plan:
+        layout = self._layout()
+        demand = self._demand(layout)
+        prefix = self._prefix(layout, demand)
+        size = 1 << (32 - prefix)
+        base = int(self.network.network_address)
+        subnets = {key: Subnet(
+            name=f"{key[0] or 'egress'}-{key[1]}", tier=key[0], zone=key[1],
+            cidr=ipaddress.IPv4Network((base + i * size, prefix)),
+            public=key[0] is None or key[0] in self.public_tiers,
+        ) for i, key in enumerate(layout)}
+        low, high = RESERVED[self.provider]
+        next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
+        next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
+        addr = ipaddress.IPv4Address
+
+        instances: list[Instance] = []
+        managed: list[ManagedEndpoint] = []
+        resolved: dict[str, ServicePlan] = {}
+        for name, service in self.services.items():
+            names: list[str] = []
+            if service.kind == "compute":
+                for index, zone in enumerate(zone_sequence(service.per_zone), start=1):
+                    key = (service.tier, zone)
+                    ip = next_low[key]
+                    next_low[key] += 1
+                    names.append(f"{name}-{index}")
+                    instances.append(Instance(
+                        name=f"{name}-{index}", service=name, tier=service.tier, zone=zone,
+                        subnet=subnets[key].name, ip=addr(ip), index=index,
+                        role=_role(service.failover, index)))
+            elif service.kind == "database":
+                for index, zone in enumerate(service.zones, start=1):
+                    role = "primary" if index == 1 else "standby"
+                    managed.append(ManagedEndpoint(
+                        name=f"{name}-{role}", service=name, kind="database", zone=zone,
+                        subnet=subnets[(service.tier, zone)].name, role=role, ip=None))
+            else:
+                for zone in service.zones:
+                    key = (service.tier, zone)
+                    ip = next_high[key]
+                    next_high[key] -= 1
+                    managed.append(ManagedEndpoint(
+                        name=f"{name}-{zone}", service=name, kind="filesystem", zone=zone,
+                        subnet=subnets[key].name, role="mount-target", ip=addr(ip)))
+            resolved[name] = _with_instances(service, tuple(names))
+
+        nat_gateways: list[NatGateway] = []
+        for zone, serves in self._nat_zones():
+            key = (self._egress_tier(), zone)
+            ip = next_high[key]
+            next_high[key] -= 1
+            nat_gateways.append(NatGateway(name=f"nat-{zone}", zone=zone,
+                                           subnet=subnets[key].name, ip=addr(ip), serves=serves))
+
+        tiers = tuple(TierPlan(name, tier.role, tier.public, tuple(tier.services))
+                      for name, tier in self.topology.tiers.items())
+        return Plan(
+            name=self.topology.name, description=self.topology.description,
+            provider=self.provider, region=self.topology.region, zones=self.zones,
+            network=self.network, nat=self.topology.network.nat, entry=self.topology.entry,
+            assumptions=self.topology.assumptions, tiers=tiers, services=resolved,
+            subnets=tuple(subnets.values()), instances=tuple(instances),
+            managed=tuple(managed), nat_gateways=tuple(nat_gateways),
+        )
+
+    def _egress_tier(self) -> str | None:
+        return self.public_tiers[0] if self.public_tiers else None
+
+    def _layout(self) -> list[tuple[str | None, str]]:
+        """Subnet keys (tier, zone) in carving order; egress subnets first when needed."""
+        keys: list[tuple[str | None, str]] = []
+        if self.provider == "aws" and not self.public_tiers:
+            keys.extend((None, zone) for zone in self.zones)
+        keys.extend((tier, zone) for tier in self.topology.tiers for zone in self.zones)
+        return keys
+
+    def _nat_zones(self) -> list[tuple[str, tuple[str, ...]]]:
+        if self.provider != "aws":
+            return []
+        if self.topology.network.nat == "single":
+            return [(self.zones[0], self.zones)]
+        return [(zone, (zone,)) for zone in self.zones]
+
+    def _demand(self, layout: list[tuple[str | None, str]]) -> dict[tuple[str | None, str], int]:
+        """Addresses each subnet needs, reserved ones included."""
+        low, high = RESERVED[self.provider]
+        demand = dict.fromkeys(layout, low + high)
+        for service in self.services.values():
+            if service.kind == "compute":
+                for zone, count in service.per_zone.items():
+                    demand[(service.tier, zone)] += count
+            elif service.kind == "database":
+                for zone in service.zones:
+                    demand[(service.tier, zone)] += DATABASE_ADDRESSES
+            else:
+                for zone in service.zones:
+                    demand[(service.tier, zone)] += 1
+        for zone, _ in self._nat_zones():
+            demand[(self._egress_tier(), zone)] += 1
+        return demand
+
+    def _prefix(self, layout: list[tuple[str | None, str]],
+                demand: dict[tuple[str | None, str], int]) -> int:
+        busiest = max(layout, key=lambda key: (demand[key], -layout.index(key)))
+        need = demand[busiest]
+        fit = min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
+        for prefix in range(min(fit, PREFERRED_PREFIX), fit + 1):
+            if prefix >= self.network.prefixlen and \
+                    len(layout) << (32 - prefix) <= self.network.num_addresses:
+                if self.provider == "aws" and prefix < 16:
+                    continue
+                return prefix
+        tier, zone = busiest
+        where = f"tier '{tier}' in zone {zone}" if tier else f"the egress subnet of {zone}"
+        needed = len(layout) << (32 - fit)
+        suggestion = 32 - (needed - 1).bit_length()
+        if self.provider == "aws" and fit < 16:
+            raise PlanError(
+                f"{where} needs {need:,} addresses, more than an AWS subnet (/16) can hold",
+                "spread the replicas over more zones or split the tier", ("network", "cidr"))
+        raise PlanError(
+            f"network {self.network} is too small: {len(layout)} subnets of /{fit} "
+            f"(to fit {need:,} addresses in {where}) need {needed:,} addresses",
+            f"use a larger network, e.g. {self.network.network_address}/{suggestion} "
+            f"or wider", ("network", "cidr"))
+
+
+def _role(failover: str, index: int) -> str:
+    if failover == "active-passive":
+        return "active" if index == 1 else "passive"
+    if failover == "primary-standby":
+        return "primary" if index == 1 else "standby"
+    return "member"
+
+
+def _with_instances(service: ServicePlan, names: tuple[str, ...]) -> ServicePlan:
+    fields = {f: getattr(service, f) for f in ServicePlan.__dataclass_fields__}
+    fields["instances"] = names
+    return ServicePlan(**fields)
