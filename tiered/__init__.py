@@ -19,8 +19,12 @@ if TYPE_CHECKING:
     from tiered.plan import Plan
 
 _LAZY = {
-    "load": "tiered.pipeline", "plan": "tiered.pipeline", "Topology": "tiered.model",
-    "Plan": "tiered.plan", "InvalidTopology": "tiered.findings", "Problem": "tiered.findings",
+    "load": "tiered.pipeline",
+    "plan": "tiered.pipeline",
+    "Topology": "tiered.model",
+    "Plan": "tiered.plan",
+    "InvalidTopology": "tiered.findings",
+    "Problem": "tiered.findings",
 }
 
 

@@ -65,40 +65,65 @@ def load_file(path: str) -> Loaded:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        return _fail(path, "file-not-found", f"no such file: {path}",
-                     "pass the path of a topology file, or run where topology.yaml is")
+        return _fail(
+            path,
+            "file-not-found",
+            f"no such file: {path}",
+            "pass the path of a topology file, or run where topology.yaml is",
+        )
     except IsADirectoryError:
-        return _fail(path, "file-unreadable", f"{path} is a directory, not a topology file",
-                     "pass the path of a YAML file")
+        return _fail(
+            path,
+            "file-unreadable",
+            f"{path} is a directory, not a topology file",
+            "pass the path of a YAML file",
+        )
     except OSError as error:
-        return _fail(path, "file-unreadable", f"cannot read {path}: {error.strerror}",
-                     "check the path and its permissions")
+        return _fail(
+            path,
+            "file-unreadable",
+            f"cannot read {path}: {error.strerror}",
+            "check the path and its permissions",
+        )
     return load_bytes(raw, path)
 
 
 def load_bytes(raw: bytes, name: str) -> Loaded:
     """Load YAML from bytes; ``name`` is the file name used in locations."""
     if len(raw) > MAX_FILE_BYTES:
-        return _fail(name, "file-too-large",
-                     f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-                     "split the topology or remove generated bulk; no real topology is this big")
+        return _fail(
+            name,
+            "file-too-large",
+            f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+            "split the topology or remove generated bulk; no real topology is this big",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return _fail(name, "not-utf8",
-                     f"file is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
-                     "save the file as UTF-8", line, column)
+        return _fail(
+            name,
+            "not-utf8",
+            f"file is not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+            "save the file as UTF-8",
+            line,
+            column,
+        )
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        return _fail(name, "not-text", "file contains a NUL character (binary data?)",
-                     "save the topology as a plain UTF-8 text file", line,
-                     offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        return _fail(
+            name,
+            "not-text",
+            "file contains a NUL character (binary data?)",
+            "save the topology as a plain UTF-8 text file",
+            line,
+            offset - (text.rfind("\n", 0, offset) + 1) + 1,
+        )
     source = SourceMap(name)
     try:
-        node = yaml.compose(text, Loader=_PARSER)  # noqa: S506 - a safe loader, nodes only
+        node = yaml.compose(text, Loader=_PARSER)  # a safe loader; nodes only
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -108,11 +133,19 @@ def load_bytes(raw: bytes, name: str) -> Loaded:
     except yaml.YAMLError as error:  # pragma: no cover - libyaml reports marks
         return _fail(name, "yaml-syntax", f"YAML syntax error: {error}", "fix the YAML syntax")
     except RecursionError:
-        return _fail(name, "too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                     "flatten the document; a topology needs a handful of levels")
+        return _fail(
+            name,
+            "too-deep",
+            f"nesting deeper than {MAX_DEPTH} levels",
+            "flatten the document; a topology needs a handful of levels",
+        )
     if node is None:
-        return _fail(name, "empty-file", "file is empty (no YAML document)",
-                     "start from topology.yaml or `tiered schema` and describe your deployment")
+        return _fail(
+            name,
+            "empty-file",
+            "file is empty (no YAML document)",
+            "start from topology.yaml or `tiered schema` and describe your deployment",
+        )
     builder = _Builder(source)
     problems = builder.check_expansion(node)
     if problems:
@@ -122,7 +155,9 @@ def load_bytes(raw: bytes, name: str) -> Loaded:
 
 
 def _fail(name: str, code: str, message: str, hint: str, line: int = 1, column: int = 1) -> Loaded:
-    return Loaded(None, SourceMap(name), [Problem(Location(name, line, column), code, message, hint)])
+    return Loaded(
+        None, SourceMap(name), [Problem(Location(name, line, column), code, message, hint)]
+    )
 
 
 def _syntax_hint(message: str) -> str:
@@ -169,35 +204,47 @@ class _Builder:
             if key in sizes:
                 continue
             if key in on_path:
-                self._problem(node, "recursive-alias", "an alias refers to a node that contains it",
-                              "aliases must point to a finished anchor; remove the recursion")
+                self._problem(
+                    node,
+                    "recursive-alias",
+                    "an alias refers to a node that contains it",
+                    "aliases must point to a finished anchor; remove the recursion",
+                )
                 return self.problems
             on_path.add(key)
             distinct += 1
             stack.append((node, True))
             stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
         if sizes[id(root)] - distinct > max(MAX_EXTRA_ALIAS_NODES, distinct):
-            self._problem(root, "alias-bomb",
-                          f"aliases expand to {sizes[id(root)]:,} nodes from {distinct:,} written",
-                          "this looks like an alias bomb ('billion laughs'); write the data out "
-                          "or use fewer nested aliases")
+            self._problem(
+                root,
+                "alias-bomb",
+                f"aliases expand to {sizes[id(root)]:,} nodes from {distinct:,} written",
+                "this looks like an alias bomb ('billion laughs'); write the data out "
+                "or use fewer nested aliases",
+            )
         return self.problems
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         mark = node.start_mark
         self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if depth > MAX_DEPTH:
-            self._problem(node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                          "flatten the document; a topology needs a handful of levels")
+            self._problem(
+                node,
+                "too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "flatten the document; a topology needs a handful of levels",
+            )
             return None
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 return self._bad_tag(node)
-            return [self.build(item, (*path, index), depth + 1)
-                    for index, item in enumerate(node.value)]
-        if node.tag != _MAP:
+            return [
+                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        if node.tag != _MAP or not isinstance(node, yaml.MappingNode):
             return self._bad_tag(node)
         return self._mapping(node, path, depth)
 
@@ -213,9 +260,12 @@ class _Builder:
                 continue
             if key in result:
                 first = self.source.keys[(*path, key)]
-                self._problem(key_node, "duplicate-key",
-                              f"duplicate key '{key}' (first defined on line {first[0]})",
-                              "remove one of them; YAML keeps only the last silently")
+                self._problem(
+                    key_node,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first defined on line {first[0]})",
+                    "remove one of them; YAML keeps only the last silently",
+                )
                 continue
             mark = key_node.start_mark
             self.source.keys[(*path, key)] = (mark.line + 1, mark.column + 1)
@@ -233,8 +283,12 @@ class _Builder:
         entries: list[tuple[str, yaml.Node, yaml.Node]] = []
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
-                self._problem(source, "bad-merge", "'<<' must name a mapping or a list of mappings",
-                              "merge an anchored mapping: '<<: *defaults'")
+                self._problem(
+                    source,
+                    "bad-merge",
+                    "'<<' must name a mapping or a list of mappings",
+                    "merge an anchored mapping: '<<: *defaults'",
+                )
                 continue
             for key_node, value_node in source.value:
                 if key_node.tag == _MERGE:
@@ -247,8 +301,12 @@ class _Builder:
 
     def _key(self, node: yaml.Node) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
-            self._problem(node, "bad-key", "mapping keys must be plain names, not lists or mappings",
-                          "write the key as a plain word")
+            self._problem(
+                node,
+                "bad-key",
+                "mapping keys must be plain names, not lists or mappings",
+                "write the key as a plain word",
+            )
             return None
         if node.tag not in _SCALAR_TAGS:
             self._bad_tag(node)
@@ -260,9 +318,12 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node)
         if len(node.value) > MAX_SCALAR_CHARS:
-            self._problem(node, "string-too-long",
-                          f"value is {len(node.value):,} characters long (limit {MAX_SCALAR_CHARS:,})",
-                          "shorten it; no field of a topology needs this much text")
+            self._problem(
+                node,
+                "string-too-long",
+                f"value is {len(node.value):,} characters long (limit {MAX_SCALAR_CHARS:,})",
+                "shorten it; no field of a topology needs this much text",
+            )
             return None
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             return node.value
@@ -276,8 +337,11 @@ class _Builder:
 
     def _bad_tag(self, node: yaml.Node) -> None:
         tag = node.tag.replace(_TAG, "!!")
-        hint = ("tiered reads only plain YAML and never runs code from a file; remove the tag"
-                if "python" in tag else "remove the tag; tiered reads only plain YAML types")
+        hint = (
+            "tiered reads only plain YAML and never runs code from a file; remove the tag"
+            if "python" in tag
+            else "remove the tag; tiered reads only plain YAML types"
+        )
         self._problem(node, "unsafe-tag", f"unsupported YAML tag '{tag}'", hint)
         return None
 

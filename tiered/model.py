@@ -63,7 +63,8 @@ class Route(_Model):
     path: UrlPath
     to: Name
     retry_non_idempotent: bool = Field(
-        False, description="also retry POST/PATCH/... on another replica after an error")
+        False, description="also retry POST/PATCH/... on another replica after an error"
+    )
 
 
 class Tls(_Model):
@@ -118,7 +119,8 @@ class Network(_Model):
 
     cidr: str = Field(description="IPv4 network, e.g. 10.0.0.0/16")
     nat: Literal["per-zone", "single"] = Field(
-        "per-zone", description="aws: one NAT gateway per zone, or a single shared one")
+        "per-zone", description="aws: one NAT gateway per zone, or a single shared one"
+    )
 
 
 class Entry(_Model):

@@ -181,24 +181,48 @@ class Plan:
             "zones": list(self.zones),
             "network": {"cidr": str(self.network), "nat": self.nat},
             "subnets": [
-                {"name": s.name, "tier": s.tier, "zone": s.zone, "cidr": str(s.cidr),
-                 "public": s.public}
+                {
+                    "name": s.name,
+                    "tier": s.tier,
+                    "zone": s.zone,
+                    "cidr": str(s.cidr),
+                    "public": s.public,
+                }
                 for s in self.subnets
             ],
             "services": [_service_dict(s) for s in self.services.values()],
             "instances": [
-                {"name": i.name, "service": i.service, "tier": i.tier, "zone": i.zone,
-                 "subnet": i.subnet, "ip": str(i.ip), "role": i.role}
+                {
+                    "name": i.name,
+                    "service": i.service,
+                    "tier": i.tier,
+                    "zone": i.zone,
+                    "subnet": i.subnet,
+                    "ip": str(i.ip),
+                    "role": i.role,
+                }
                 for i in self.instances
             ],
             "managed": [
-                {"name": m.name, "service": m.service, "kind": m.kind, "zone": m.zone,
-                 "subnet": m.subnet, "role": m.role, "ip": str(m.ip) if m.ip else None}
+                {
+                    "name": m.name,
+                    "service": m.service,
+                    "kind": m.kind,
+                    "zone": m.zone,
+                    "subnet": m.subnet,
+                    "role": m.role,
+                    "ip": str(m.ip) if m.ip else None,
+                }
                 for m in self.managed
             ],
             "nat_gateways": [
-                {"name": n.name, "zone": n.zone, "subnet": n.subnet, "ip": str(n.ip),
-                 "serves": list(n.serves)}
+                {
+                    "name": n.name,
+                    "zone": n.zone,
+                    "subnet": n.subnet,
+                    "ip": str(n.ip),
+                    "serves": list(n.serves),
+                }
                 for n in self.nat_gateways
             ],
         }
@@ -206,11 +230,22 @@ class Plan:
 
 def _service_dict(s: ServicePlan) -> dict[str, Any]:
     return {
-        "name": s.name, "tier": s.tier, "kind": s.kind, "software": s.software,
-        "failover": s.failover, "count": s.count, "min_healthy": s.min_healthy,
-        "survivors_needed": s.survivors_needed, "port": s.port, "listen": list(s.listen),
-        "zones": list(s.zones), "per_zone": s.per_zone, "instances": list(s.instances),
-        "depends_on": list(s.depends_on), "routes": [r.to for r in s.routes], "entry": s.entry,
+        "name": s.name,
+        "tier": s.tier,
+        "kind": s.kind,
+        "software": s.software,
+        "failover": s.failover,
+        "count": s.count,
+        "min_healthy": s.min_healthy,
+        "survivors_needed": s.survivors_needed,
+        "port": s.port,
+        "listen": list(s.listen),
+        "zones": list(s.zones),
+        "per_zone": s.per_zone,
+        "instances": list(s.instances),
+        "depends_on": list(s.depends_on),
+        "routes": [r.to for r in s.routes],
+        "entry": s.entry,
     }
 
 
@@ -218,6 +253,9 @@ def resolve_service(topology: model.Topology, tier: str, name: str, entry: bool)
     """A service's declaration with every default filled in (counts, zones, port, failover)."""
     service = topology.tiers[tier].services[name]
     zones = tuple(service.zones or topology.zones)
+    software: str
+    failover: str
+    engine: str | None
     if service.kind == "database":
         engine = service.engine or "postgres"
         software, port = engine, service.port or ENGINE_PORTS[engine]
@@ -235,18 +273,37 @@ def resolve_service(topology: model.Topology, tier: str, name: str, entry: bool)
         count = service.count or 1
         failover = service.failover or defaults.failover
         engine = None
-        listen = tuple(service.listen) if service.listen is not None else (
-            defaults.listen if entry else ())
+        listen = (
+            tuple(service.listen)
+            if service.listen is not None
+            else (defaults.listen if entry else ())
+        )
     per_zone = spread(count, zones, service.placement)
     min_healthy = service.min_healthy or 1
     needed = 1 if failover == "managed" else survivors_needed(failover, count, min_healthy)
     return ServicePlan(
-        name=name, tier=tier, kind=service.kind, software=software, failover=failover,
-        count=count, min_healthy=min_healthy, survivors_needed=needed, port=port, listen=listen,
-        zones=zones, per_zone=per_zone, instances=(), depends_on=tuple(service.depends_on),
-        routes=tuple(service.routes), health_check=service.health_check,
-        accept=tuple(service.accept), instance_type=service.instance_type or service.instance_class,
-        engine=engine, balance=service.balance, tls=service.tls, entry=entry,
+        name=name,
+        tier=tier,
+        kind=service.kind,
+        software=software,
+        failover=failover,
+        count=count,
+        min_healthy=min_healthy,
+        survivors_needed=needed,
+        port=port,
+        listen=listen,
+        zones=zones,
+        per_zone=per_zone,
+        instances=(),
+        depends_on=tuple(service.depends_on),
+        routes=tuple(service.routes),
+        health_check=service.health_check,
+        accept=tuple(service.accept),
+        instance_type=service.instance_type or service.instance_class,
+        engine=engine,
+        balance=service.balance,
+        tls=service.tls,
+        entry=entry,
         path=("tiers", tier, "services", name),
     )
 
@@ -299,11 +356,16 @@ class _Planner:
         prefix = self._prefix(layout, demand)
         size = 1 << (32 - prefix)
         base = int(self.network.network_address)
-        subnets = {key: Subnet(
-            name=f"{key[0] or 'egress'}-{key[1]}", tier=key[0], zone=key[1],
-            cidr=ipaddress.IPv4Network((base + i * size, prefix)),
-            public=key[0] is None or key[0] in self.public_tiers,
-        ) for i, key in enumerate(layout)}
+        subnets = {
+            key: Subnet(
+                name=f"{key[0] or 'egress'}-{key[1]}",
+                tier=key[0],
+                zone=key[1],
+                cidr=ipaddress.IPv4Network((base + i * size, prefix)),
+                public=key[0] is None or key[0] in self.public_tiers,
+            )
+            for i, key in enumerate(layout)
+        }
         low, high = RESERVED[self.provider]
         next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
@@ -320,43 +382,85 @@ class _Planner:
                     ip = next_low[key]
                     next_low[key] += 1
                     names.append(f"{name}-{index}")
-                    instances.append(Instance(
-                        name=f"{name}-{index}", service=name, tier=service.tier, zone=zone,
-                        subnet=subnets[key].name, ip=addr(ip), index=index,
-                        role=_role(service.failover, index)))
+                    instances.append(
+                        Instance(
+                            name=f"{name}-{index}",
+                            service=name,
+                            tier=service.tier,
+                            zone=zone,
+                            subnet=subnets[key].name,
+                            ip=addr(ip),
+                            index=index,
+                            role=_role(service.failover, index),
+                        )
+                    )
             elif service.kind == "database":
                 for index, zone in enumerate(service.zones, start=1):
                     role = "primary" if index == 1 else "standby"
-                    managed.append(ManagedEndpoint(
-                        name=f"{name}-{role}", service=name, kind="database", zone=zone,
-                        subnet=subnets[(service.tier, zone)].name, role=role, ip=None))
+                    managed.append(
+                        ManagedEndpoint(
+                            name=f"{name}-{role}",
+                            service=name,
+                            kind="database",
+                            zone=zone,
+                            subnet=subnets[(service.tier, zone)].name,
+                            role=role,
+                            ip=None,
+                        )
+                    )
             else:
                 for zone in service.zones:
                     key = (service.tier, zone)
                     ip = next_high[key]
                     next_high[key] -= 1
-                    managed.append(ManagedEndpoint(
-                        name=f"{name}-{zone}", service=name, kind="filesystem", zone=zone,
-                        subnet=subnets[key].name, role="mount-target", ip=addr(ip)))
+                    managed.append(
+                        ManagedEndpoint(
+                            name=f"{name}-{zone}",
+                            service=name,
+                            kind="filesystem",
+                            zone=zone,
+                            subnet=subnets[key].name,
+                            role="mount-target",
+                            ip=addr(ip),
+                        )
+                    )
             resolved[name] = _with_instances(service, tuple(names))
 
         nat_gateways: list[NatGateway] = []
         for zone, serves in self._nat_zones():
-            key = (self._egress_tier(), zone)
-            ip = next_high[key]
-            next_high[key] -= 1
-            nat_gateways.append(NatGateway(name=f"nat-{zone}", zone=zone,
-                                           subnet=subnets[key].name, ip=addr(ip), serves=serves))
+            egress = (self._egress_tier(), zone)
+            ip = next_high[egress]
+            next_high[egress] -= 1
+            nat_gateways.append(
+                NatGateway(
+                    name=f"nat-{zone}",
+                    zone=zone,
+                    subnet=subnets[egress].name,
+                    ip=addr(ip),
+                    serves=serves,
+                )
+            )
 
-        tiers = tuple(TierPlan(name, tier.role, tier.public, tuple(tier.services))
-                      for name, tier in self.topology.tiers.items())
+        tiers = tuple(
+            TierPlan(name, tier.role, tier.public, tuple(tier.services))
+            for name, tier in self.topology.tiers.items()
+        )
         return Plan(
-            name=self.topology.name, description=self.topology.description,
-            provider=self.provider, region=self.topology.region, zones=self.zones,
-            network=self.network, nat=self.topology.network.nat, entry=self.topology.entry,
-            assumptions=self.topology.assumptions, tiers=tiers, services=resolved,
-            subnets=tuple(subnets.values()), instances=tuple(instances),
-            managed=tuple(managed), nat_gateways=tuple(nat_gateways),
+            name=self.topology.name,
+            description=self.topology.description,
+            provider=self.provider,
+            region=self.topology.region,
+            zones=self.zones,
+            network=self.network,
+            nat=self.topology.network.nat,
+            entry=self.topology.entry,
+            assumptions=self.topology.assumptions,
+            tiers=tiers,
+            services=resolved,
+            subnets=tuple(subnets.values()),
+            instances=tuple(instances),
+            managed=tuple(managed),
+            nat_gateways=tuple(nat_gateways),
         )
 
     def _egress_tier(self) -> str | None:
@@ -395,14 +499,17 @@ class _Planner:
             demand[(self._egress_tier(), zone)] += 1
         return demand
 
-    def _prefix(self, layout: list[tuple[str | None, str]],
-                demand: dict[tuple[str | None, str], int]) -> int:
+    def _prefix(
+        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
+    ) -> int:
         busiest = max(layout, key=lambda key: (demand[key], -layout.index(key)))
         need = demand[busiest]
         fit = min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
         for prefix in range(min(fit, PREFERRED_PREFIX), fit + 1):
-            if prefix >= self.network.prefixlen and \
-                    len(layout) << (32 - prefix) <= self.network.num_addresses:
+            if (
+                prefix >= self.network.prefixlen
+                and len(layout) << (32 - prefix) <= self.network.num_addresses
+            ):
                 if self.provider == "aws" and prefix < 16:
                     continue
                 return prefix
@@ -413,12 +520,15 @@ class _Planner:
         if self.provider == "aws" and fit < 16:
             raise PlanError(
                 f"{where} needs {need:,} addresses, more than an AWS subnet (/16) can hold",
-                "spread the replicas over more zones or split the tier", ("network", "cidr"))
+                "spread the replicas over more zones or split the tier",
+                ("network", "cidr"),
+            )
         raise PlanError(
             f"network {self.network} is too small: {len(layout)} subnets of /{fit} "
             f"(to fit {need:,} addresses in {where}) need {needed:,} addresses",
-            f"use a larger network, e.g. {self.network.network_address}/{suggestion} "
-            f"or wider", ("network", "cidr"))
+            f"use a larger network, e.g. {self.network.network_address}/{suggestion} or wider",
+            ("network", "cidr"),
+        )
 
 
 def _role(failover: str, index: int) -> str:

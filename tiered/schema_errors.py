@@ -28,7 +28,10 @@ _PATTERN_TEXT: dict[str, tuple[str, str]] = {
         "is not a safe file path",
         "use letters, digits, '.', '_', '-' and '/' only, e.g. /etc/nginx/tls/site.crt",
     ),
-    model.RULE_ID_PATTERN: ("is not a rule id", "name a rule like TR001; `tiered rules` lists them"),
+    model.RULE_ID_PATTERN: (
+        "is not a rule id",
+        "name a rule like TR001; `tiered rules` lists them",
+    ),
     model.INSTANCE_TYPE_PATTERN: (
         "is not an instance type",
         "write it as AWS does, e.g. t3.micro or db.t3.micro",
@@ -59,7 +62,7 @@ _FIELD_HINTS = {
     "path": "add `path: /`",
     "to": "add `to: SERVICE`, the service the route sends requests to",
     "rule": "add `rule: TR001`, the rule whose finding you accept",
-    "reason": "say why the risk is acceptable: `reason: \"...\"`",
+    "reason": 'say why the risk is acceptable: `reason: "..."`',
 }
 
 
@@ -84,8 +87,12 @@ def model_at(path: Path) -> type[BaseModel] | None:
                 return model.Accept
         return None
     if len(path) == 1:
-        return {"network": model.Network, "entry": model.Entry,
-                "assumptions": model.Assumptions}.get(str(path[0]))
+        top: dict[str, type[BaseModel]] = {
+            "network": model.Network,
+            "entry": model.Entry,
+            "assumptions": model.Assumptions,
+        }
+        return top.get(str(path[0]))
     return None
 
 
@@ -107,9 +114,14 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
     ctx = detail.get("ctx") or {}
     if loc and loc[-1] == "[key]":
         loc = loc[:-1]
-        return _located(source, loc, True, "bad-name",
-                        f"'{loc[-1]}' is not a valid name",
-                        _PATTERN_TEXT[model.NAME_PATTERN][1])
+        return _located(
+            source,
+            loc,
+            True,
+            "bad-name",
+            f"'{loc[-1]}' is not a valid name",
+            _PATTERN_TEXT[model.NAME_PATTERN][1],
+        )
     field = str(loc[-1]) if loc else "document"
     where = _describe(loc)
     if kind == "extra_forbidden":
@@ -117,48 +129,88 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
         fields = list(known.model_fields) if known else []
         suggestion = did_you_mean(field, fields)
         hint = suggestion or (f"allowed here: {', '.join(fields)}" if fields else "remove it")
-        return _located(source, loc, True, "unknown-key", f"unknown key '{field}'{_in(loc[:-1])}",
-                        hint)
+        return _located(
+            source, loc, True, "unknown-key", f"unknown key '{field}'{_in(loc[:-1])}", hint
+        )
     if kind == "missing":
         parent = loc[:-1]
-        return _located(source, parent, True, "missing-key",
-                        f"missing required key '{field}'{_in(parent)}",
-                        _FIELD_HINTS.get(field, f"add `{field}:`"))
+        return _located(
+            source,
+            parent,
+            True,
+            "missing-key",
+            f"missing required key '{field}'{_in(parent)}",
+            _FIELD_HINTS.get(field, f"add `{field}:`"),
+        )
     if kind in _TYPE_NAMES:
-        return _located(source, loc, False, "wrong-type",
-                        f"{where} must be {_TYPE_NAMES[kind]}, not {_show(value)}",
-                        _type_hint(kind, value))
+        return _located(
+            source,
+            loc,
+            False,
+            "wrong-type",
+            f"{where} must be {_TYPE_NAMES[kind]}, not {_show(value)}",
+            _type_hint(kind, value),
+        )
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
         suggestion = did_you_mean(value, choices) if isinstance(value, str) else ""
-        return _located(source, loc, False, "bad-value",
-                        f"{where} must be one of {', '.join(choices)}, not {_show(value)}",
-                        suggestion or f"use one of: {', '.join(choices)}")
+        return _located(
+            source,
+            loc,
+            False,
+            "bad-value",
+            f"{where} must be one of {', '.join(choices)}, not {_show(value)}",
+            suggestion or f"use one of: {', '.join(choices)}",
+        )
     if kind == "string_pattern_mismatch":
         text, hint = _PATTERN_TEXT.get(ctx.get("pattern", ""), ("has an invalid form", "fix it"))
         return _located(source, loc, False, "bad-format", f"{where} {_show(value)} {text}", hint)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = {"greater_than_equal": "at least", "greater_than": "more than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        bound = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
         limit = next(iter(ctx.values()), "")
-        return _located(source, loc, False, "out-of-range",
-                        f"{where} must be {bound} {limit}, not {_show(value)}",
-                        f"use a value {bound} {limit}")
+        return _located(
+            source,
+            loc,
+            False,
+            "out-of-range",
+            f"{where} must be {bound} {limit}, not {_show(value)}",
+            f"use a value {bound} {limit}",
+        )
     if kind == "too_short":
-        return _located(source, loc, False, "empty", f"{where} must not be empty",
-                        _FIELD_HINTS.get(field, "add at least one entry"))
+        return _located(
+            source,
+            loc,
+            False,
+            "empty",
+            f"{where} must not be empty",
+            _FIELD_HINTS.get(field, "add at least one entry"),
+        )
     if kind in ("too_long", "string_too_long"):
         limit = ctx.get("max_length", "")
-        return _located(source, loc, False, "too-long", f"{where} is too long (at most {limit})",
-                        "shorten it")
+        return _located(
+            source, loc, False, "too-long", f"{where} is too long (at most {limit})", "shorten it"
+        )
     if kind == "string_too_short":
-        return _located(source, loc, False, "empty", f"{where} must not be empty",
-                        _FIELD_HINTS.get(field, "write a value"))
+        return _located(
+            source,
+            loc,
+            False,
+            "empty",
+            f"{where} must not be empty",
+            _FIELD_HINTS.get(field, "write a value"),
+        )
     return _located(source, loc, False, "invalid", f"{where}: {detail['msg']}", "fix the value")
 
 
-def _located(source: SourceMap, loc: Path, key: bool, code: str, message: str, hint: str) -> Problem:
+def _located(
+    source: SourceMap, loc: Path, key: bool, code: str, message: str, hint: str
+) -> Problem:
     return Problem(source.locate(loc, key=key), code, message, hint)
 
 
@@ -189,7 +241,11 @@ def _show(value: Any) -> str:
 
 
 def _type_hint(kind: str, value: Any) -> str:
-    if kind in ("int_type", "int_from_float") and isinstance(value, str) and value.strip().isdigit():
+    if (
+        kind in ("int_type", "int_from_float")
+        and isinstance(value, str)
+        and value.strip().isdigit()
+    ):
         return f"remove the quotes: {value.strip()}"
     if kind == "bool_type":
         return "write true or false without quotes"

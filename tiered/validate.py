@@ -46,9 +46,12 @@ def validate(loaded: Loaded) -> Validated:
         return Validated(None, None, source, sort_problems(loaded.problems))
     data = loaded.data
     if not isinstance(data, dict):
-        problem = Problem(source.locate(()), "not-a-mapping",
-                          "the document must be a mapping of keys like 'version:', 'name:'",
-                          "start from topology.yaml or the output of `tiered schema`")
+        problem = Problem(
+            source.locate(()),
+            "not-a-mapping",
+            "the document must be a mapping of keys like 'version:', 'name:'",
+            "start from topology.yaml or the output of `tiered schema`",
+        )
         return Validated(None, None, source, [problem])
     problems = list(_check_version(data, source))
     topology, broken = _schema(data, source, problems)
@@ -60,8 +63,11 @@ def validate(loaded: Loaded) -> Validated:
             try:
                 plan = build_plan(topology)
             except PlanError as error:
-                problems.append(Problem(source.locate(error.path), "network-too-small",
-                                        error.message, error.hint))
+                problems.append(
+                    Problem(
+                        source.locate(error.path), "network-too-small", error.message, error.hint
+                    )
+                )
             else:
                 problems.extend(checks.after_plan(plan))
     if problems:
@@ -71,16 +77,24 @@ def validate(loaded: Loaded) -> Validated:
 
 def _check_version(data: dict[str, Any], source: SourceMap) -> Iterator[Problem]:
     version = data.get("version")
-    if "version" in data and isinstance(version, int) and not isinstance(version, bool) \
-            and version not in SUPPORTED_VERSIONS:
-        yield Problem(source.locate(("version",)), "unsupported-version",
-                      f"unsupported format version {version}",
-                      f"this tiered reads version {', '.join(map(str, SUPPORTED_VERSIONS))}; "
-                      "write `version: 1` or upgrade tiered")
+    if (
+        "version" in data
+        and isinstance(version, int)
+        and not isinstance(version, bool)
+        and version not in SUPPORTED_VERSIONS
+    ):
+        yield Problem(
+            source.locate(("version",)),
+            "unsupported-version",
+            f"unsupported format version {version}",
+            f"this tiered reads version {', '.join(map(str, SUPPORTED_VERSIONS))}; "
+            "write `version: 1` or upgrade tiered",
+        )
 
 
-def _schema(data: dict[str, Any], source: SourceMap,
-            problems: list[Problem]) -> tuple[model.Topology | None, set[str]]:
+def _schema(
+    data: dict[str, Any], source: SourceMap, problems: list[Problem]
+) -> tuple[model.Topology | None, set[str]]:
     """Validate services one by one, then the whole; names of broken services are returned."""
     broken: set[str] = set()
     tiers = data.get("tiers")
@@ -94,8 +108,9 @@ def _schema(data: dict[str, Any], source: SourceMap,
                     try:
                         services[name] = model.Service.model_validate(raw)
                     except ValidationError as error:
-                        problems.extend(translate(error, source,
-                                                  ("tiers", tier_name, "services", name)))
+                        problems.extend(
+                            translate(error, source, ("tiers", tier_name, "services", name))
+                        )
                         broken.add(name)
                         services[name] = model.Service.model_construct(count=1)
                 tier = {**tier, "services": services}
@@ -136,12 +151,17 @@ class _Checks:
         seen: dict[str, Path] = {}
         for tier_name, tier in self.t.tiers.items():
             for path, name in [(("tiers", tier_name), tier_name)] + [
-                    (("tiers", tier_name, "services", s), s) for s in tier.services]:
+                (("tiers", tier_name, "services", s), s) for s in tier.services
+            ]:
                 if name in seen:
                     first = self.source.locate(seen[name], key=True)
-                    self.add(path, "duplicate-name",
-                             f"name '{name}' is already used (line {first.line})",
-                             "give every tier and service a name of its own", key=True)
+                    self.add(
+                        path,
+                        "duplicate-name",
+                        f"name '{name}' is already used (line {first.line})",
+                        "give every tier and service a name of its own",
+                        key=True,
+                    )
                 else:
                     seen[name] = path
             for service_name, service in tier.services.items():
@@ -149,32 +169,52 @@ class _Checks:
         zones_seen: set[str] = set()
         for index, zone in enumerate(self.t.zones):
             if zone in zones_seen:
-                self.add(("zones", index), "duplicate-zone", f"zone '{zone}' is listed twice",
-                         "list each zone once")
+                self.add(
+                    ("zones", index),
+                    "duplicate-zone",
+                    f"zone '{zone}' is listed twice",
+                    "list each zone once",
+                )
             zones_seen.add(zone)
 
     def _provider(self) -> None:
         t = self.t
         if t.provider == "generic":
             if t.region is not None:
-                self.add(("region",), "region-not-applicable",
-                         "'region' applies to provider aws only",
-                         "remove it, or set `provider: aws`", key=True)
+                self.add(
+                    ("region",),
+                    "region-not-applicable",
+                    "'region' applies to provider aws only",
+                    "remove it, or set `provider: aws`",
+                    key=True,
+                )
             return
         if t.region is None:
-            self.add((), "missing-key", "missing required key 'region' for provider aws",
-                     "add `region: us-east-1` (or the region you deploy to)")
+            self.add(
+                (),
+                "missing-key",
+                "missing required key 'region' for provider aws",
+                "add `region: us-east-1` (or the region you deploy to)",
+            )
             return
         if t.region not in AWS_REGIONS:
-            self.add(("region",), "unknown-region", f"'{t.region}' is not an AWS region code",
-                     did_you_mean(t.region, AWS_REGIONS) or "use a code like us-east-1")
+            self.add(
+                ("region",),
+                "unknown-region",
+                f"'{t.region}' is not an AWS region code",
+                did_you_mean(t.region, AWS_REGIONS) or "use a code like us-east-1",
+            )
             return
         for index, zone in enumerate(t.zones):
-            if not (zone.startswith(t.region) and len(zone) == len(t.region) + 1
-                    and zone[-1].isalpha()):
-                self.add(("zones", index), "zone-not-in-region",
-                         f"zone '{zone}' is not an availability zone of {t.region}",
-                         f"use zones like {t.region}a, {t.region}b, {t.region}c")
+            if not (
+                zone.startswith(t.region) and len(zone) == len(t.region) + 1 and zone[-1].isalpha()
+            ):
+                self.add(
+                    ("zones", index),
+                    "zone-not-in-region",
+                    f"zone '{zone}' is not an availability zone of {t.region}",
+                    f"use zones like {t.region}a, {t.region}b, {t.region}c",
+                )
 
     def _network(self) -> None:
         cidr = self.t.network.cidr
@@ -184,19 +224,34 @@ class _Checks:
             try:
                 loose = ipaddress.IPv4Network(cidr, strict=False)
             except ValueError:
-                self.add(("network", "cidr"), "bad-cidr", f"'{cidr}' is not an IPv4 CIDR block",
-                         "write it as ADDRESS/PREFIX, e.g. 10.0.0.0/16")
+                self.add(
+                    ("network", "cidr"),
+                    "bad-cidr",
+                    f"'{cidr}' is not an IPv4 CIDR block",
+                    "write it as ADDRESS/PREFIX, e.g. 10.0.0.0/16",
+                )
             else:
-                self.add(("network", "cidr"), "bad-cidr",
-                         f"'{cidr}' has host bits set", f"did you mean '{loose}'?")
+                self.add(
+                    ("network", "cidr"),
+                    "bad-cidr",
+                    f"'{cidr}' has host bits set",
+                    f"did you mean '{loose}'?",
+                )
             return
         if not network.is_private and self.t.provider == "aws":
-            self.add(("network", "cidr"), "bad-cidr", f"'{cidr}' is not a private network range",
-                     "use a range of RFC 1918, e.g. 10.0.0.0/16 or 172.16.0.0/16")
+            self.add(
+                ("network", "cidr"),
+                "bad-cidr",
+                f"'{cidr}' is not a private network range",
+                "use a range of RFC 1918, e.g. 10.0.0.0/16 or 172.16.0.0/16",
+            )
         elif self.t.provider == "aws" and not 16 <= network.prefixlen <= 28:
-            self.add(("network", "cidr"), "bad-cidr",
-                     f"an AWS VPC must be between /16 and /28, not /{network.prefixlen}",
-                     "use a /16 such as 10.0.0.0/16")
+            self.add(
+                ("network", "cidr"),
+                "bad-cidr",
+                f"an AWS VPC must be between /16 and /28, not /{network.prefixlen}",
+                "use a /16 such as 10.0.0.0/16",
+            )
 
     def _entry(self) -> None:
         entry = self.t.entry
@@ -204,35 +259,59 @@ class _Checks:
             return
         if entry.vip is not None:
             if self.t.provider != "generic":
-                self.add(("entry", "vip"), "vip-not-applicable",
-                         "'vip' applies to provider generic only (VRRP does not work in a VPC)",
-                         "remove it; on aws, use dns_name and hosted_zone for DNS failover",
-                         key=True)
+                self.add(
+                    ("entry", "vip"),
+                    "vip-not-applicable",
+                    "'vip' applies to provider generic only (VRRP does not work in a VPC)",
+                    "remove it; on aws, use dns_name and hosted_zone for DNS failover",
+                    key=True,
+                )
             else:
                 try:
                     vip = ipaddress.IPv4Address(entry.vip)
                 except ValueError:
-                    self.add(("entry", "vip"), "bad-vip", f"'{entry.vip}' is not an IPv4 address",
-                             "write it as four numbers, e.g. 192.168.10.100")
+                    self.add(
+                        ("entry", "vip"),
+                        "bad-vip",
+                        f"'{entry.vip}' is not an IPv4 address",
+                        "write it as four numbers, e.g. 192.168.10.100",
+                    )
                 else:
                     network = _network_or_none(self.t.network.cidr)
                     if network is not None and vip not in network:
-                        self.add(("entry", "vip"), "bad-vip",
-                                 f"vip {vip} is outside the network {network}",
-                                 "pick an unused address inside network.cidr")
+                        self.add(
+                            ("entry", "vip"),
+                            "bad-vip",
+                            f"vip {vip} is outside the network {network}",
+                            "pick an unused address inside network.cidr",
+                        )
         if entry.hosted_zone is not None:
             if self.t.provider != "aws":
-                self.add(("entry", "hosted_zone"), "hosted-zone-not-applicable",
-                         "'hosted_zone' applies to provider aws only (Route 53)",
-                         "remove it", key=True)
+                self.add(
+                    ("entry", "hosted_zone"),
+                    "hosted-zone-not-applicable",
+                    "'hosted_zone' applies to provider aws only (Route 53)",
+                    "remove it",
+                    key=True,
+                )
             elif entry.dns_name is None:
-                self.add(("entry",), "missing-key", "'hosted_zone' needs a 'dns_name'",
-                         "add `dns_name: app.example.com` inside the hosted zone", key=True)
-            elif not (entry.dns_name.lower() == entry.hosted_zone.lower() or
-                      entry.dns_name.lower().endswith("." + entry.hosted_zone.lower())):
-                self.add(("entry", "dns_name"), "dns-outside-zone",
-                         f"'{entry.dns_name}' is not inside the hosted zone "
-                         f"'{entry.hosted_zone}'", "use a name ending in the hosted zone")
+                self.add(
+                    ("entry",),
+                    "missing-key",
+                    "'hosted_zone' needs a 'dns_name'",
+                    "add `dns_name: app.example.com` inside the hosted zone",
+                    key=True,
+                )
+            elif not (
+                entry.dns_name.lower() == entry.hosted_zone.lower()
+                or entry.dns_name.lower().endswith("." + entry.hosted_zone.lower())
+            ):
+                self.add(
+                    ("entry", "dns_name"),
+                    "dns-outside-zone",
+                    f"'{entry.dns_name}' is not inside the hosted zone '{entry.hosted_zone}'",
+                    "use a name ending in the hosted zone",
+                )
 
     def _service(self, path: Path, name: str, s: model.Service) -> None:
         fields = s.model_fields_set
@@ -245,82 +324,170 @@ class _Checks:
             self._filesystem(path, fields)
         self._references(path, name, s)
         if s.health_check is not None and s.health_check.timeout > s.health_check.interval:
-            self.add((*path, "health_check", "timeout"), "bad-health-check",
-                     f"health check timeout {s.health_check.timeout}s is longer than its "
-                     f"interval {s.health_check.interval}s", "make the timeout at most the interval")
+            self.add(
+                (*path, "health_check", "timeout"),
+                "bad-health-check",
+                f"health check timeout {s.health_check.timeout}s is longer than its "
+                f"interval {s.health_check.interval}s",
+                "make the timeout at most the interval",
+            )
         for index, accept in enumerate(s.accept):
             if accept.rule not in KNOWN_RULE_IDS:
-                self.add((*path, "accept", index, "rule"), "unknown-rule",
-                         f"unknown rule '{accept.rule}'",
-                         did_you_mean(accept.rule, KNOWN_RULE_IDS) or "`tiered rules` lists them")
+                self.add(
+                    (*path, "accept", index, "rule"),
+                    "unknown-rule",
+                    f"unknown rule '{accept.rule}'",
+                    did_you_mean(accept.rule, KNOWN_RULE_IDS) or "`tiered rules` lists them",
+                )
             if not accept.reason.strip():
-                self.add((*path, "accept", index, "reason"), "empty-reason",
-                         "an accepted risk needs a reason", "say why the risk is acceptable")
+                self.add(
+                    (*path, "accept", index, "reason"),
+                    "empty-reason",
+                    "an accepted risk needs a reason",
+                    "say why the risk is acceptable",
+                )
 
-    def _not_for(self, path: Path, fields: set[str], names: tuple[str, ...], what: str,
-                 hint: str) -> None:
+    def _not_for(
+        self, path: Path, fields: set[str], names: tuple[str, ...], what: str, hint: str
+    ) -> None:
         for field in names:
             if field in fields:
-                self.add((*path, field), "not-applicable", f"'{field}' does not apply to {what}",
-                         hint, key=True)
+                self.add(
+                    (*path, field),
+                    "not-applicable",
+                    f"'{field}' does not apply to {what}",
+                    hint,
+                    key=True,
+                )
 
     def _compute(self, path: Path, s: model.Service, fields: set[str]) -> None:
-        self._not_for(path, fields, ("instance_class", "engine"), "compute services",
-                      "use instance_type, or set `kind: database` for a managed database")
+        self._not_for(
+            path,
+            fields,
+            ("instance_class", "engine"),
+            "compute services",
+            "use instance_type, or set `kind: database` for a managed database",
+        )
         if s.count is None:
-            self.add(path, "missing-key", "missing required key 'count'",
-                     "add `count: N`, the number of replicas", key=True)
+            self.add(
+                path,
+                "missing-key",
+                "missing required key 'count'",
+                "add `count: N`, the number of replicas",
+                key=True,
+            )
             return
         if s.software is not None and s.software not in SOFTWARE:
-            self.add((*path, "software"), "unknown-software", f"unknown software '{s.software}'",
-                     did_you_mean(s.software, SOFTWARE) or
-                     f"use one of {', '.join(sorted(SOFTWARE))} (generic for anything else)")
+            self.add(
+                (*path, "software"),
+                "unknown-software",
+                f"unknown software '{s.software}'",
+                did_you_mean(s.software, SOFTWARE)
+                or f"use one of {', '.join(sorted(SOFTWARE))} (generic for anything else)",
+            )
         failover = s.failover or SOFTWARE.get(s.software or "generic", SOFTWARE["generic"]).failover
         if s.min_healthy is not None:
             if failover != "active-active":
-                self.add((*path, "min_healthy"), "not-applicable",
-                         f"'min_healthy' applies to active-active services, not {failover}",
-                         "remove it; a quorum always needs a strict majority", key=True)
+                self.add(
+                    (*path, "min_healthy"),
+                    "not-applicable",
+                    f"'min_healthy' applies to active-active services, not {failover}",
+                    "remove it; a quorum always needs a strict majority",
+                    key=True,
+                )
             elif s.min_healthy > s.count:
-                self.add((*path, "min_healthy"), "min-healthy-above-count",
-                         f"min_healthy {s.min_healthy} is more than count {s.count}",
-                         f"lower min_healthy to at most {s.count} or raise count")
+                self.add(
+                    (*path, "min_healthy"),
+                    "min-healthy-above-count",
+                    f"min_healthy {s.min_healthy} is more than count {s.count}",
+                    f"lower min_healthy to at most {s.count} or raise count",
+                )
         if s.listen is not None and len(set(s.listen)) != len(s.listen):
-            self.add((*path, "listen"), "duplicate-port", "a port is listed twice in 'listen'",
-                     "list each port once")
+            self.add(
+                (*path, "listen"),
+                "duplicate-port",
+                "a port is listed twice in 'listen'",
+                "list each port once",
+            )
         if s.placement is not None:
             self._placement(path, s)
 
     def _database(self, path: Path, s: model.Service, fields: set[str]) -> None:
-        self._not_for(path, fields, ("instance_type", "software", "listen", "routes", "placement",
-                                     "min_healthy", "balance", "tls"), "a managed database",
-                      "remove it; a database has instance_class, engine, count and failover")
+        self._not_for(
+            path,
+            fields,
+            (
+                "instance_type",
+                "software",
+                "listen",
+                "routes",
+                "placement",
+                "min_healthy",
+                "balance",
+                "tls",
+            ),
+            "a managed database",
+            "remove it; a database has instance_class, engine, count and failover",
+        )
         if s.count is None:
-            self.add(path, "missing-key", "missing required key 'count'",
-                     "add `count: 2` (primary and standby) or `count: 1`", key=True)
+            self.add(
+                path,
+                "missing-key",
+                "missing required key 'count'",
+                "add `count: 2` (primary and standby) or `count: 1`",
+                key=True,
+            )
             return
         if s.count > 2:
-            self.add((*path, "count"), "bad-count", f"a managed database has 1 or 2 instances, not "
-                     f"{s.count}", "use count: 2 with failover: primary-standby (Multi-AZ)")
+            self.add(
+                (*path, "count"),
+                "bad-count",
+                f"a managed database has 1 or 2 instances, not {s.count}",
+                "use count: 2 with failover: primary-standby (Multi-AZ)",
+            )
             return
         failover = s.failover or ("primary-standby" if s.count == 2 else "none")
         allowed = {1: "none", 2: "primary-standby"}[s.count]
         if failover != allowed:
-            self.add((*path, "failover"), "bad-failover",
-                     f"a managed database with count {s.count} has failover {allowed}, "
-                     f"not {failover}",
-                     "use count: 2 with primary-standby, or count: 1 with none")
+            self.add(
+                (*path, "failover"),
+                "bad-failover",
+                f"a managed database with count {s.count} has failover {allowed}, not {failover}",
+                "use count: 2 with primary-standby, or count: 1 with none",
+            )
         zones = s.zones or self.t.zones
         if s.count == 2 and len(zones) < 2:
-            self.add(path, "standby-needs-zone",
-                     "a primary-standby database needs two zones for its standby",
-                     "add a second zone to the topology or to this service's zones", key=True)
+            self.add(
+                path,
+                "standby-needs-zone",
+                "a primary-standby database needs two zones for its standby",
+                "add a second zone to the topology or to this service's zones",
+                key=True,
+            )
 
     def _filesystem(self, path: Path, fields: set[str]) -> None:
-        self._not_for(path, fields, (
-            "count", "placement", "failover", "min_healthy", "instance_type", "instance_class",
-            "engine", "software", "listen", "routes", "balance", "tls", "port", "health_check"),
-            "a managed file system", "remove it; a file system has a mount target in each zone")
+        self._not_for(
+            path,
+            fields,
+            (
+                "count",
+                "placement",
+                "failover",
+                "min_healthy",
+                "instance_type",
+                "instance_class",
+                "engine",
+                "software",
+                "listen",
+                "routes",
+                "balance",
+                "tls",
+                "port",
+                "health_check",
+            ),
+            "a managed file system",
+            "remove it; a file system has a mount target in each zone",
+        )
 
     def _zones(self, path: Path, s: model.Service) -> None:
         if s.zones is None:
@@ -328,13 +495,19 @@ class _Checks:
         seen: set[str] = set()
         for index, zone in enumerate(s.zones):
             if zone not in self.t.zones:
-                self.add((*path, "zones", index), "unknown-zone",
-                         f"zone '{zone}' is not one of the topology's zones",
-                         did_you_mean(zone, self.t.zones) or
-                         f"use one of {', '.join(self.t.zones)}")
+                self.add(
+                    (*path, "zones", index),
+                    "unknown-zone",
+                    f"zone '{zone}' is not one of the topology's zones",
+                    did_you_mean(zone, self.t.zones) or f"use one of {', '.join(self.t.zones)}",
+                )
             elif zone in seen:
-                self.add((*path, "zones", index), "duplicate-zone",
-                         f"zone '{zone}' is listed twice", "list each zone once")
+                self.add(
+                    (*path, "zones", index),
+                    "duplicate-zone",
+                    f"zone '{zone}' is listed twice",
+                    "list each zone once",
+                )
             seen.add(zone)
 
     def _placement(self, path: Path, s: model.Service) -> None:
@@ -343,14 +516,22 @@ class _Checks:
         for zone in s.placement:
             if zone not in zones:
                 where = "this service's zones" if s.zones else "the topology's zones"
-                self.add((*path, "placement", zone), "unknown-zone",
-                         f"placement names zone '{zone}', which is not one of {where}",
-                         did_you_mean(zone, zones) or f"use one of {', '.join(zones)}", key=True)
+                self.add(
+                    (*path, "placement", zone),
+                    "unknown-zone",
+                    f"placement names zone '{zone}', which is not one of {where}",
+                    did_you_mean(zone, zones) or f"use one of {', '.join(zones)}",
+                    key=True,
+                )
         total = sum(s.placement.values())
         if total != s.count:
-            self.add((*path, "placement"), "placement-count",
-                     f"placement puts {total} replicas but count is {s.count}",
-                     f"make the numbers add up to {s.count}, or set count: {total}", key=True)
+            self.add(
+                (*path, "placement"),
+                "placement-count",
+                f"placement puts {total} replicas but count is {s.count}",
+                f"make the numbers add up to {s.count}, or set count: {total}",
+                key=True,
+            )
 
     def _references(self, path: Path, name: str, s: model.Service) -> None:
         seen: set[str] = set()
@@ -358,28 +539,47 @@ class _Checks:
             where = (*path, "depends_on", index)
             self._target(where, name, target, "depends on")
             if target in seen:
-                self.add(where, "duplicate-reference", f"'{target}' is listed twice",
-                         "list each dependency once")
+                self.add(
+                    where,
+                    "duplicate-reference",
+                    f"'{target}' is listed twice",
+                    "list each dependency once",
+                )
             seen.add(target)
         paths: set[str] = set()
         for index, route in enumerate(s.routes):
             where = (*path, "routes", index)
             if self._target((*where, "to"), name, route.to, "routes to"):
-                tier, target = self.services[route.to]
-                if target.kind != "compute":
-                    self.add((*where, "to"), "route-to-managed",
-                             f"a route cannot send requests to the managed {target.kind} "
-                             f"'{route.to}'", "route to the application service in front of it")
-                elif s.balance == "ip-hash" and (target.failover or SOFTWARE.get(
-                        target.software or "generic", SOFTWARE["generic"]).failover) \
-                        == "active-passive":
-                    self.add((*path, "balance"), "backup-with-hash",
-                             f"balance ip-hash cannot be combined with the active-passive "
-                             f"target '{route.to}' (nginx forbids 'backup' with hashing)",
-                             "use round-robin or least-conn, or make the target active-active")
+                callee = self.services[route.to][1]
+                if callee.kind != "compute":
+                    self.add(
+                        (*where, "to"),
+                        "route-to-managed",
+                        f"a route cannot send requests to the managed {callee.kind} '{route.to}'",
+                        "route to the application service in front of it",
+                    )
+                elif (
+                    s.balance == "ip-hash"
+                    and (
+                        callee.failover
+                        or SOFTWARE.get(callee.software or "generic", SOFTWARE["generic"]).failover
+                    )
+                    == "active-passive"
+                ):
+                    self.add(
+                        (*path, "balance"),
+                        "backup-with-hash",
+                        f"balance ip-hash cannot be combined with the active-passive "
+                        f"target '{route.to}' (nginx forbids 'backup' with hashing)",
+                        "use round-robin or least-conn, or make the target active-active",
+                    )
             if route.path in paths:
-                self.add((*where, "path"), "duplicate-route", f"route path '{route.path}' is "
-                         "listed twice", "give each route its own path")
+                self.add(
+                    (*where, "path"),
+                    "duplicate-route",
+                    f"route path '{route.path}' is listed twice",
+                    "give each route its own path",
+                )
             paths.add(route.path)
 
     def _target(self, where: Path, name: str, target: str, verb: str) -> bool:
@@ -387,9 +587,13 @@ class _Checks:
             self.add(where, "self-reference", f"'{name}' {verb} itself", "remove the entry")
             return False
         if target not in self.services:
-            self.add(where, "unknown-service", f"'{name}' {verb} unknown service '{target}'",
-                     did_you_mean(target, self.services) or
-                     f"define a service named '{target}' or fix the name")
+            self.add(
+                where,
+                "unknown-service",
+                f"'{name}' {verb} unknown service '{target}'",
+                did_you_mean(target, self.services)
+                or f"define a service named '{target}' or fix the name",
+            )
             return False
         return True
 
@@ -414,11 +618,13 @@ class _Checks:
                     if child not in edges or child == node:
                         continue
                     if state.get(child) == 1:
-                        cycle = trail[trail.index(child):] + [child]
-                        self.add(where, "dependency-cycle",
-                                 f"dependency cycle: {' → '.join(cycle)}",
-                                 "remove one of these dependencies; dependencies must form "
-                                 "layers")
+                        cycle = [*trail[trail.index(child) :], child]
+                        self.add(
+                            where,
+                            "dependency-cycle",
+                            f"dependency cycle: {' → '.join(cycle)}",
+                            "remove one of these dependencies; dependencies must form layers",
+                        )
                     elif child not in state:
                         state[child] = 1
                         trail.append(child)
@@ -437,10 +643,14 @@ class _Checks:
             vip = ipaddress.IPv4Address(entry.vip)
             for instance in plan.instances:
                 if instance.ip == vip:
-                    problems.append(Problem(
-                        self.source.locate(("entry", "vip")), "vip-in-use",
-                        f"vip {vip} is the planned address of {instance.name}",
-                        "pick an address outside the subnets, or at the top of a subnet"))
+                    problems.append(
+                        Problem(
+                            self.source.locate(("entry", "vip")),
+                            "vip-in-use",
+                            f"vip {vip} is the planned address of {instance.name}",
+                            "pick an address outside the subnets, or at the top of a subnet",
+                        )
+                    )
         return problems
 
 

@@ -41,11 +41,10 @@ def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[P
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-            os.chmod(temp, 0o644)
-            os.replace(temp, target)
+            Path(temp).chmod(0o644)
+            Path(temp).replace(target)
         except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
+            Path(temp).unlink(missing_ok=True)
             raise
         written.append(target)
     return written

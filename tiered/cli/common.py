@@ -23,7 +23,8 @@ app = typer.Typer(
 DEFAULT_FILE = "topology.yaml"
 
 FileArg = Annotated[
-    str, typer.Argument(help="Topology file.", show_default=True, metavar="[FILE]"),
+    str,
+    typer.Argument(help="Topology file.", show_default=True, metavar="[FILE]"),
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 2
@@ -37,9 +38,15 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=version_callback, is_eager=True,
-        help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """tiered: one YAML model of a tiered, multi-zone deployment, checked and rendered.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -14,22 +14,24 @@ from tiered.pipeline import check
 from tiered.plan import Plan
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-@app.command(epilog="Examples:  tiered validate  ·  tiered validate examples/three-zones.yaml "
-             "--format json")
+@app.command(
+    epilog="Examples:  tiered validate  ·  tiered validate examples/three-zones.yaml --format json"
+)
 def validate(
     file: FileArg = DEFAULT_FILE,
-    output_format: Annotated[ReportFormat, typer.Option(
-        "--format", "-f", help="text, or json for tools.")] = ReportFormat.text,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text, or json for tools.")
+    ] = ReportFormat.text,
 ) -> None:
     """Check a topology: YAML, schema, names, references, zones, placement, network.
 
@@ -45,20 +47,28 @@ def validate(
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
     s = _summary(plan)
-    typer.echo(f"{file}: valid — {s['services']} services, {s['instances']} instances and "
-               f"{s['managed']} managed endpoints over {s['zones']} zones, {s['subnets']} subnets")
+    typer.echo(
+        f"{file}: valid — {s['services']} services, {s['instances']} instances and "
+        f"{s['managed']} managed endpoints over {s['zones']} zones, {s['subnets']} subnets"
+    )
 
 
 def _summary(plan: Plan) -> dict[str, int]:
-    return {"services": len(plan.services), "instances": len(plan.instances),
-            "managed": len(plan.managed), "zones": len(plan.zones), "subnets": len(plan.subnets)}
+    return {
+        "services": len(plan.services),
+        "instances": len(plan.instances),
+        "managed": len(plan.managed),
+        "zones": len(plan.zones),
+        "subnets": len(plan.subnets),
+    }
 
 
 @app.command(epilog="Examples:  tiered plan  ·  tiered plan topology.yaml --format json")
 def plan(
     file: FileArg = DEFAULT_FILE,
-    output_format: Annotated[PlanFormat, typer.Option(
-        "--format", "-f", help="table for people, json for tools.")] = PlanFormat.table,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="table for people, json for tools.")
+    ] = PlanFormat.table,
 ) -> None:
     """Show the placement plan: every instance with its zone, subnet and address."""
     result = check(file)

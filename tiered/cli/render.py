@@ -9,17 +9,27 @@ import typer
 from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, usage_error
 
 
-@app.command(epilog="Examples:  tiered render cloudformation  ·  tiered render nginx --local "
-             "--out build/  ·  tiered render all examples/three-zones.yaml")
+@app.command(
+    epilog="Examples:  tiered render cloudformation  ·  tiered render nginx --local "
+    "--out build/  ·  tiered render all examples/three-zones.yaml"
+)
 def render(
-    name: Annotated[str, typer.Argument(
-        help="Renderer: cloudformation, nginx, keepalived, or all that apply.")],
+    name: Annotated[
+        str, typer.Argument(help="Renderer: cloudformation, nginx, keepalived, or all that apply.")
+    ],
     file: FileArg = DEFAULT_FILE,
     out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out",
-    output_format: Annotated[str | None, typer.Option(
-        "--format", "-f", help="Renderer-specific format (cloudformation: yaml or json).")] = None,
-    local: Annotated[bool, typer.Option(
-        "--local", help="nginx: loopback ports and prefix-relative paths, to run unprivileged.")
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="Renderer-specific format (cloudformation: yaml or json)."
+        ),
+    ] = None,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local", help="nginx: loopback ports and prefix-relative paths, to run unprivileged."
+        ),
     ] = False,
 ) -> None:
     """Write the files of a backend (CloudFormation, NGINX, keepalived) under --out."""

@@ -1,0 +1,48 @@
+# The two commands of the README:
+#   make demo   set up, then validate, report, render and draw topology.yaml into out/
+#   make test   set up, then run ruff, mypy and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FILE ?= topology.yaml
+OUT ?= out
+
+.PHONY: demo test setup system-deps lint typecheck pytest golden bench clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/tiered validate $(FILE)
+	$(BIN)/tiered plan $(FILE)
+	@mkdir -p $(OUT)
+
+test: setup lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check tiered renderers
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+golden: setup
+	TIERED_REGEN_GOLDEN=1 $(BIN)/pytest -q -k golden
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
