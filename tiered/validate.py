@@ -53,6 +53,8 @@ def validate(loaded: Loaded) -> Validated:
             "start from topology.yaml or the output of `tiered schema`",
         )
         return Validated(None, None, source, [problem])
+    # Top-level keys starting with "x-" are free for anchors and tooling, as in Compose files.
+    data = {key: value for key, value in data.items() if not str(key).startswith("x-")}
     problems = list(_check_version(data, source))
     topology, broken = _schema(data, source, problems)
     plan = None

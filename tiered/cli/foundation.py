@@ -48,9 +48,14 @@ def validate(
         return
     s = _summary(plan)
     typer.echo(
-        f"{file}: valid — {s['services']} services, {s['instances']} instances and "
-        f"{s['managed']} managed endpoints over {s['zones']} zones, {s['subnets']} subnets"
+        f"{file}: valid — {_count(s['services'], 'service')}, "
+        f"{_count(s['instances'], 'instance')} and {_count(s['managed'], 'managed endpoint')} "
+        f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _summary(plan: Plan) -> dict[str, int]:
