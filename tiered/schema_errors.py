@@ -96,9 +96,39 @@ def model_at(path: Path) -> type[BaseModel] | None:
     return None
 
 
+#: Words people write for a field of the format, from other tools' vocabularies.
+_SYNONYMS = {
+    "replicas": "count",
+    "instances": "count",
+    "type": "instance_type",
+    "class": "instance_class",
+    "dependencies": "depends_on",
+    "depends": "depends_on",
+    "requires": "depends_on",
+    "az": "zones",
+    "azs": "zones",
+    "availability_zones": "zones",
+    "vpc": "network",
+    "cidr_block": "cidr",
+    "ports": "listen",
+    "healthcheck": "health_check",
+    "health": "health_check",
+    "upstreams": "routes",
+    "mode": "failover",
+    "min_replicas": "min_healthy",
+    "location": "path",
+    "target": "to",
+    "backend": "to",
+}
+
+
 def did_you_mean(word: str, choices: Any) -> str:
-    """' (did you mean X?)'-style suffix for a misspelt word, or ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    """'did you mean X?' for a misspelt word (or a known synonym), or ''."""
+    options = [str(c) for c in choices]
+    synonym = _SYNONYMS.get(str(word).lower().replace("-", "_"))
+    if synonym in options:
+        return f"did you mean '{synonym}'?"
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
 
@@ -218,8 +248,8 @@ def _describe(loc: Path) -> str:
     if not loc:
         return "the document"
     if isinstance(loc[-1], int) and len(loc) > 1:
-        return f"'{loc[-2]}' entry {loc[-1] + 1}"
-    return f"'{loc[-1]}'"
+        return f"{loc[-2]} entry {loc[-1] + 1}"
+    return str(loc[-1])
 
 
 def _in(parent: Path) -> str:
@@ -241,12 +271,12 @@ def _show(value: Any) -> str:
 
 
 def _type_hint(kind: str, value: Any) -> str:
-    if (
-        kind in ("int_type", "int_from_float")
-        and isinstance(value, str)
-        and value.strip().isdigit()
-    ):
-        return f"remove the quotes: {value.strip()}"
+    if kind in ("int_type", "int_from_float"):
+        if isinstance(value, str) and value.strip().isdigit():
+            return f"remove the quotes: {value.strip()}"
+        return "write a whole number without quotes, e.g. 2"
+    if kind == "float_type":
+        return "write a number without quotes, e.g. 0.999"
     if kind == "bool_type":
         return "write true or false without quotes"
     if kind in ("list_type",):

@@ -113,8 +113,8 @@ def _schema(
                         problems.extend(
                             translate(error, source, ("tiers", tier_name, "services", name))
                         )
+                        services[name] = _salvage_service(raw, error)
                         broken.add(name)
-                        services[name] = model.Service.model_construct(count=1)
                 tier = {**tier, "services": services}
             new_tiers[tier_name] = tier
         patched = {**data, "tiers": new_tiers}
@@ -122,7 +122,68 @@ def _schema(
         return model.Topology.model_validate(patched), broken
     except ValidationError as error:
         problems.extend(translate(error, source))
+        salvaged = _salvage(patched, error)
+    if salvaged is None:
         return None, broken
+    try:  # go on with the cross-checks, so that one run reports every problem
+        return model.Topology.model_validate(salvaged), broken
+    except ValidationError:
+        return None, broken
+
+
+def _salvage_service(raw: Any, error: ValidationError) -> model.Service:
+    """The service without its broken fields, so its references can still be checked."""
+    bad = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+    if isinstance(raw, dict) and not any(loc == () for loc in bad):
+        try:
+            return model.Service.model_validate({k: v for k, v in raw.items() if k not in bad})
+        except ValidationError:
+            pass
+    return model.Service.model_construct(count=1)
+
+
+_DROP = object()
+#: Top-level and tier-level fields whose errors do not change what the other checks see:
+#: they are replaced by a neutral value so that validation can go on.
+_TOP_PLACEHOLDERS: dict[str, Any] = {
+    "version": 1,
+    "name": "unnamed",
+    "description": _DROP,
+    "assumptions": _DROP,
+    "entry": _DROP,
+}
+_TIER_PLACEHOLDERS: dict[str, Any] = {"role": "application", "public": _DROP, "description": _DROP}
+
+
+def _salvage(data: dict[str, Any], error: ValidationError) -> dict[str, Any] | None:
+    """A copy of ``data`` with harmless broken fields neutralised, or None if none can be."""
+    fixed = dict(data)
+    tiers = fixed.get("tiers")
+    tiers = (
+        {k: dict(v) if isinstance(v, dict) else v for k, v in tiers.items()}
+        if isinstance(tiers, dict)
+        else None
+    )
+    for detail in error.errors(include_url=False):
+        loc, kind = detail["loc"], detail["type"]
+        if len(loc) >= 1 and loc[0] in _TOP_PLACEHOLDERS:
+            target, key, table = fixed, loc[0], _TOP_PLACEHOLDERS
+        elif len(loc) == 1 and kind == "extra_forbidden":
+            target, key, table = fixed, loc[0], {loc[0]: _DROP}
+        elif len(loc) == 3 and loc[0] == "tiers" and tiers and isinstance(tiers.get(loc[1]), dict):
+            table = {**_TIER_PLACEHOLDERS, **({loc[2]: _DROP} if kind == "extra_forbidden" else {})}
+            target, key = tiers[loc[1]], loc[2]
+            if key not in table:
+                return None
+        else:
+            return None
+        if table[key] is _DROP:
+            target.pop(key, None)
+        else:
+            target[key] = table[key]
+    if tiers is not None:
+        fixed["tiers"] = tiers
+    return fixed
 
 
 class _Checks:
@@ -144,8 +205,13 @@ class _Checks:
         self._network()
         self._entry()
         for name, (tier, service) in self.services.items():
-            if name not in self.broken:
-                self._service(("tiers", tier, "services", name), name, service)
+            path = ("tiers", tier, "services", name)
+            if name in self.broken:  # only what its intact fields allow: zones and references
+                self._zones(path, service)
+                self._software(path, service)
+                self._references(path, name, service)
+            else:
+                self._service(path, name, service)
         self._cycles()
         return self.problems
 
@@ -379,14 +445,7 @@ class _Checks:
                 key=True,
             )
             return
-        if s.software is not None and s.software not in SOFTWARE:
-            self.add(
-                (*path, "software"),
-                "unknown-software",
-                f"unknown software '{s.software}'",
-                did_you_mean(s.software, SOFTWARE)
-                or f"use one of {', '.join(sorted(SOFTWARE))} (generic for anything else)",
-            )
+        self._software(path, s)
         failover = s.failover or SOFTWARE.get(s.software or "generic", SOFTWARE["generic"]).failover
         if s.min_healthy is not None:
             if failover != "active-active":
@@ -413,6 +472,16 @@ class _Checks:
             )
         if s.placement is not None:
             self._placement(path, s)
+
+    def _software(self, path: Path, s: model.Service) -> None:
+        if s.kind == "compute" and s.software is not None and s.software not in SOFTWARE:
+            self.add(
+                (*path, "software"),
+                "unknown-software",
+                f"unknown software '{s.software}'",
+                did_you_mean(s.software, SOFTWARE)
+                or f"use one of {', '.join(sorted(SOFTWARE))} (generic for anything else)",
+            )
 
     def _database(self, path: Path, s: model.Service, fields: set[str]) -> None:
         self._not_for(
