@@ -127,7 +127,8 @@ def load_bytes(raw: bytes, name: str) -> Loaded:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = (error.problem or error.context or "invalid YAML").strip()
+        parts = [part.strip() for part in (error.context, error.problem) if part]
+        message = ", ".join(parts) or "invalid YAML"
         hint = _syntax_hint(message)
         return _fail(name, "yaml-syntax", f"YAML syntax error: {message}", hint, line, column)
     except yaml.YAMLError as error:  # pragma: no cover - libyaml reports marks

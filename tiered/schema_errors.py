@@ -266,6 +266,8 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "empty (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (YAML reads yes/no/on/off as booleans)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
