@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ def test_plan_invariants(data: dict[str, Any]) -> None:
     for a in plan.subnets:
         assert a.cidr.subnet_of(network)
     ordered = sorted(plan.subnets, key=lambda s: int(s.cidr.network_address))
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         assert not a.cidr.overlaps(b.cidr)
     assert {(s.tier, s.zone) for s in plan.subnets if s.tier} == {
         (t, z) for t in data["tiers"] for z in data["zones"]
@@ -169,7 +170,7 @@ def test_reference_plan_values() -> None:
     result = validate(load_bytes((ROOT / "topology.yaml").read_bytes(), "topology.yaml"))
     plan = result.plan
     assert plan is not None
-    compute = [i for i in plan.instances]
+    compute = list(plan.instances)
     assert len([i for i in compute if i.tier == "web"]) == 2
     assert len([i for i in compute if i.tier == "app"]) == 10
     assert [(s.name, str(s.cidr)) for s in plan.subnets] == [
