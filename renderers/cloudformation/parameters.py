@@ -1,0 +1,93 @@
+"""Template parameters, conditions, and the console's parameter groups.
+
+AMIs come from SSM public parameters (no hard-coded image ids), one parameter per
+processor architecture in use. ``KeyName`` is optional: instances are reached through
+SSM Session Manager, so an empty key name leaves SSH keys out entirely.
+"""
+
+from __future__ import annotations
+
+from renderers.cloudformation.ids import logical_id
+from renderers.cloudformation.template import Json, Template, ref
+from tiered import __version__
+from tiered.plan import Plan
+
+KEY_NAME, HAS_KEY_NAME = "KeyName", "HasKeyName"
+DB_USERNAME = "DatabaseMasterUsername"
+TEMPLATE_BASE_URL = "TemplateBaseUrl"
+AMI = {
+    "x86_64": ("AmiId", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+    "arm64": ("AmiIdArm64", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"),
+}
+
+
+def ami_parameter(arch: str) -> str:
+    return AMI[arch][0]
+
+
+def zone_parameter(zone: str) -> str:
+    return logical_id("Zone", zone)
+
+
+def zone_ref(name: str) -> Json:
+    """Where a planned zone is used: a reference to its parameter (default: the zone)."""
+    return ref(zone_parameter(name))
+
+
+def add_parameters(template: Template, plan: Plan, architectures: set[str]) -> None:
+    """The parameters the resources use, and the Interface metadata grouping them."""
+    groups: list[Json] = []
+    labels: dict[str, Json] = {}
+    zones = []
+    for name in plan.zones:
+        parameter = zone_parameter(name)
+        template.parameters[parameter] = {
+            "Default": name,
+            "Description": f"The availability zone planned as {name}; change it only to move "
+            "everything planned there",
+            "Type": "AWS::EC2::AvailabilityZone::Name",
+        }
+        labels[parameter] = {"default": f"Zone {name}"}
+        zones.append(parameter)
+    groups.append({"Label": {"default": "Availability zones"}, "Parameters": zones})
+    if architectures:
+        names = []
+        for arch in sorted(architectures):
+            name, default = AMI[arch]
+            template.parameters[name] = {
+                "Default": default,
+                "Description": f"SSM parameter holding the {arch} AMI of the instances",
+                "Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+            }
+            labels[name] = {"default": f"Machine image ({arch})"}
+            names.append(name)
+        template.parameters[KEY_NAME] = {
+            "Default": "",
+            "Description": "Optional EC2 key pair for SSH; leave empty to use SSM Session "
+            "Manager only",
+            "Type": "String",
+        }
+        template.conditions[HAS_KEY_NAME] = {"Fn::Not": [{"Fn::Equals": [ref(KEY_NAME), ""]}]}
+        labels[KEY_NAME] = {"default": "SSH key pair (optional)"}
+        groups.append({"Label": {"default": "Instances"}, "Parameters": [*names, KEY_NAME]})
+    if any(s.kind == "database" for s in plan.services.values()):
+        template.parameters[DB_USERNAME] = {
+            "AllowedPattern": "^[A-Za-z][A-Za-z0-9_]{0,15}$",
+            "ConstraintDescription": "a letter, then up to 15 letters, digits or underscores",
+            "Default": "tiered",
+            "Description": "Master user of the databases (its password is generated and "
+            "kept in Secrets Manager)",
+            "Type": "String",
+        }
+        labels[DB_USERNAME] = {"default": "Database master user"}
+        groups.append({"Label": {"default": "Databases"}, "Parameters": [DB_USERNAME]})
+    template.metadata.update(interface(groups, labels))
+    template.metadata["tiered"] = {"topology": plan.name, "version": __version__}
+
+
+def interface(groups: list[Json], labels: dict[str, Json]) -> Json:
+    if not groups:
+        return {}
+    return {
+        "AWS::CloudFormation::Interface": {"ParameterGroups": groups, "ParameterLabels": labels}
+    }
