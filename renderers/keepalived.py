@@ -1,0 +1,134 @@
+"""keepalived renderer: the VRRP pair that moves the entry VIP between NGINX nodes on premises.
+
+Files: ``keepalived/<instance>/keepalived.conf`` for every instance of the entry-tier NGINX
+service, when the topology is ``provider: generic``, the service is active-passive with at
+least two replicas and ``entry.vip`` is set. On ``provider: aws`` nothing is rendered and
+``tiered render keepalived`` refuses: a VPC does not carry VRRP's multicast nor honour
+gratuitous ARP for an address it did not assign, so a floating IP cannot move there; Route
+53 failover records (``tiered render cloudformation``) do that job.
+
+Choices, per node:
+
+* one ``vrrp_instance`` holding ``entry.vip`` (with the prefix of the planned subnet that
+  contains it, /32 otherwise); the first replica (the plan's active one) starts as
+  ``MASTER`` with priority 150, the others as ``BACKUP`` with 100, 99, ...;
+* unicast VRRP between the planned addresses (``unicast_src_ip``, ``unicast_peer``): no
+  dependence on multicast in the network;
+* preemption on (no ``nopreempt``): the planned active node takes the VIP back when it is
+  healthy again, so what runs matches the plan; the template says how to turn it off;
+* ``track_script`` ``check_nginx``: curl of nginx's own ``/healthz`` on the first plain
+  HTTP listen port (HTTPS with ``-k`` when there is none); its interval, timeout and
+  ``fall``/``rise`` come from the service's ``health_check`` (``unhealthy_threshold`` /
+  ``healthy_threshold``). A failing check puts the node in FAULT, which releases the VIP;
+* ``virtual_router_id`` and the PASS authentication password are derived from the
+  topology and service names and the VIP, so renders are deterministic; VRRP PASS is
+  clear text and guards only against accidental neighbours;
+* ``enable_script_security`` with the check run as root: it only runs curl, a root-owned
+  binary, against loopback. (``nobody`` would be nicer, but keepalived 2.2.7, Debian 12's,
+  aborts its own ``--config-test`` whenever ``script_user`` names another user:
+  acassen/keepalived#2617, fixed in 2.2.8.)
+
+``RenderOptions.extra["interface"]`` names the network interface (default ``eth0``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Mapping
+
+from renderers import templating
+from renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
+from tiered.model import HealthCheck
+from tiered.plan import Plan, ServicePlan
+from tiered.renderer import RenderOptions, RenderRefused
+
+MASTER_PRIORITY = 150
+BACKUP_PRIORITY = 100
+DEFAULT_INTERFACE = "eth0"
+SCRIPT_USER = "root"
+CURL = "/usr/bin/curl"
+
+
+class KeepalivedRenderer:
+    """VRRP configuration of the entry NGINX pair on premises (``tiered render keepalived``)."""
+
+    name = "keepalived"
+    description = "keepalived.conf for each node of the on-premises entry NGINX pair"
+
+    def applies_to(self, plan: Plan) -> bool:
+        try:
+            _pair(plan)
+        except RenderRefused:
+            return False
+        return True
+
+    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+        service, vip = _pair(plan)
+        interface = templating.token((options.extra or {}).get("interface", DEFAULT_INTERFACE))
+        check = service.health_check or HealthCheck()
+        instances = plan.instances_of(service.name)
+        seed = f"{plan.name}/{service.name}/{vip}".encode()
+        digest = hashlib.sha256(seed).hexdigest()
+        files: dict[str, str | bytes] = {}
+        for position, instance in enumerate(instances):
+            priority = MASTER_PRIORITY if position == 0 else BACKUP_PRIORITY - (position - 1)
+            files[f"keepalived/{instance.name}/keepalived.conf"] = templating.render(
+                "keepalived.conf.j2",
+                topology=plan.name,
+                service=service.name,
+                instance=instance,
+                master=instances[0].name,
+                peers=[peer for peer in instances if peer.name != instance.name],
+                state="MASTER" if position == 0 else "BACKUP",
+                priority=priority,
+                interface=interface,
+                vrrp_name=f"{service.name}_vip".replace("-", "_"),
+                router_id=int(digest[:8], 16) % 255 + 1,
+                password=digest[8:16],
+                vip=vip,
+                script_user=SCRIPT_USER,
+                health_path=HEALTH_PATH,
+                check_command=_check_command(service, check),
+                interval=check.interval,
+                timeout=check.timeout,
+                fall=check.unhealthy_threshold,
+                rise=check.healthy_threshold,
+            )
+        return files
+
+
+def _pair(plan: Plan) -> tuple[ServicePlan, str]:
+    """The entry NGINX service with its VIP (``address/prefix``), or RenderRefused why not."""
+    if plan.provider != "generic":
+        raise RenderRefused(
+            f"keepalived does not apply to provider '{plan.provider}': VRRP does not work in "
+            "a VPC (no multicast, and the VPC ignores gratuitous ARP for addresses it did "
+            "not assign, so a virtual IP cannot move)",
+            "on aws the entry pair fails over with Route 53 health checks and failover "
+            "records: `tiered render cloudformation`",
+        )
+    candidates = [s for s in proxies(plan) if s.failover == "active-passive" and s.count >= 2]
+    if not candidates:
+        raise RenderRefused(
+            "keepalived needs an active-passive NGINX pair in the entry tier "
+            f"'{plan.tiers[0].name}'",
+            "give the entry NGINX service `count: 2` and `failover: active-passive`",
+        )
+    if plan.entry is None or plan.entry.vip is None:
+        raise RenderRefused(
+            "keepalived needs the virtual IP the pair shares",
+            "add `entry: {vip: <address>}` with a free address of the network",
+        )
+    vip = ipaddress.IPv4Address(plan.entry.vip)
+    prefix = next((s.cidr.prefixlen for s in plan.subnets if vip in s.cidr), 32)
+    return candidates[0], f"{vip}/{prefix}"
+
+
+def _check_command(service: ServicePlan, check: HealthCheck) -> list[str]:
+    plain = [port for port in service.listen if port != TLS_PORT]
+    if plain:
+        url, insecure = f"http://127.0.0.1:{plain[0]}{HEALTH_PATH}", []
+    else:
+        url, insecure = f"https://127.0.0.1:{TLS_PORT}{HEALTH_PATH}", ["-k"]
+    return [CURL, "-fsS", *insecure, "-o", "/dev/null", "--max-time", str(check.timeout), url]
