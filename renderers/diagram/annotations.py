@@ -1,0 +1,78 @@
+"""What the picture says beyond the plan: findings to mark and a failure scenario to show.
+
+The renderer reads only this small dataclass, so it can be tested without the analysis;
+``from_analysis`` and ``from_scenario`` fill it from ``tiered.analysis`` results, read by
+attribute (``Finding.rule/severity/service/zones/accepted``, ``Scenario.failed/down/
+system_down``) so the renderer stays a consumer of the analysis, never a part of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One error finding drawn on the picture."""
+
+    rule: str
+    service: str | None
+    zones: tuple[str, ...]
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Findings (red, with rule ids) or a what-if scenario (failed grey, down red)."""
+
+    marks: tuple[Mark, ...] = ()
+    failed: tuple[str, ...] = ()
+    down: dict[str, str] = field(default_factory=dict)
+    system_down: bool = False
+
+    @property
+    def whatif(self) -> bool:
+        return bool(self.failed)
+
+    def service_rules(self, service: str) -> tuple[str, ...]:
+        """Rule ids of the error findings on ``service``, sorted, each once."""
+        return tuple(sorted({m.rule for m in self.marks if m.service == service}))
+
+    def zone_rules(self, zone: str) -> tuple[str, ...]:
+        """Rule ids of the error findings that name ``zone``, sorted, each once."""
+        return tuple(sorted({m.rule for m in self.marks if zone in m.zones}))
+
+
+NONE = Annotations()
+
+
+def from_findings(findings: Iterable[Any]) -> Annotations:
+    """Marks for the error findings that are not accepted; warnings and notes stay off."""
+    marks = [
+        Mark(
+            rule=str(f.rule),
+            service=f.service,
+            zones=tuple(f.zones or ()),
+            message=str(getattr(f, "message", "")),
+        )
+        for f in findings
+        if str(getattr(f.severity, "value", f.severity)) == "error" and not f.accepted
+    ]
+    marks.sort(key=lambda m: (m.rule, m.service or "", m.zones))
+    return Annotations(marks=tuple(marks))
+
+
+def from_scenario(scenario: Any) -> Annotations:
+    """A what-if scenario: the failed domains, each service down (in the scenario's order)
+    with the reason the analysis gives (a cascade names its root cause)."""
+    down = {
+        service: str(getattr(cause, "reason", "") or "down")
+        for service, cause in scenario.down.items()
+    }
+    return Annotations(
+        failed=tuple(scenario.failed),
+        down=down,
+        system_down=bool(scenario.system_down),
+    )

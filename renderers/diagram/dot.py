@@ -1,0 +1,233 @@
+"""DOT text of a picture: explicit ids, HTML labels with the icon above the name.
+
+Written by hand rather than through the ``diagrams`` context managers, whose node ids are
+random uuids and whose cluster names collide when two clusters share a label (every zone
+has a "web" subnet). It keeps the ``diagrams`` look: its icons, its fonts and colours, its
+box nodes with the label under the icon. Icons are named relative to the ``diagrams``
+resources folder; ``graphviz.render`` passes that folder as ``imagepath``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from html import escape
+
+from renderers.diagram.picture import Cluster, Edge, Node, Picture
+
+RED = "#D62728"
+GREY_FILL = "#D9D9D9"
+GREY_TEXT = "#7F7F7F"
+TEXT = "#2D3436"
+EDGE = "#7B8894"
+ICON_SIZE = 48
+
+#: Cluster styles by kind (AWS architecture-diagram conventions).
+STYLE: dict[str, dict[str, str]] = {
+    "region": {"style": "dashed", "pencolor": "#00A4A6", "fontsize": "15"},
+    "vpc": {"style": "solid", "pencolor": "#8C4FFF", "fontsize": "14"},
+    "zone": {"style": "dashed", "pencolor": "#147EBA", "fontsize": "14"},
+    "public": {"style": "filled", "pencolor": "#7AA116", "fillcolor": "#EEF6E8", "fontsize": "12"},
+    "private": {"style": "filled", "pencolor": "#147EBA", "fillcolor": "#E6F2F8", "fontsize": "12"},
+}
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def attrs(values: dict[str, str]) -> str:
+    """A DOT attribute list; HTML labels (``<...>``) are passed through unquoted."""
+    parts = []
+    for key, value in values.items():
+        shown = value if key == "label" and value.startswith("<") else quote(value)
+        parts.append(f"{key}={shown}")
+    return "[" + ", ".join(parts) + "]"
+
+
+def node_label(node: Node) -> str:
+    """The HTML label of a node: icon, bold title, detail lines, red rule ids."""
+    grey = node.failed
+    colour = GREY_TEXT if grey else TEXT
+    rows = [
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
+        f'<IMG SRC="{escape(node.icon)}" SCALE="TRUE"/></TD></TR>',
+        f'<TR><TD><FONT COLOR="{colour}"><B>{escape(node.title)}</B></FONT></TD></TR>',
+    ]
+    for line in node.lines:
+        rows.append(
+            f'<TR><TD><FONT POINT-SIZE="10" COLOR="{colour}">{escape(line)}</FONT></TD></TR>'
+        )
+    red = list(node.rules)
+    if node.down:
+        red.append("DOWN")
+    if node.failed:
+        red.insert(0, "FAILED")
+    if red:
+        shade = GREY_TEXT if node.failed and not node.down else RED
+        rows.append(
+            f'<TR><TD><FONT POINT-SIZE="11" COLOR="{shade}"><B>'
+            f"{escape(' '.join(red))}</B></FONT></TD></TR>"
+        )
+    return '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+
+
+def node_attrs(node: Node) -> dict[str, str]:
+    styles = ["rounded"]
+    values: dict[str, str] = {"label": node_label(node)}
+    if node.dashed:
+        styles.append("dashed")
+    if node.failed:
+        styles.append("filled")
+        values["fillcolor"] = GREY_FILL
+    if node.red:
+        values["color"] = RED
+        values["penwidth"] = "2.5"
+    values["style"] = ",".join(styles)
+    return values
+
+
+def cluster_label(cluster: Cluster) -> str:
+    parts = [f"<B>{escape(cluster.label)}</B>" if cluster.kind == "zone" else escape(cluster.label)]
+    if cluster.rules:
+        parts.append(f'  <FONT COLOR="{RED}"><B>{escape(" ".join(cluster.rules))}</B></FONT>')
+    return "<" + "".join(parts) + ">"
+
+
+def cluster_lines(cluster: Cluster, indent: str) -> list[str]:
+    kind = cluster.kind
+    if kind == "subnet":
+        kind = "public" if cluster.public else "private"
+    style = dict(STYLE[kind])
+    if cluster.failed:
+        style["style"] = "filled"
+        style["fillcolor"] = GREY_FILL
+    if cluster.rules:
+        style["pencolor"] = RED
+        style["penwidth"] = "3"
+    lines = [f"{indent}subgraph {quote(cluster.id)} {{"]
+    inner = indent + "  "
+    lines.append(f"{inner}graph {attrs({'label': cluster_label(cluster), **style})};")
+    for node_id in cluster.nodes:
+        lines.append(f"{inner}{quote(node_id)};")
+    for child in cluster.children:
+        lines.extend(cluster_lines(child, inner))
+    lines.append(f"{indent}}}")
+    return lines
+
+
+def edge_attrs(edge: Edge, picture: Picture) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if edge.label:
+        values["label"] = edge.label
+    styles = []
+    if edge.dashed:
+        styles.append("dashed")
+    if edge.kind == "depends":
+        values["color"] = "#A4ADB6"
+    if edge.down:
+        values["color"] = RED
+        values["fontcolor"] = RED
+        values["penwidth"] = "2"
+    if styles:
+        values["style"] = ",".join(styles)
+    tail, head = picture.nodes[edge.tail], picture.nodes[edge.head]
+    if head.column <= tail.column:
+        values["constraint"] = "false"
+    return values
+
+
+def legend_label(picture: Picture) -> str:
+    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
+    for key, meaning in picture.legend:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{escape(key)}</FONT></TD>'
+            f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10">{escape(meaning)}</FONT></TD></TR>'
+        )
+    if picture.notes:
+        heading = "Down" if picture.whatif else "Error findings"
+        rows.append(
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{RED}"><B>{heading}</B></FONT>'
+            "</TD></TR>"
+        )
+        for note in picture.notes:
+            rows.append(
+                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{RED}">'
+                f"{escape(note)}</FONT></TD></TR>"
+            )
+    return (
+        '<<TABLE BORDER="1" COLOR="#AEB6BE" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
+
+
+def build_dot(picture: Picture) -> str:
+    """The DOT text of ``picture``; byte-identical for the same picture."""
+    title = f"<<B>{escape(picture.title)}</B>"
+    if picture.subtitle:
+        colour = RED if picture.whatif else TEXT
+        title += f'<BR/><FONT POINT-SIZE="12" COLOR="{colour}">{escape(picture.subtitle)}</FONT>'
+    title += ">"
+    graph = {
+        "label": title,
+        "labelloc": "t",
+        "fontname": "Sans-Serif",
+        "fontsize": "18",
+        "fontcolor": TEXT,
+        "rankdir": "LR",
+        "newrank": "true",
+        "compound": "true",
+        "splines": "spline",
+        "nodesep": "0.25",
+        "ranksep": "0.9",
+        "pad": "0.4",
+        "bgcolor": "#FFFFFF",
+    }
+    node = {
+        "shape": "box",
+        "style": "rounded",
+        "color": "#AEB6BE",
+        "fontname": "Sans-Serif",
+        "fontsize": "12",
+        "fontcolor": TEXT,
+        "margin": "0.08,0.04",
+    }
+    edge = {"color": EDGE, "fontname": "Sans-Serif", "fontsize": "10", "fontcolor": "#5B6770"}
+    lines = [
+        f"// {picture.title}: architecture drawn by tiered from its placement plan.",
+        "// Icons are relative to the resources folder of the 'diagrams' package; render with",
+        "//   dot -Tpng -Gimagepath=<site-packages>/resources architecture.dot",
+        f"digraph {quote(picture.title)} {{",
+        f"  graph {attrs(graph)};",
+        f"  node {attrs(node)};",
+        f"  edge {attrs(edge)};",
+    ]
+    for node_id, node_value in picture.nodes.items():
+        lines.append(f"  {quote(node_id)} {attrs(node_attrs(node_value))};")
+    for node_id in picture.outside:
+        lines.append(f"  {quote(node_id)};")
+    for cluster in picture.clusters:
+        lines.extend(cluster_lines(cluster, "  "))
+    lines.append(
+        f"  legend [shape=plaintext, style=solid, margin=0, label={legend_label(picture)}];"
+    )
+    by_column: dict[int, list[str]] = {}
+    for node_id, node_value in picture.nodes.items():
+        by_column.setdefault(node_value.column, []).append(node_id)
+    for column in sorted(by_column):
+        members = " ".join(quote(n) for n in by_column[column])
+        lines.append(f"  {{ rank=same; {members} }}")
+    ordered = sorted(by_column)
+    for left, right in itertools.pairwise(ordered):
+        lines.append(
+            f"  {quote(by_column[left][0])} -> {quote(by_column[right][0])} "
+            "[style=invis, weight=0];"
+        )
+    for edge_value in picture.edges:
+        lines.append(
+            f"  {quote(edge_value.tail)} -> {quote(edge_value.head)} "
+            f"{attrs(edge_attrs(edge_value, picture))};"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,500 @@
+"""The picture of a plan, independent of any drawing format: clusters, nodes and edges.
+
+Both the DOT builder and the Mermaid builder draw this one model, so the PNG, the SVG and
+the Markdown diagram can never disagree. Ids are derived from names in the plan (never
+random), so every output is deterministic.
+
+Layout intent: tiers run left to right in columns (a service calling another one of its
+own tier sits one column further right), zones are stacked bands, and service-to-service
+calls are drawn once, between the first replicas of the two services, instead of a
+hairball of instance-to-instance edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from renderers.diagram import icons
+from renderers.diagram.annotations import NONE, Annotations
+from tiered.plan import Plan, ServicePlan
+
+#: A service with more replicas than this in some zone is drawn as one node per zone, "×N".
+COLLAPSE_THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box with an icon: a replica, a collapsed group of replicas or an outside actor."""
+
+    id: str
+    title: str
+    lines: tuple[str, ...]
+    icon: str
+    kind: str  # instance | group | database | mount-target | nat | users | dns | vip
+    service: str | None = None
+    zone: str | None = None
+    column: int = 0
+    dashed: bool = False
+    rules: tuple[str, ...] = ()
+    failed: bool = False
+    down: bool = False
+    instances: tuple[str, ...] = ()
+
+    @property
+    def red(self) -> bool:
+        return bool(self.rules) or self.down
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A box around nodes and clusters: region, VPC (network), zone or subnet (tier in zone)."""
+
+    id: str
+    label: str
+    kind: str  # region | vpc | zone | subnet
+    nodes: tuple[str, ...] = ()
+    children: tuple[Cluster, ...] = ()
+    public: bool = False
+    rules: tuple[str, ...] = ()
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A call between two services (or from the outside in), drawn between two nodes."""
+
+    tail: str
+    head: str
+    kind: str  # route | depends | entry
+    label: str = ""
+    dashed: bool = False
+    down: bool = False
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Everything a drawing needs, in drawing order."""
+
+    title: str
+    subtitle: str
+    nodes: dict[str, Node]
+    outside: tuple[str, ...]
+    clusters: tuple[Cluster, ...]
+    edges: tuple[Edge, ...]
+    legend: tuple[tuple[str, str], ...] = field(default=())
+    notes: tuple[str, ...] = ()
+    whatif: bool = False
+
+    def walk(self) -> list[Cluster]:
+        """Every cluster, parents before children."""
+        found: list[Cluster] = []
+        stack = list(reversed(self.clusters))
+        while stack:
+            cluster = stack.pop()
+            found.append(cluster)
+            stack.extend(reversed(cluster.children))
+        return found
+
+
+def ident(name: str) -> str:
+    """A DOT- and Mermaid-safe id fragment of a plan name (names hold no underscore)."""
+    return name.replace("-", "_").replace(".", "_")
+
+
+def columns(plan: Plan) -> dict[str, int]:
+    """The column of every service: tiers left to right, callees right of their callers."""
+    column: dict[str, int] = {}
+    start = 0
+    for tier in plan.tiers:
+        depth = _depths(plan, tier.services)
+        for name in tier.services:
+            column[name] = start + depth[name]
+        start = max((column[name] for name in tier.services), default=start - 1) + 1
+    return column
+
+
+def _depths(plan: Plan, members: tuple[str, ...]) -> dict[str, int]:
+    """Longest chain of same-tier callers above each service (the graph is acyclic)."""
+    callers = {name: [c for c in members if name in plan.services[c].calls] for name in members}
+    depth: dict[str, int] = {}
+
+    def visit(name: str, trail: frozenset[str]) -> int:
+        if name not in depth:
+            above = [visit(c, trail | {name}) + 1 for c in callers[name] if c not in trail]
+            depth[name] = max(above, default=0)
+        return depth[name]
+
+    for name in members:
+        visit(name, frozenset())
+    return depth
+
+
+def build(plan: Plan, notes: Annotations = NONE, collapse: int = COLLAPSE_THRESHOLD) -> Picture:
+    """The picture of ``plan`` with ``notes`` drawn on it."""
+    return _Builder(plan, notes, collapse).build()
+
+
+class _Builder:
+    def __init__(self, plan: Plan, notes: Annotations, collapse: int) -> None:
+        self.plan, self.notes, self.collapse = plan, notes, collapse
+        self.column = columns(plan)
+        self.nodes: dict[str, Node] = {}
+        self.anchor: dict[str, str] = {}
+        self.members: dict[str, list[str]] = {}  # service -> node ids, plan order
+        offset = 2 if plan.entry is not None and (self._dns() or plan.entry.vip) else 1
+        self.offset = offset
+
+    # -- nodes -------------------------------------------------------------------------
+
+    def _dns(self) -> bool:
+        entry = self.plan.entry
+        return bool(self.plan.provider == "aws" and entry is not None and entry.hosted_zone)
+
+    def _state(self, service: str, names: tuple[str, ...], zone: str) -> tuple[bool, bool]:
+        """(failed, down) of a node standing for ``names`` of ``service`` in ``zone``."""
+        failed_set = set(self.notes.failed)
+        failed = zone in failed_set or service in failed_set or set(names) <= failed_set
+        return failed, service in self.notes.down
+
+    def _add(self, node: Node) -> None:
+        self.nodes[node.id] = node
+        if node.service is not None:
+            self.members.setdefault(node.service, []).append(node.id)
+            self.anchor.setdefault(node.service, node.id)
+
+    def _margin(self, service: ServicePlan) -> str:
+        if service.failover == "quorum":
+            return f"quorum {service.survivors_needed} of {service.count}"
+        if service.failover == "active-active" and service.survivors_needed > 1:
+            return f"needs {service.survivors_needed} of {service.count}"
+        return ""
+
+    def _rules(self, service: str) -> tuple[str, ...]:
+        return () if self.notes.whatif else self.notes.service_rules(service)
+
+    def _service_nodes(self, service: ServicePlan, zone: str) -> list[str]:
+        plan = self.plan
+        icon = icons.service_icon(plan, service)
+        col = self.column[service.name] + self.offset
+        rules = self._rules(service.name)
+        ids: list[str] = []
+        if service.kind == "compute":
+            here = [i for i in plan.instances_of(service.name) if i.zone == zone]
+            if not here:
+                return ids
+            if max(service.per_zone.values()) > self.collapse:
+                names = tuple(i.name for i in here)
+                failed, down = self._state(service.name, names, zone)
+                first, last = here[0].ip, here[-1].ip
+                span = f"{first} – .{str(last).rsplit('.', 1)[1]}" if len(here) > 1 else str(first)
+                lines = [span, f"{service.instance_type or service.software}"]
+                margin = self._margin(service)
+                if margin:
+                    lines.append(margin)
+                node = Node(
+                    id=f"g_{ident(service.name)}_{ident(zone)}",
+                    title=f"{service.name} ×{len(here)}",
+                    lines=tuple(lines),
+                    icon=icon,
+                    kind="group",
+                    service=service.name,
+                    zone=zone,
+                    column=col,
+                    rules=rules,
+                    failed=failed,
+                    down=down,
+                    instances=names,
+                )
+                self._add(node)
+                return [node.id]
+            for instance in here:
+                failed, down = self._state(service.name, (instance.name,), zone)
+                detail = [str(instance.ip)]
+                if service.instance_type:
+                    detail.append(service.instance_type)
+                lines = [" · ".join(detail)]
+                role = self._margin(service) or (instance.role if instance.role != "member" else "")
+                if role:
+                    lines.append(role)
+                node = Node(
+                    id=f"i_{ident(instance.name)}",
+                    title=instance.name,
+                    lines=tuple(lines),
+                    icon=icon,
+                    kind="instance",
+                    service=service.name,
+                    zone=zone,
+                    column=col,
+                    dashed=instance.role in ("passive", "standby"),
+                    rules=rules,
+                    failed=failed,
+                    down=down,
+                    instances=(instance.name,),
+                )
+                self._add(node)
+                ids.append(node.id)
+            return ids
+        for endpoint in plan.managed:
+            if endpoint.service != service.name or endpoint.zone != zone:
+                continue
+            failed, down = self._state(service.name, (endpoint.name,), zone)
+            if service.kind == "database":
+                texts = (f"{service.engine} · {service.instance_type}", endpoint.role)
+                kind = "database"
+            else:
+                texts = ("EFS mount target", str(endpoint.ip))
+                kind = "mount-target"
+            node = Node(
+                id=f"m_{ident(endpoint.name)}",
+                title=endpoint.name if service.kind == "database" else service.name,
+                lines=tuple(line for line in texts if line),
+                icon=icon,
+                kind=kind,
+                service=service.name,
+                zone=zone,
+                column=col,
+                dashed=endpoint.role == "standby",
+                rules=rules,
+                failed=failed,
+                down=down,
+                instances=(endpoint.name,),
+            )
+            self._add(node)
+            ids.append(node.id)
+        return ids
+
+    # -- clusters ----------------------------------------------------------------------
+
+    def _zone(self, zi: int, zone: str) -> Cluster:
+        plan = self.plan
+        children: list[Cluster] = []
+        failed_zone = zone in self.notes.failed
+        for ti, tier in enumerate(plan.tiers):
+            subnet = plan.subnet_of(tier.name, zone)
+            nodes: list[str] = []
+            for name in tier.services:
+                nodes.extend(self._service_nodes(plan.services[name], zone))
+            if tier.public:
+                nodes.extend(self._nat_nodes(zone, ti))
+            if not nodes:
+                continue
+            visibility = "public" if subnet.public else "private"
+            children.append(
+                Cluster(
+                    id=f"cluster_z{zi}_t{ti}",
+                    label=f"{tier.name} · {visibility} {subnet.cidr}",
+                    kind="subnet",
+                    nodes=tuple(nodes),
+                    public=subnet.public,
+                    failed=failed_zone,
+                )
+            )
+        egress = [s for s in plan.subnets if s.tier is None and s.zone == zone]
+        nat = self._nat_nodes(zone, -1) if egress else []
+        if nat:
+            children.insert(
+                0,
+                Cluster(
+                    id=f"cluster_z{zi}_egress",
+                    label=f"egress · public {egress[0].cidr}",
+                    kind="subnet",
+                    nodes=tuple(nat),
+                    public=True,
+                    failed=failed_zone,
+                ),
+            )
+        rules = () if self.notes.whatif else self.notes.zone_rules(zone)
+        label = f"{zone} · FAILED" if failed_zone else zone
+        return Cluster(
+            id=f"cluster_zone_{ident(zone)}",
+            label=label,
+            kind="zone",
+            children=tuple(children),
+            rules=rules,
+            failed=failed_zone,
+        )
+
+    def _nat_nodes(self, zone: str, tier_index: int) -> list[str]:
+        plan = self.plan
+        public_tiers = [i for i, t in enumerate(plan.tiers) if t.public]
+        if tier_index >= 0 and (not public_tiers or tier_index != public_tiers[0]):
+            return []
+        ids: list[str] = []
+        for gateway in plan.nat_gateways:
+            if gateway.zone != zone:
+                continue
+            serves = ", ".join(gateway.serves) if len(gateway.serves) > 1 else ""
+            lines = [str(gateway.ip)]
+            if serves:
+                lines.append(f"egress of {serves}")
+            node = Node(
+                id=f"n_{ident(gateway.name)}",
+                title=gateway.name,
+                lines=tuple(lines),
+                icon=icons.NAT_GATEWAY,
+                kind="nat",
+                zone=zone,
+                column=self.offset
+                + (
+                    self.column[plan.tiers[tier_index].services[0]]
+                    if tier_index >= 0 and plan.tiers[tier_index].services
+                    else 0
+                ),
+                failed=zone in self.notes.failed,
+            )
+            self.nodes[node.id] = node
+            ids.append(node.id)
+        return ids
+
+    # -- edges -------------------------------------------------------------------------
+
+    def _entry(self) -> tuple[list[str], list[Edge]]:
+        plan = self.plan
+        outside: list[str] = []
+        edges: list[Edge] = []
+        users = Node(
+            id="users",
+            title="users",
+            lines=(plan.entry.dns_name,) if plan.entry and plan.entry.dns_name else (),
+            icon=icons.USERS,
+            kind="users",
+            column=0,
+        )
+        self.nodes[users.id] = users
+        outside.append(users.id)
+        front = users.id
+        if plan.entry is not None and (self._dns() or plan.entry.vip):
+            entry = plan.entry
+            if self._dns():
+                hub = Node(
+                    id="route53",
+                    title="Route 53",
+                    lines=(f"{entry.hosted_zone}", "failover records"),
+                    icon=icons.ROUTE53,
+                    kind="dns",
+                    column=1,
+                )
+            else:
+                hub = Node(
+                    id="vip",
+                    title=f"VIP {entry.vip}",
+                    lines=("keepalived (VRRP)",),
+                    icon=icons.VIP,
+                    kind="vip",
+                    column=1,
+                )
+            self.nodes[hub.id] = hub
+            outside.append(hub.id)
+            edges.append(Edge(users.id, hub.id, "entry"))
+            front = hub.id
+        system_down = self.notes.system_down
+        for name in plan.entry_services:
+            for node_id in self.members.get(name, []):
+                node = self.nodes[node_id]
+                passive = node.dashed
+                label = ""
+                if front == "route53":
+                    label = "SECONDARY" if passive else "PRIMARY"
+                elif front == "vip":
+                    label = "backup" if passive else "master"
+                edges.append(
+                    Edge(front, node_id, "entry", label=label, dashed=passive, down=system_down)
+                )
+        return outside, edges
+
+    def _calls(self) -> list[Edge]:
+        edges: list[Edge] = []
+        for service in self.plan.services.values():
+            if service.name not in self.anchor:
+                continue
+            paths: dict[str, list[str]] = {}
+            for route in service.routes:
+                paths.setdefault(route.to, []).append(route.path)
+            for callee in service.calls:
+                if callee not in self.anchor:
+                    continue
+                target = self.plan.services[callee]
+                if callee in paths:
+                    kind, label = "route", " ".join(paths[callee])
+                else:
+                    kind, label = "depends", f":{target.port}" if target.port else ""
+                edges.append(
+                    Edge(
+                        self.anchor[service.name],
+                        self.anchor[callee],
+                        kind,
+                        label=label,
+                        down=service.name in self.notes.down and callee in self.notes.down,
+                    )
+                )
+        return edges
+
+    # -- the whole picture -------------------------------------------------------------
+
+    def build(self) -> Picture:
+        plan = self.plan
+        zones = tuple(self._zone(zi, zone) for zi, zone in enumerate(plan.zones))
+        if plan.provider == "aws":
+            vpc = Cluster(id="cluster_vpc", label=f"VPC {plan.network}", kind="vpc", children=zones)
+            top = Cluster(
+                id="cluster_region",
+                label=f"AWS region {plan.region}",
+                kind="region",
+                children=(vpc,),
+            )
+        else:
+            top = Cluster(
+                id="cluster_vpc",
+                label=f"network {plan.network}",
+                kind="vpc",
+                children=zones,
+            )
+        outside, entry_edges = self._entry()
+        edges = entry_edges + self._calls()
+        return Picture(
+            title=plan.name,
+            subtitle=self._subtitle(),
+            nodes=self.nodes,
+            outside=tuple(outside),
+            clusters=(top,),
+            edges=tuple(edges),
+            legend=self._legend(),
+            notes=self._notes(),
+            whatif=self.notes.whatif,
+        )
+
+    def _subtitle(self) -> str:
+        notes = self.notes
+        if notes.whatif:
+            failed = ", ".join(notes.failed)
+            count = len(notes.down)
+            verdict = "the system is DOWN" if notes.system_down else "the system stays up"
+            return (
+                f"what if {failed} fails: {count} service{'s' if count != 1 else ''} down, "
+                f"{verdict}"
+            )
+        return self.plan.description
+
+    def _notes(self) -> tuple[str, ...]:
+        notes = self.notes
+        if notes.whatif:
+            return tuple(f"{service}: {reason}" for service, reason in notes.down.items())
+        lines: list[str] = []
+        for mark in notes.marks:
+            where = mark.service or ", ".join(mark.zones) or "topology"
+            lines.append(f"{mark.rule} {where}")
+        return tuple(dict.fromkeys(lines))
+
+    def _legend(self) -> tuple[tuple[str, str], ...]:
+        rows = [
+            ("solid arrow", "route (path) or dependency (:port), drawn once per pair of services"),
+            ("dashed box", "passive or standby replica"),
+        ]
+        if self.notes.whatif:
+            rows.append(("grey", "failed domain"))
+            rows.append(("red", "down in this scenario"))
+        else:
+            rows.append(("red outline", "error finding (rule id), not accepted"))
+        if any(node.kind == "group" for node in self.nodes.values()):
+            rows.append(("×N", f"replicas in one zone, drawn as one node above {self.collapse}"))
+        return tuple(rows)
