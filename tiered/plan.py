@@ -4,8 +4,9 @@ The plan is the one truth every analysis and renderer reads. It is computed once
 valid topology, is deterministic (same topology, same plan) and frozen.
 
 Addressing: one subnet per tier per zone, carved from the network CIDR in a fixed order
-(tiers in file order, zones in topology order), all of one size: the smallest that fits the
-busiest tier-zone, grown to /24 when the network has room. In each subnet the addresses the
+(largest first, then tiers in file order, zones in topology order). A tier's subnets all
+have one size: the smallest that fits its busiest zone, grown to /24 when the network has
+room. In each subnet the addresses the
 provider reserves are skipped (AWS: the first four and the last; on premises: the network,
 gateway and broadcast addresses); instances take addresses from the bottom in service order,
 and NAT gateways and file-system mount targets from the top, so adding one never moves
@@ -352,20 +353,22 @@ class _Planner:
 
     def run(self) -> Plan:
         layout = self._layout()
-        demand = self._demand(layout)
-        prefix = self._prefix(layout, demand)
-        size = 1 << (32 - prefix)
-        base = int(self.network.network_address)
-        subnets = {
-            key: Subnet(
+        prefixes = self._prefixes(layout, self._demand(layout))
+        subnets: dict[tuple[str | None, str], Subnet] = {}
+        cursor = int(self.network.network_address)
+        # Largest subnets first (then tier and zone order): every subnet stays aligned to
+        # its size with no gaps between them.
+        for key in sorted(layout, key=lambda key: prefixes[key[0]]):
+            prefix = prefixes[key[0]]
+            subnets[key] = Subnet(
                 name=f"{key[0] or 'egress'}-{key[1]}",
                 tier=key[0],
                 zone=key[1],
-                cidr=ipaddress.IPv4Network((base + i * size, prefix)),
+                cidr=ipaddress.IPv4Network((cursor, prefix)),
                 public=key[0] is None or key[0] in self.public_tiers,
             )
-            for i, key in enumerate(layout)
-        }
+            cursor += 1 << (32 - prefix)
+        subnets = {key: subnets[key] for key in layout}
         low, high = RESERVED[self.provider]
         next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
@@ -499,33 +502,43 @@ class _Planner:
             demand[(self._egress_tier(), zone)] += 1
         return demand
 
-    def _prefix(
+    def _prefixes(
         self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
-    ) -> int:
-        busiest = max(layout, key=lambda key: (demand[key], -layout.index(key)))
-        need = demand[busiest]
-        fit = min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
-        for prefix in range(min(fit, PREFERRED_PREFIX), fit + 1):
-            if (
-                prefix >= self.network.prefixlen
-                and len(layout) << (32 - prefix) <= self.network.num_addresses
+    ) -> dict[str | None, int]:
+        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is room."""
+        busiest: dict[str | None, tuple[int, str]] = {}
+        for tier, zone in layout:
+            if demand[(tier, zone)] > busiest.get(tier, (0, ""))[0]:
+                busiest[tier] = (demand[(tier, zone)], zone)
+        fit = {
+            tier: min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
+            for tier, (need, _) in busiest.items()
+        }
+        for tier, prefix in fit.items():
+            if self.provider == "aws" and prefix < 16:
+                need, zone = busiest[tier]
+                raise PlanError(
+                    f"tier '{tier}' needs {need:,} addresses in zone {zone}, more than an AWS "
+                    "subnet (/16) can hold",
+                    "spread the replicas over more zones or split the tier",
+                    ("network", "cidr"),
+                )
+        zones = len(self.zones)
+        for ceiling in range(PREFERRED_PREFIX, 33):  # shrink step by step until it fits
+            prefixes = {t: min(p, ceiling) for t, p in fit.items()}
+            total = sum(zones << (32 - p) for p in prefixes.values())
+            if total <= self.network.num_addresses and all(
+                p >= self.network.prefixlen for p in prefixes.values()
             ):
-                if self.provider == "aws" and prefix < 16:
-                    continue
-                return prefix
-        tier, zone = busiest
+                return prefixes
+        tier = max(busiest, key=lambda t: busiest[t][0])
+        need, zone = busiest[tier]
         where = f"tier '{tier}' in zone {zone}" if tier else f"the egress subnet of {zone}"
-        needed = len(layout) << (32 - fit)
-        suggestion = 32 - (needed - 1).bit_length()
-        if self.provider == "aws" and fit < 16:
-            raise PlanError(
-                f"{where} needs {need:,} addresses, more than an AWS subnet (/16) can hold",
-                "spread the replicas over more zones or split the tier",
-                ("network", "cidr"),
-            )
+        total = sum(zones << (32 - p) for p in fit.values())
+        suggestion = 32 - (total - 1).bit_length()
         raise PlanError(
-            f"network {self.network} is too small: {len(layout)} subnets of /{fit} "
-            f"(to fit {need:,} addresses in {where}) need {needed:,} addresses",
+            f"network {self.network} is too small: {len(layout)} subnets need {total:,} "
+            f"addresses ({need:,} in {where} alone)",
             f"use a larger network, e.g. {self.network.network_address}/{suggestion} or wider",
             ("network", "cidr"),
         )

@@ -133,8 +133,9 @@ def _schema(
 
 def _salvage_service(raw: Any, error: ValidationError) -> model.Service:
     """The service without its broken fields, so its references can still be checked."""
-    bad = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
-    if isinstance(raw, dict) and not any(loc == () for loc in bad):
+    details = error.errors()
+    bad = {str(detail["loc"][0]) for detail in details if detail["loc"]}
+    if isinstance(raw, dict) and all(detail["loc"] for detail in details):
         try:
             return model.Service.model_validate({k: v for k, v in raw.items() if k not in bad})
         except ValidationError:
@@ -165,7 +166,8 @@ def _salvage(data: dict[str, Any], error: ValidationError) -> dict[str, Any] | N
         else None
     )
     for detail in error.errors(include_url=False):
-        loc, kind = detail["loc"], detail["type"]
+        loc, kind = tuple(str(part) for part in detail["loc"]), detail["type"]
+        target: dict[str, Any]
         if len(loc) >= 1 and loc[0] in _TOP_PLACEHOLDERS:
             target, key, table = fixed, loc[0], _TOP_PLACEHOLDERS
         elif len(loc) == 1 and kind == "extra_forbidden":
