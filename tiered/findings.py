@@ -68,3 +68,47 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Problems in file order, each reported once."""
     unique = {(p.location, p.code, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.location, p.code, p.message))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A resilience finding of a rule: where, what is wrong, and the fix computed for the case.
+
+    ``service`` is None for findings about the whole topology (e.g. a single zone);
+    ``zones`` are the zones involved. An ``accept`` entry of the service turns the finding
+    into an accepted one: it is still reported, with the reason, but never fails a run.
+    """
+
+    rule: str
+    severity: Severity
+    service: str | None
+    zones: tuple[str, ...]
+    location: Location
+    message: str
+    fix: str
+    accepted: bool = False
+    accept_reason: str = ""
+
+    def __str__(self) -> str:
+        state = " (accepted)" if self.accepted else ""
+        return f"{self.location}: {self.rule} {self.severity}{state}: {self.message} — {self.fix}"
+
+    @property
+    def failing(self) -> bool:
+        """Whether the finding counts against a run (accepted findings never do)."""
+        return not self.accepted
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "service": self.service,
+            "zones": list(self.zones),
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "message": self.message,
+            "fix": self.fix,
+            "accepted": self.accepted,
+            "accept_reason": self.accept_reason,
+        }

@@ -1,3 +1,8 @@
-"""Published rule ids: what an ``accept`` entry may name. Ids stay stable once published."""
+"""Published rule ids: what an ``accept`` entry may name. Ids stay stable once published.
 
-KNOWN_RULE_IDS: tuple[str, ...] = tuple(f"TR{number:03d}" for number in range(1, 11))
+They come from the rule registry (``tiered.rules.RULES``), which is cheap to import.
+"""
+
+from tiered.rules import RULES
+
+KNOWN_RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in RULES)

@@ -1,0 +1,162 @@
+"""Fault tolerance: the fewest simultaneous domain failures that take the system down.
+
+The system is down exactly when a service in the closure of the entry services is down on
+its own (a down service takes every caller with it, up to an entry). So the cheapest way to
+break the system is: pick a set of zones, then the cheapest service to finish off — a
+compute service needs ``survivors - needed + 1`` more instances, a managed one its own
+failure. Zone sets are tried in growing size and the search stops when no larger set can
+do better: exact, and independent of the replica count.
+
+``minimal_cut_sets`` enumerates every minimal cut set in terms of instances, zones and
+managed services (what the Open-PSA export and SCRAM see); it grows with the replica count
+and is meant for topologies of a sensible size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from tiered.analysis.domains import survivors
+from tiered.graph import Calls
+from tiered.plan import Plan, ServicePlan
+
+
+@dataclass(frozen=True, slots=True)
+class FaultTolerance:
+    """``order`` failures take the system down (None: no set of domains does); one such set.
+
+    ``own_order`` is the same count when managed services (the provider's database and
+    file system) are assumed to hold: what the design itself tolerates. The example set
+    prefers zones and instances over managed services when both are as small.
+    """
+
+    order: int | None
+    example: tuple[str, ...]
+    service: str | None
+    own_order: int | None = None
+    own_example: tuple[str, ...] = ()
+
+    @property
+    def tolerated(self) -> int | None:
+        """How many simultaneous failures the system always survives (None: any number)."""
+        return None if self.order is None else self.order - 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "order": self.order,
+            "tolerated": self.tolerated,
+            "example": list(self.example),
+            "service": self.service,
+            "without_managed_outages": {
+                "order": self.own_order,
+                "example": list(self.own_example),
+            },
+        }
+
+
+def _cost(service: ServicePlan, zones: frozenset[str], managed: bool) -> int | None:
+    left = survivors(service, zones, {})
+    if left < service.survivors_needed:
+        return 0
+    if service.managed:
+        return 1 if managed else None
+    return left - service.survivors_needed + 1
+
+
+def fault_tolerance(plan: Plan, calls: Calls) -> FaultTolerance:
+    """The smallest number of domain failures that takes the system down, and one such set."""
+    relevant = [plan.services[name] for name in plan.services if name in calls.closure]
+    own = _search(plan, relevant, managed=False)
+    every = _search(plan, relevant, managed=True)
+    if every is None:
+        return FaultTolerance(None, (), None)
+    if own is not None and own[0] == every[0]:
+        every = own
+    own_order, own_example = (own[0], own[1]) if own else (None, ())
+    return FaultTolerance(every[0], every[1], every[2], own_order, own_example)
+
+
+def _search(
+    plan: Plan, relevant: list[ServicePlan], managed: bool
+) -> tuple[int, tuple[str, ...], str] | None:
+    best: tuple[int, frozenset[str], ServicePlan] | None = None
+    for size in range(len(plan.zones) + 1):
+        if best is not None and size >= best[0]:
+            break
+        for chosen in combinations(plan.zones, size):
+            zones = frozenset(chosen)
+            for service in relevant:
+                cost = _cost(service, zones, managed)
+                if cost is not None and (best is None or size + cost < best[0]):
+                    best = (size + cost, zones, service)
+    if best is None:
+        return None
+    total, zones, service = best
+    return total, _example(plan, zones, service, total - len(zones)), service.name
+
+
+def _example(plan: Plan, zones: frozenset[str], service: ServicePlan, more: int) -> tuple[str, ...]:
+    names = [zone for zone in plan.zones if zone in zones]
+    if more and service.managed:
+        names.append(service.name)
+    elif more:
+        spare = [i.name for i in plan.instances_of(service.name) if i.zone not in zones]
+        names.extend(spare[:more])
+    return tuple(names)
+
+
+class TooManyCutSets(Exception):
+    """The enumeration would exceed its limit (large replica counts)."""
+
+
+def minimal_cut_sets(plan: Plan, calls: Calls, limit: int = 200_000) -> list[frozenset[str]]:
+    """Every minimal set of instances, zones and managed services that takes the system down.
+
+    Sorted by size, then by name. Raises TooManyCutSets past ``limit`` candidate sets.
+    """
+    candidates: set[frozenset[str]] = set()
+    for name in plan.services:
+        if name in calls.closure:
+            candidates.update(_service_cut_sets(plan, plan.services[name], limit))
+            if len(candidates) > limit:
+                raise TooManyCutSets(f"more than {limit:,} cut sets")
+    ordered = sorted(candidates, key=lambda s: (len(s), sorted(s)))
+    minimal: list[frozenset[str]] = []
+    for candidate in ordered:
+        if not any(kept <= candidate for kept in minimal):
+            minimal.append(candidate)
+    return minimal
+
+
+def _service_cut_sets(plan: Plan, service: ServicePlan, limit: int) -> list[frozenset[str]]:
+    """Minimal cut sets of one service failing on its own."""
+    zones = list(service.per_zone)
+    cuts: list[frozenset[str]] = []
+    if service.managed:
+        cuts.append(frozenset({service.name}))
+    # Replicas that must fail for the service to fail on its own.
+    must_fail = service.count - service.survivors_needed + 1
+    if must_fail <= 0:  # cannot even run (never true for a valid plan)
+        return [frozenset()]
+    members = {zone: [] for zone in zones}  # type: dict[str, list[str]]
+    if not service.managed:
+        for instance in plan.instances_of(service.name):
+            members[instance.zone].append(instance.name)
+    for size in range(len(zones) + 1):
+        for chosen in combinations(zones, size):
+            held = sum(service.per_zone[z] for z in chosen)
+            if any(held - service.per_zone[z] >= must_fail for z in chosen):
+                continue  # a smaller zone set already suffices
+            if held >= must_fail:
+                cuts.append(frozenset(chosen))
+                continue
+            if service.managed:
+                continue  # managed replicas fail only with their zone
+            outside = [i for z in zones if z not in chosen for i in members[z]]
+            extra = must_fail - held
+            for picked in combinations(outside, extra):
+                cuts.append(frozenset((*chosen, *picked)))
+                if len(cuts) > limit:
+                    raise TooManyCutSets(f"more than {limit:,} cut sets")
+    return cuts

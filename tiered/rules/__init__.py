@@ -1,0 +1,20 @@
+"""The rule catalogue: one module per rule, listed explicitly (no discovery magic).
+
+``RULES`` is the registry: ids stay stable once published; ``tiered rules`` lists it and
+``tiered explain ID`` prints a rule's documentation. Importing this package is cheap: the
+rules import nothing heavy until they run.
+"""
+
+from __future__ import annotations
+
+from tiered.rules import tr001, tr002, tr003, tr004, tr005, tr006, tr007, tr008, tr009, tr010
+from tiered.rules.base import Context, Rule
+
+RULES: tuple[Rule, ...] = tuple(
+    Rule.of(module)
+    for module in (tr001, tr002, tr003, tr004, tr005, tr006, tr007, tr008, tr009, tr010)
+)
+
+BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+__all__ = ["BY_ID", "RULES", "Context", "Rule"]
