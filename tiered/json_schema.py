@@ -21,4 +21,7 @@ def topology_schema() -> dict[str, Any]:
     }
     schema.pop("title", None)
     schema.pop("description", None)
+    properties = schema["properties"]
+    properties["version"] = {"const": 1, "description": "Format version; only 1 exists."}
+    schema["patternProperties"] = {"^x-": {"description": "Free for anchors and tooling."}}
     return {**head, **schema}
