@@ -147,11 +147,14 @@ def load_bytes(raw: bytes, name: str) -> Loaded:
             "file is empty (no YAML document)",
             "start from topology.yaml or `tiered schema` and describe your deployment",
         )
-    builder = _Builder(source)
-    problems = builder.check_expansion(node)
-    if problems:
-        return Loaded(None, source, problems)
-    data = builder.build(node, (), 0)
+    # Every node written in the file takes at least one character, so only aliases can
+    # make the built document larger than this; past it, the file is an alias bomb.
+    builder = _Builder(source, budget=len(text) + MAX_EXTRA_ALIAS_NODES)
+    builder.root = node
+    try:
+        data = builder.build(node, (), 0)
+    except _AliasBomb as bomb:
+        return Loaded(None, source, [bomb.problem])
     return Loaded(data, source, builder.problems)
 
 
@@ -178,55 +181,34 @@ def _syntax_hint(message: str) -> str:
 class _Builder:
     """Turns composed YAML nodes into plain data, recording positions and problems."""
 
-    def __init__(self, source: SourceMap) -> None:
+    def __init__(self, source: SourceMap, budget: int) -> None:
         self.source = source
         self.problems: list[Problem] = []
-        self.active: set[int] = set()
+        self.budget = budget
+        self.root: yaml.Node | None = None
+        self.open: set[int] = set()  # collections being built: an alias to one is recursion
+
+    def _located(self, node: yaml.Node, code: str, message: str, hint: str) -> Problem:
+        mark = node.start_mark
+        return Problem(
+            Location(self.source.file, mark.line + 1, mark.column + 1), code, message, hint
+        )
 
     def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
-        mark = node.start_mark
-        where = Location(self.source.file, mark.line + 1, mark.column + 1)
-        self.problems.append(Problem(where, code, message, hint))
-
-    def check_expansion(self, root: yaml.Node) -> list[Problem]:
-        """Refuse alias bombs and recursive aliases before building anything."""
-        sizes: dict[int, int] = {}
-        distinct = 0
-        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-        on_path: set[int] = set()
-        while stack:
-            node, done = stack.pop()
-            key = id(node)
-            if done:
-                on_path.discard(key)
-                children = _children(node)
-                sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-                continue
-            if key in sizes:
-                continue
-            if key in on_path:
-                self._problem(
-                    node,
-                    "recursive-alias",
-                    "an alias refers to a node that contains it",
-                    "aliases must point to a finished anchor; remove the recursion",
-                )
-                return self.problems
-            on_path.add(key)
-            distinct += 1
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-        if sizes[id(root)] - distinct > max(MAX_EXTRA_ALIAS_NODES, distinct):
-            self._problem(
-                root,
-                "alias-bomb",
-                f"aliases expand to {sizes[id(root)]:,} nodes from {distinct:,} written",
-                "this looks like an alias bomb ('billion laughs'); write the data out "
-                "or use fewer nested aliases",
-            )
-        return self.problems
+        self.problems.append(self._located(node, code, message, hint))
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _AliasBomb(
+                self._located(
+                    self.root or node,
+                    "alias-bomb",
+                    "aliases expand this document beyond any sane size",
+                    "this looks like an alias bomb ('billion laughs'); write the data out or use "
+                    "fewer nested aliases",
+                )
+            )
         mark = node.start_mark
         self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if depth > MAX_DEPTH:
@@ -239,15 +221,27 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                return self._bad_tag(node)
-            return [
-                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
-            ]
-        if node.tag != _MAP or not isinstance(node, yaml.MappingNode):
+        key = id(node)
+        if key in self.open:
+            self._problem(
+                node,
+                "recursive-alias",
+                "an alias refers to a node that contains it",
+                "aliases must point to a finished anchor; remove the recursion",
+            )
+            return None
+        self.open.add(key)
+        try:
+            if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+                return [
+                    self.build(item, (*path, index), depth + 1)
+                    for index, item in enumerate(node.value)
+                ]
+            if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+                return self._mapping(node, path, depth)
             return self._bad_tag(node)
-        return self._mapping(node, path, depth)
+        finally:
+            self.open.discard(key)
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -347,9 +341,7 @@ class _Builder:
         return None
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [child for pair in node.value for child in pair]
-    return []
+class _AliasBomb(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
