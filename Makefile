@@ -22,9 +22,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	$(BIN)/tiered validate $(FILE)
+	$(BIN)/tiered validate $(FILE) --fail-on never
 	$(BIN)/tiered plan $(FILE)
 	@mkdir -p $(OUT)
+	$(BIN)/tiered report $(FILE) --format markdown --output $(OUT)/report.md
+	$(BIN)/tiered report $(FILE) --format html --output $(OUT)/report.html
 
 test: setup lint typecheck pytest
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid
+from tiered.cli.common import DEFAULT_FILE, EXIT_FINDINGS, FileArg, app, invalid
 from tiered.pipeline import check
 from tiered.plan import Plan
 
@@ -17,6 +17,13 @@ from tiered.plan import Plan
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
 
 
 class PlanFormat(StrEnum):
@@ -26,32 +33,61 @@ class PlanFormat(StrEnum):
 
 @app.command(
     epilog="Examples:  tiered validate  ·  tiered validate examples/three-zones.yaml --format json"
+    "  ·  tiered validate --format sarif > tiered.sarif  ·  tiered validate --fail-on warning"
 )
 def validate(
     file: FileArg = DEFAULT_FILE,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="text, or json for tools.")
+        ReportFormat,
+        typer.Option("--format", "-f", help="text; json for tools; sarif for code scanning."),
     ] = ReportFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse; never: 0."),
+    ] = FailOn.error,
 ) -> None:
-    """Check a topology: YAML, schema, names, references, zones, placement, network.
+    """Check a topology: YAML, schema, references, placement, network, then the resilience
+    rules (TR001–TR010; `tiered rules` lists them).
 
-    Exit 0 when valid, 2 when the file is invalid (every problem is listed with
-    file:line:col, what is wrong and how to fix it).
+    Exit 0 when clean, 1 when a finding (not accepted) is at or above --fail-on, 2 when
+    the file is invalid (every problem is listed with file:line:col, what is wrong and
+    how to fix it).
     """
+    from tiered.analysis import analyze
+
     result = check(file)
     if result.plan is None:
-        invalid(result.problems, output_format.value)
+        invalid(result.problems, "json" if output_format is ReportFormat.json else "text")
     plan = result.plan
+    findings = analyze(plan, result.source).findings
     if output_format is ReportFormat.json:
-        payload = {"file": file, "valid": True, "problems": [], "summary": _summary(plan)}
+        payload = {
+            "file": file,
+            "valid": True,
+            "problems": [],
+            "summary": _summary(plan),
+            "findings": [f.to_dict() for f in findings],
+        }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        return
-    s = _summary(plan)
-    typer.echo(
-        f"{file}: valid — {_count(s['services'], 'service')}, "
-        f"{_count(s['instances'], 'instance')} and {_count(s['managed'], 'managed endpoint')} "
-        f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
-    )
+    elif output_format is ReportFormat.sarif:
+        from tiered.output.sarif import sarif
+
+        sys.stdout.write(sarif(findings))
+    else:
+        from tiered.output.findings_text import findings_text
+
+        s = _summary(plan)
+        typer.echo(
+            f"{file}: valid — {_count(s['services'], 'service')}, "
+            f"{_count(s['instances'], 'instance')} and "
+            f"{_count(s['managed'], 'managed endpoint')} "
+            f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
+        )
+        sys.stdout.write(findings_text(findings))
+    if fail_on is not FailOn.never:
+        threshold = 2 if fail_on is FailOn.error else 1
+        if any(f.failing and f.severity.rank >= threshold for f in findings):
+            raise typer.Exit(EXIT_FINDINGS)
 
 
 def _count(number: int, noun: str) -> str:

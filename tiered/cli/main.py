@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tiered.cli import diagram, foundation, render  # noqa: F401  (registers the commands)
+from tiered.cli import analysis, diagram, foundation, render  # noqa: F401  (registers the commands)
 from tiered.cli.common import app
 
 

@@ -72,8 +72,15 @@ def _finding(context: Context, name: str, through: dict[Domain, tuple[str, str]]
     labels = [_label(context, d) for d in domains[:3]]
     more = len(domains) - len(labels)
     what = ", ".join(labels) + (f" and {more} more" if more > 0 else "")
-    message = f"goes down when {what} fails: it depends on {via}, which goes down"
-    message += f" (root cause: {root})"
+    if root == via:
+        message = (
+            f"goes down when {what} fails: it depends on {via} (the root cause), which goes down"
+        )
+    else:
+        message = (
+            f"goes down when {what} fails: it depends on {via}, which goes down "
+            f"(root cause: {root})"
+        )
     fix = (
         f"fix the root cause, {root}, so that it survives {_label(context, first)} "
         f"(see its own finding), or make {via} a soft dependency of {name}"
