@@ -230,7 +230,10 @@ def test_whatif_greys_the_failed_zone_and_reddens_what_goes_down() -> None:
         service = service_of_node(plan, name)
         in_b = name in graph.clusters["cluster_zone_us_east_1b"]["nodes"]
         assert (node.get("fillcolor") == GREY) == in_b, name
-        assert (node.get("color") == RED) == (service in ("zookeeper", "solr")), name
+        red = service in ("zookeeper", "solr") and not in_b  # failed replicas stay grey
+        assert (node.get("color") == RED) == red, name
+        if service in ("zookeeper", "solr"):
+            assert "DOWN" in node["label"], name
     assert "what if us-east-1b fails: 2 services down" in graph.attrs["label"]
 
 

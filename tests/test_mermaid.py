@@ -142,7 +142,9 @@ def test_whatif_classes() -> None:
     chart = parse(str(draw(plan, notes, "mermaid")))
     in_b = {n for n, (_, parent) in chart.nodes.items() if parent and parent.startswith("z0_")}
     assert chart.classes["failed"] == in_b
-    assert chart.classes["error"] == {"i_zookeeper_1", "i_zookeeper_2", "i_zookeeper_3"}
+    # the surviving replica of a service that is down is red; the failed ones stay grey
+    assert chart.classes["error"] == {"i_zookeeper_2"}
+    assert "DOWN" in chart.nodes["i_zookeeper_1"][0] and "FAILED" in chart.nodes["i_zookeeper_1"][0]
     assert "what if us-east-1b fails" in chart.title
 
 

@@ -58,17 +58,14 @@ def node_label(node: Node) -> str:
         rows.append(
             f'<TR><TD><FONT POINT-SIZE="10" COLOR="{colour}">{escape(line)}</FONT></TD></TR>'
         )
-    red = list(node.rules)
-    if node.down:
-        red.append("DOWN")
+    marks = []
     if node.failed:
-        red.insert(0, "FAILED")
+        marks.append(f'<FONT COLOR="{GREY_TEXT}">FAILED</FONT>')
+    red = [*node.rules, *(["DOWN"] if node.down else [])]
     if red:
-        shade = GREY_TEXT if node.failed and not node.down else RED
-        rows.append(
-            f'<TR><TD><FONT POINT-SIZE="11" COLOR="{shade}"><B>'
-            f"{escape(' '.join(red))}</B></FONT></TD></TR>"
-        )
+        marks.append(f'<FONT COLOR="{RED}">{escape(" ".join(red))}</FONT>')
+    if marks:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="11"><B>{" ".join(marks)}</B></FONT></TD></TR>')
     return '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
 

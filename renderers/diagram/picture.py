@@ -42,7 +42,8 @@ class Node:
 
     @property
     def red(self) -> bool:
-        return bool(self.rules) or self.down
+        """Outlined in red: an error finding, or a surviving replica of a service down."""
+        return bool(self.rules) or (self.down and not self.failed)
 
 
 @dataclass(frozen=True)
