@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 FILE ?= topology.yaml
 OUT ?= out
 
-.PHONY: demo test setup system-deps lint typecheck pytest golden bench clean
+.PHONY: demo test setup system-deps lint typecheck pytest golden bench docs-image clean
 
 setup: system-deps $(STAMP)
 
@@ -25,6 +25,8 @@ demo: setup
 	$(BIN)/tiered validate $(FILE) --fail-on never
 	$(BIN)/tiered plan $(FILE)
 	@mkdir -p $(OUT)
+	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.png
+	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.svg
 	$(BIN)/tiered report $(FILE) --format markdown --output $(OUT)/report.md
 	$(BIN)/tiered report $(FILE) --format html --output $(OUT)/report.html
 
@@ -45,6 +47,9 @@ golden: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+docs-image: setup
+	$(BIN)/tiered diagram topology.yaml -o docs/architecture.png
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
