@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tiered import model
 from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
@@ -51,9 +51,8 @@ class Subnet:
     public: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Instance:
-    """One replica of a compute service."""
+class Instance(NamedTuple):
+    """One replica of a compute service (a named tuple: plans hold tens of thousands)."""
 
     name: str
     service: str
@@ -61,7 +60,7 @@ class Instance:
     zone: str
     subnet: str
     ip: ipaddress.IPv4Address
-    index: int
+    ordinal: int  # 1 for the first replica: the number in its name
     role: str  # "active" / "passive" (active-passive), "primary" / "standby", else "member"
 
 
@@ -380,21 +379,24 @@ class _Planner:
         for name, service in self.services.items():
             names: list[str] = []
             if service.kind == "compute":
+                tier, failover = service.tier, service.failover
+                subnet_names = {zone: subnets[(tier, zone)].name for zone in service.per_zone}
                 for index, zone in enumerate(zone_sequence(service.per_zone), start=1):
-                    key = (service.tier, zone)
+                    key = (tier, zone)
                     ip = next_low[key]
-                    next_low[key] += 1
-                    names.append(f"{name}-{index}")
+                    next_low[key] = ip + 1
+                    instance_name = f"{name}-{index}"
+                    names.append(instance_name)
                     instances.append(
                         Instance(
-                            name=f"{name}-{index}",
-                            service=name,
-                            tier=service.tier,
-                            zone=zone,
-                            subnet=subnets[key].name,
-                            ip=addr(ip),
-                            index=index,
-                            role=_role(service.failover, index),
+                            instance_name,
+                            name,
+                            tier,
+                            zone,
+                            subnet_names[zone],
+                            addr(ip),
+                            index,
+                            _role(failover, index),
                         )
                     )
             elif service.kind == "database":
