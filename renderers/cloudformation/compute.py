@@ -131,6 +131,9 @@ def add_instances(template: Template, plan: Plan) -> None:
                 "Namespace": "AWS/EC2",
                 "Period": 60,
                 "Statistic": "Maximum",
+                "Tags": tags(
+                    plan.name, f"{instance.name}-recovery", instance.tier, instance.service
+                ),
                 "Threshold": 0,
             },
             source=f"instance {instance.name}",

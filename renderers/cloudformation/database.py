@@ -17,6 +17,7 @@ from renderers.cloudformation.security import group_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Json, Template, get_att, ref, sub
 from tiered.plan import Plan, ServicePlan
+from tiered.renderer import RenderRefused
 
 #: A current, supported version per engine (minor upgrades are applied automatically).
 ENGINE_VERSIONS = {"postgres": "17.6", "mysql": "8.4.6", "mariadb": "11.4.8"}
@@ -78,6 +79,14 @@ def add_databases(template: Template, plan: Plan) -> None:
         },
         source="the database monitoring role",
     )
+    if len(plan.zones) < 2:
+        raise RenderRefused(
+            f"database {databases[0].name} needs a DB subnet group in at least two "
+            f"availability zones (an RDS requirement, even for a single-AZ instance), and "
+            f"the topology has one zone ({plan.zones[0]})",
+            "add a second zone to `zones`; services can stay in the first one with "
+            f"`zones: [{plan.zones[0]}]`",
+        )
     for service in databases:
         _add_database(template, plan, service)
 
@@ -134,10 +143,25 @@ def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
         unit=service.name,
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
-        Metadata={"tiered": {"note": note}} if note else None,
+        Metadata=_metadata(service, multi_az, note),
     )
     template.output(
         logical_id("DatabaseEndpoint", service.name),
         f"address of database {service.name}",
         get_att(database_id(service.name), "Endpoint.Address"),
     )
+
+
+def _metadata(service: ServicePlan, multi_az: bool, note: str | None) -> Json | None:
+    """Why the class differs from the request, and why a single-AZ database is no mistake."""
+    metadata: Json = {}
+    if note:
+        metadata["tiered"] = {"note": note}
+    if not multi_az:
+        reason = (
+            f"the topology plans {service.name} as a single-AZ instance "
+            f"(count {service.count}, failover {service.failover}); "
+            "tiered validate reports this single point of failure"
+        )
+        metadata["checkov"] = {"skip": [{"comment": reason, "id": "CKV_AWS_157"}]}
+    return metadata or None

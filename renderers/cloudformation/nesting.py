@@ -187,9 +187,18 @@ def _child(
     for parameter in passed:
         child.parameters[parameter] = {
             "Description": f"{parameter} of the parent stack",
-            "Type": "String",
+            "Type": _child_type(template.parameters.get(parameter)),
         }
     return child, dict(sorted(passed.items())), depends
+
+
+def _child_type(parent: Json | None) -> str:
+    """A child parameter's type: the parent's, with SSM-resolved types as their values."""
+    if parent is None:
+        return "String"
+    kind: str = parent["Type"]
+    prefix = "AWS::SSM::Parameter::Value<"
+    return kind[len(prefix) : -1] if kind.startswith(prefix) else kind
 
 
 def _names(value: Any) -> set[str]:

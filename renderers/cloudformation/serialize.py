@@ -8,9 +8,17 @@ from typing import Any
 import yaml
 
 try:  # the C dumper is much faster; the pure-Python one writes the same text
-    from yaml import CSafeDumper as Dumper
+    from yaml import CSafeDumper as _Base
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeDumper as Dumper  # type: ignore[assignment]
+    from yaml import SafeDumper as _Base  # type: ignore[assignment]
+
+
+class Dumper(_Base):
+    """Never writes YAML anchors and aliases: CloudFormation rejects them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
 
 FORMATS = ("yaml", "json")
 
