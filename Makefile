@@ -25,6 +25,9 @@ demo: setup
 	$(BIN)/tiered validate $(FILE) --fail-on never
 	$(BIN)/tiered plan $(FILE)
 	@mkdir -p $(OUT)
+	$(BIN)/tiered render nginx $(FILE) --out $(OUT)
+	$(BIN)/tiered render nginx examples/onprem-generic.yaml --out $(OUT)/onprem-generic
+	$(BIN)/tiered render keepalived examples/onprem-generic.yaml --out $(OUT)/onprem-generic
 	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.png
 	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.svg
 	$(BIN)/tiered report $(FILE) --format markdown --output $(OUT)/report.md
