@@ -37,6 +37,8 @@ def node_line(node: Node) -> str:
         marks.append("DOWN")
     if node.failed:
         marks.insert(0, "FAILED")
+    if node.accepted:
+        marks.append(" ".join(node.accepted) + " accepted")
     if marks:
         parts.append(f"<b>{text(' '.join(marks))}</b>")
     label = "<br/>".join(parts)

@@ -182,7 +182,28 @@ def test_only_unaccepted_errors_become_marks() -> None:
             finding("TR004", "warning", "c", False),
         ]
     )
-    assert [(m.rule, m.service) for m in notes.marks] == [("TR001", "a")]
+    assert [(m.rule, m.service, m.accepted) for m in notes.marks] == [
+        ("TR001", "a", False),
+        ("TR002", "b", True),
+    ]
+    assert notes.service_rules("a") == ("TR001",) and notes.service_rules("b") == ()
+    assert notes.service_rules("b", accepted=True) == ("TR002",)
+
+
+def test_accepted_findings_are_grey_not_red() -> None:
+    plan = plan_of(TOPOLOGY)
+    notes = Annotations(
+        marks=(
+            Mark("TR003", "zookeeper", ("us-east-1b",), accepted=True),
+            Mark("TR006", "solr", ()),
+        )
+    )
+    dot_text = str(draw(plan, notes, "dot"))
+    assert red_services(plan, dot_text) == {"solr"}
+    graph = parse_dot(dot_text)
+    assert "TR003 accepted" in graph.nodes["i_zookeeper_1"]["label"]
+    assert graph.clusters["cluster_zone_us_east_1b"]["attrs"]["pencolor"] != RED
+    assert "TR003 zookeeper (accepted)" in graph.nodes["legend"]["label"]
 
 
 def test_findings_of_the_analysis_are_drawn(topology_path: Path) -> None:

@@ -21,6 +21,7 @@ class Mark:
     service: str | None
     zones: tuple[str, ...]
     message: str = ""
+    accepted: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,31 +37,34 @@ class Annotations:
     def whatif(self) -> bool:
         return bool(self.failed)
 
-    def service_rules(self, service: str) -> tuple[str, ...]:
-        """Rule ids of the error findings on ``service``, sorted, each once."""
-        return tuple(sorted({m.rule for m in self.marks if m.service == service}))
+    def service_rules(self, service: str, accepted: bool = False) -> tuple[str, ...]:
+        """Rule ids of the error findings on ``service`` (or of the accepted ones), sorted."""
+        return tuple(
+            sorted({m.rule for m in self.marks if m.service == service and m.accepted == accepted})
+        )
 
     def zone_rules(self, zone: str) -> tuple[str, ...]:
-        """Rule ids of the error findings that name ``zone``, sorted, each once."""
-        return tuple(sorted({m.rule for m in self.marks if zone in m.zones}))
+        """Rule ids of the unaccepted error findings that name ``zone``, sorted, each once."""
+        return tuple(sorted({m.rule for m in self.marks if zone in m.zones and not m.accepted}))
 
 
 NONE = Annotations()
 
 
 def from_findings(findings: Iterable[Any]) -> Annotations:
-    """Marks for the error findings that are not accepted; warnings and notes stay off."""
+    """Marks for the error findings (accepted ones kept apart); warnings and notes stay off."""
     marks = [
         Mark(
             rule=str(f.rule),
             service=f.service,
             zones=tuple(f.zones or ()),
             message=str(getattr(f, "message", "")),
+            accepted=bool(f.accepted),
         )
         for f in findings
-        if str(getattr(f.severity, "value", f.severity)) == "error" and not f.accepted
+        if str(getattr(f.severity, "value", f.severity)) == "error"
     ]
-    marks.sort(key=lambda m: (m.rule, m.service or "", m.zones))
+    marks.sort(key=lambda m: (m.accepted, m.rule, m.service or "", m.zones))
     return Annotations(marks=tuple(marks))
 
 

@@ -64,6 +64,9 @@ def node_label(node: Node) -> str:
     red = [*node.rules, *(["DOWN"] if node.down else [])]
     if red:
         marks.append(f'<FONT COLOR="{RED}">{escape(" ".join(red))}</FONT>')
+    if node.accepted:
+        shown = escape(" ".join(node.accepted)) + " accepted"
+        marks.append(f'<FONT COLOR="{GREY_TEXT}">{shown}</FONT>')
     if marks:
         rows.append(f'<TR><TD><FONT POINT-SIZE="11"><B>{" ".join(marks)}</B></FONT></TD></TR>')
     return '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
@@ -148,8 +151,9 @@ def legend_label(picture: Picture) -> str:
             "</TD></TR>"
         )
         for note in picture.notes:
+            shade = GREY_TEXT if note.endswith("(accepted)") else RED
             rows.append(
-                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{RED}">'
+                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{shade}">'
                 f"{escape(note)}</FONT></TD></TR>"
             )
     return (

@@ -39,6 +39,7 @@ class Node:
     failed: bool = False
     down: bool = False
     instances: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()
 
     @property
     def red(self) -> bool:
@@ -178,6 +179,7 @@ class _Builder:
         icon = icons.service_icon(plan, service)
         col = self.column[service.name] + self.offset
         rules = self._rules(service.name)
+        accepted = () if self.notes.whatif else self.notes.service_rules(service.name, True)
         ids: list[str] = []
         if service.kind == "compute":
             here = [i for i in plan.instances_of(service.name) if i.zone == zone]
@@ -202,6 +204,7 @@ class _Builder:
                     zone=zone,
                     column=col,
                     rules=rules,
+                    accepted=accepted,
                     failed=failed,
                     down=down,
                     instances=names,
@@ -228,6 +231,7 @@ class _Builder:
                     column=col,
                     dashed=instance.role in ("passive", "standby"),
                     rules=rules,
+                    accepted=accepted,
                     failed=failed,
                     down=down,
                     instances=(instance.name,),
@@ -256,6 +260,7 @@ class _Builder:
                 column=col,
                 dashed=endpoint.role == "standby",
                 rules=rules,
+                accepted=accepted,
                 failed=failed,
                 down=down,
                 instances=(endpoint.name,),
@@ -483,7 +488,7 @@ class _Builder:
         lines: list[str] = []
         for mark in notes.marks:
             where = mark.service or ", ".join(mark.zones) or "topology"
-            lines.append(f"{mark.rule} {where}")
+            lines.append(f"{mark.rule} {where}" + (" (accepted)" if mark.accepted else ""))
         return tuple(dict.fromkeys(lines))
 
     def _legend(self) -> tuple[tuple[str, str], ...]:
@@ -496,6 +501,8 @@ class _Builder:
             rows.append(("red", "down in this scenario"))
         else:
             rows.append(("red outline", "error finding (rule id), not accepted"))
+            if any(mark.accepted for mark in self.notes.marks):
+                rows.append(("grey rule id", "error finding accepted in the topology"))
         if any(node.kind == "group" for node in self.nodes.values()):
             rows.append(("×N", f"replicas in one zone, drawn as one node above {self.collapse}"))
         return tuple(rows)
