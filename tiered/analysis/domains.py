@@ -33,6 +33,7 @@ class Failure:
     zones: frozenset[str] = frozenset()
     services: frozenset[str] = frozenset()
     lost: tuple[tuple[str, str, int], ...] = ()  # (service, zone, replicas lost), sorted
+    named: tuple[tuple[str, str], ...] = ()  # (service, instance name) of the lost replicas
 
     def lost_in(self, service: str) -> dict[str, int]:
         return {zone: n for s, zone, n in self.lost if s == service}
@@ -47,8 +48,9 @@ def resolve(plan: Plan, names: list[str]) -> Failure:
     zones: set[str] = set()
     services: set[str] = set()
     lost: dict[tuple[str, str], int] = {}
+    named: list[tuple[str, str]] = []
     endpoints = {m.name: (m.service, m.zone) for m in plan.managed}
-    for name in names:
+    for name in dict.fromkeys(names):
         if name in plan.zones:
             zones.add(name)
         elif name in plan.services:
@@ -56,6 +58,7 @@ def resolve(plan: Plan, names: list[str]) -> Failure:
         elif name in endpoints or _is_instance(plan, name):
             where = endpoints.get(name) or (plan.instance(name).service, plan.instance(name).zone)
             lost[where] = lost.get(where, 0) + 1
+            named.append((where[0], name))
         else:
             choices = [*plan.zones, *plan.services, *(i.name for i in plan.instances), *endpoints]
             hint = did_you_mean(name, choices) or (
@@ -68,6 +71,7 @@ def resolve(plan: Plan, names: list[str]) -> Failure:
         zones=frozenset(zones),
         services=frozenset(services),
         lost=tuple(sorted((s, z, n) for (s, z), n in lost.items())),
+        named=tuple(dict.fromkeys(named)),
     )
 
 
@@ -97,7 +101,7 @@ def direct_reason(service: ServicePlan, failure: Failure) -> tuple[str, tuple[st
     if left >= service.survivors_needed:
         return None
     zones = tuple(z for z in service.per_zone if z in failure.zones)
-    blamed = zones + tuple(f"{n} in {z}" for z, n in lost.items() if z not in failure.zones)
+    blamed = zones + tuple(n for s, n in failure.named if s == service.name)
     if service.kind == "filesystem":
         return f"every zone with a mount target failed ({', '.join(zones)})", zones
     gone = service.count - left

@@ -129,7 +129,7 @@ def single_failures(plan: Plan, calls: Calls) -> list[Scenario]:
         if service.count - 1 < service.survivors_needed:
             many = service.per_zone[zone] > 1
             label = f"instance {instance}" + (f" (or any {name} in {zone})" if many else "")
-            failure = Failure(names=(instance,), lost=((name, zone, 1),))
+            failure = Failure(names=(instance,), lost=((name, zone, 1),), named=((name, instance),))
             reason = direct_reason(service, failure)
             assert reason is not None
             cause = Cause(root=name, reason=reason[0], domains=(instance,))
