@@ -418,3 +418,16 @@ def test_golden_diagram_text(topology_path: Path, fmt: str) -> None:
         golden.write_text(text)
     assert text == golden.read_text()
     assert os.sep + "site-packages" not in text
+
+
+def test_hostile_description_is_escaped_in_dot(tmp_path: Path) -> None:
+    source = TOPOLOGY.read_text().replace(
+        "description: TORO Integrate on a highly available three-tier network architecture",
+        'description: "a \\"quoted\\" <b>bold</b> } ]; digraph & \\\\ end"',
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(source)
+    dot_text = str(draw(plan_of(path), NONE, "dot"))
+    graph = parse_dot(dot_text)  # graphviz accepts it
+    assert "&lt;b&gt;bold&lt;/b&gt; } ]; digraph &amp;" in graph.attrs["label"]
+    assert len([n for n in graph.nodes if n.startswith("i_")]) == 12

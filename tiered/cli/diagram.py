@@ -34,7 +34,7 @@ def diagram(
     file: FileArg = DEFAULT_FILE,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="File to write [default: out/architecture.<format>]."),
+        typer.Option("--output", "-o", help="File to write (default: out/architecture.<format>)."),
     ] = None,
     output_format: Annotated[
         str | None,
@@ -65,9 +65,9 @@ def diagram(
 ) -> None:
     """Draw the architecture: region, VPC, zones and tiers, one node per replica.
 
-    Error findings are outlined in red with their rule id; --whatif greys out the failed
-    domain and draws what goes down in red. SVG is self-contained (icons embedded); DOT
-    and Mermaid need no graphviz.
+    Error findings are outlined in red with their rule id; --whatif greys
+    out the failed domain and draws what goes down in red. SVG is
+    self-contained (icons embedded); DOT and Mermaid need no graphviz.
     """
     from tiered import renderer as registry
     from tiered.pipeline import check
