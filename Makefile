@@ -8,7 +8,11 @@ STAMP := $(VENV)/.installed
 FILE ?= topology.yaml
 OUT ?= out
 
-.PHONY: demo test setup system-deps lint typecheck pytest golden bench docs-image clean
+# checkov pins networkx<2.7, so it lives in its own virtualenv, created on demand.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+
+.PHONY: demo test setup checkov-env system-deps lint typecheck pytest golden bench docs-image clean
 
 setup: system-deps $(STAMP)
 
@@ -25,6 +29,7 @@ demo: setup
 	$(BIN)/tiered validate $(FILE) --fail-on never
 	$(BIN)/tiered plan $(FILE)
 	@mkdir -p $(OUT)
+	$(BIN)/tiered render cloudformation $(FILE) --out $(OUT)
 	$(BIN)/tiered render nginx $(FILE) --out $(OUT)
 	$(BIN)/tiered render nginx examples/onprem-generic.yaml --out $(OUT)/onprem-generic
 	$(BIN)/tiered render keepalived examples/onprem-generic.yaml --out $(OUT)/onprem-generic
@@ -33,11 +38,18 @@ demo: setup
 	$(BIN)/tiered report $(FILE) --format markdown --output $(OUT)/report.md
 	$(BIN)/tiered report $(FILE) --format html --output $(OUT)/report.html
 
-test: setup lint typecheck pytest
+test: setup checkov-env lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check tiered renderers
+
+checkov-env: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	@touch $@
 
 typecheck:
 	$(BIN)/mypy
