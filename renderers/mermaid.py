@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from renderers.diagram.picture import Cluster, Node, Picture
+from renderers.diagram.model import Cluster, Node, Picture
 
 CLASSES = {
     "error": "stroke:#D62728,stroke-width:3px",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from html import escape
 
-from renderers.diagram.picture import Cluster, Edge, Node, Picture
+from renderers.diagram.model import Cluster, Edge, Node, Picture
 
 RED = "#D62728"
 GREY_FILL = "#D9D9D9"
@@ -74,7 +74,9 @@ def node_label(node: Node) -> str:
 
 def node_attrs(node: Node) -> dict[str, str]:
     styles = ["rounded"]
-    values: dict[str, str] = {"label": node_label(node)}
+    values: dict[str, str] = {"id": node.id, "label": node_label(node)}
+    if node.tooltip:
+        values["tooltip"] = node.tooltip
     if node.dashed:
         styles.append("dashed")
     if node.failed:
@@ -107,7 +109,9 @@ def cluster_lines(cluster: Cluster, indent: str) -> list[str]:
         style["penwidth"] = "3"
     lines = [f"{indent}subgraph {quote(cluster.id)} {{"]
     inner = indent + "  "
-    lines.append(f"{inner}graph {attrs({'label': cluster_label(cluster), **style})};")
+    lines.append(
+        f"{inner}graph {attrs({'id': cluster.id, 'label': cluster_label(cluster), **style})};"
+    )
     for node_id in cluster.nodes:
         lines.append(f"{inner}{quote(node_id)};")
     for child in cluster.children:

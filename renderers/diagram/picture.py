@@ -1,134 +1,22 @@
-"""The picture of a plan, independent of any drawing format: clusters, nodes and edges.
+"""The picture of a plan, independent of any drawing format: what is drawn where.
 
-Both the DOT builder and the Mermaid builder draw this one model, so the PNG, the SVG and
-the Markdown diagram can never disagree. Ids are derived from names in the plan (never
-random), so every output is deterministic.
-
-Layout intent: tiers run left to right in columns (a service calling another one of its
-own tier sits one column further right), zones are stacked bands, and service-to-service
-calls are drawn once, between the first replicas of the two services, instead of a
-hairball of instance-to-instance edges.
+Nested clusters region → VPC → zone → subnet (a tier in a zone); one node per replica (or
+per collapsed group, see ``collapse``), per managed endpoint and NAT gateway; users and
+Route 53 or the keepalived VIP outside. Service-to-service calls are drawn once, between
+the first replicas of the two services, instead of a hairball of instance edges. Findings
+and what-if states from ``annotations`` become marks on nodes and zones.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from renderers.diagram import icons
 from renderers.diagram.annotations import NONE, Annotations
+from renderers.diagram.collapse import COLLAPSE_THRESHOLD, collapses, group_text
+from renderers.diagram.layout import columns
+from renderers.diagram.model import Cluster, Edge, Node, Picture, ident
 from tiered.plan import Plan, ServicePlan
 
-#: A service with more replicas than this in some zone is drawn as one node per zone, "×N".
-COLLAPSE_THRESHOLD = 3
-
-
-@dataclass(frozen=True)
-class Node:
-    """One box with an icon: a replica, a collapsed group of replicas or an outside actor."""
-
-    id: str
-    title: str
-    lines: tuple[str, ...]
-    icon: str
-    kind: str  # instance | group | database | mount-target | nat | users | dns | vip
-    service: str | None = None
-    zone: str | None = None
-    column: int = 0
-    dashed: bool = False
-    rules: tuple[str, ...] = ()
-    failed: bool = False
-    down: bool = False
-    instances: tuple[str, ...] = ()
-    accepted: tuple[str, ...] = ()
-
-    @property
-    def red(self) -> bool:
-        """Outlined in red: an error finding, or a surviving replica of a service down."""
-        return bool(self.rules) or (self.down and not self.failed)
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A box around nodes and clusters: region, VPC (network), zone or subnet (tier in zone)."""
-
-    id: str
-    label: str
-    kind: str  # region | vpc | zone | subnet
-    nodes: tuple[str, ...] = ()
-    children: tuple[Cluster, ...] = ()
-    public: bool = False
-    rules: tuple[str, ...] = ()
-    failed: bool = False
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A call between two services (or from the outside in), drawn between two nodes."""
-
-    tail: str
-    head: str
-    kind: str  # route | depends | entry
-    label: str = ""
-    dashed: bool = False
-    down: bool = False
-
-
-@dataclass(frozen=True)
-class Picture:
-    """Everything a drawing needs, in drawing order."""
-
-    title: str
-    subtitle: str
-    nodes: dict[str, Node]
-    outside: tuple[str, ...]
-    clusters: tuple[Cluster, ...]
-    edges: tuple[Edge, ...]
-    legend: tuple[tuple[str, str], ...] = field(default=())
-    notes: tuple[str, ...] = ()
-    whatif: bool = False
-
-    def walk(self) -> list[Cluster]:
-        """Every cluster, parents before children."""
-        found: list[Cluster] = []
-        stack = list(reversed(self.clusters))
-        while stack:
-            cluster = stack.pop()
-            found.append(cluster)
-            stack.extend(reversed(cluster.children))
-        return found
-
-
-def ident(name: str) -> str:
-    """A DOT- and Mermaid-safe id fragment of a plan name (names hold no underscore)."""
-    return name.replace("-", "_").replace(".", "_")
-
-
-def columns(plan: Plan) -> dict[str, int]:
-    """The column of every service: tiers left to right, callees right of their callers."""
-    column: dict[str, int] = {}
-    start = 0
-    for tier in plan.tiers:
-        depth = _depths(plan, tier.services)
-        for name in tier.services:
-            column[name] = start + depth[name]
-        start = max((column[name] for name in tier.services), default=start - 1) + 1
-    return column
-
-
-def _depths(plan: Plan, members: tuple[str, ...]) -> dict[str, int]:
-    """Longest chain of same-tier callers above each service (the graph is acyclic)."""
-    callers = {name: [c for c in members if name in plan.services[c].calls] for name in members}
-    depth: dict[str, int] = {}
-
-    def visit(name: str, trail: frozenset[str]) -> int:
-        if name not in depth:
-            above = [visit(c, trail | {name}) + 1 for c in callers[name] if c not in trail]
-            depth[name] = max(above, default=0)
-        return depth[name]
-
-    for name in members:
-        visit(name, frozenset())
-    return depth
+__all__ = ["COLLAPSE_THRESHOLD", "Cluster", "Edge", "Node", "Picture", "build", "ident"]
 
 
 def build(plan: Plan, notes: Annotations = NONE, collapse: int = COLLAPSE_THRESHOLD) -> Picture:
@@ -171,6 +59,12 @@ class _Builder:
             return f"needs {service.survivors_needed} of {service.count}"
         return ""
 
+    def _tooltip(self, service: ServicePlan) -> str:
+        """What hovering a node of ``service`` says (SVG title): failover and spread."""
+        spread = ", ".join(f"{zone}: {n}" for zone, n in service.per_zone.items())
+        port = f", port {service.port}" if service.port else ""
+        return f"{service.name} ({service.kind}, {service.failover}{port}) — {spread}"
+
     def _rules(self, service: str) -> tuple[str, ...]:
         return () if self.notes.whatif else self.notes.service_rules(service)
 
@@ -180,23 +74,22 @@ class _Builder:
         col = self.column[service.name] + self.offset
         rules = self._rules(service.name)
         accepted = () if self.notes.whatif else self.notes.service_rules(service.name, True)
+        tooltip = self._tooltip(service)
         ids: list[str] = []
         if service.kind == "compute":
             here = [i for i in plan.instances_of(service.name) if i.zone == zone]
             if not here:
                 return ids
-            if max(service.per_zone.values()) > self.collapse:
+            if collapses(service, self.collapse):
                 names = tuple(i.name for i in here)
                 failed, down = self._state(service.name, names, zone)
-                first, last = here[0].ip, here[-1].ip
-                span = f"{first} – .{str(last).rsplit('.', 1)[1]}" if len(here) > 1 else str(first)
-                lines = [span, f"{service.instance_type or service.software}"]
+                title, lines = group_text(service, here)
                 margin = self._margin(service)
                 if margin:
                     lines.append(margin)
                 node = Node(
                     id=f"g_{ident(service.name)}_{ident(zone)}",
-                    title=f"{service.name} ×{len(here)}",
+                    title=title,
                     lines=tuple(lines),
                     icon=icon,
                     kind="group",
@@ -205,6 +98,7 @@ class _Builder:
                     column=col,
                     rules=rules,
                     accepted=accepted,
+                    tooltip=tooltip,
                     failed=failed,
                     down=down,
                     instances=names,
@@ -232,6 +126,7 @@ class _Builder:
                     dashed=instance.role in ("passive", "standby"),
                     rules=rules,
                     accepted=accepted,
+                    tooltip=tooltip,
                     failed=failed,
                     down=down,
                     instances=(instance.name,),
@@ -261,6 +156,7 @@ class _Builder:
                 dashed=endpoint.role == "standby",
                 rules=rules,
                 accepted=accepted,
+                tooltip=tooltip,
                 failed=failed,
                 down=down,
                 instances=(endpoint.name,),
