@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from itertools import combinations
 
-from tiered.analysis.domains import Failure, direct_reason
+from tiered.analysis.domains import Failure, direct_reason, representatives
 from tiered.graph import Calls
 from tiered.plan import Plan
 
@@ -101,14 +101,13 @@ def cascade(
 
 def instance_classes(plan: Plan) -> list[tuple[str, str, str]]:
     """(service, zone, a representative instance) for every zone holding replicas."""
-    classes: list[tuple[str, str, str]] = []
-    first: dict[tuple[str, str], str] = {}
-    for instance in plan.instances:
-        first.setdefault((instance.service, instance.zone), instance.name)
-    for name, service in plan.services.items():
-        if service.kind == "compute":
-            classes.extend((name, zone, first[(name, zone)]) for zone in service.per_zone)
-    return classes
+    first = representatives(plan, 1)
+    return [
+        (name, zone, first[(name, zone)][0])
+        for name, service in plan.services.items()
+        if service.kind == "compute"
+        for zone in service.per_zone
+    ]
 
 
 def single_failures(plan: Plan, calls: Calls) -> list[Scenario]:
@@ -121,9 +120,12 @@ def single_failures(plan: Plan, calls: Calls) -> list[Scenario]:
         for zone in plan.zones
     ]
     for name, service in plan.services.items():
-        if service.managed:
+        if service.managed:  # only the service itself fails directly: start the cascade there
             failure = Failure(names=(name,), services=frozenset({name}))
-            scenarios.append(simulate(plan, calls, failure, f"{service.kind} {name}"))
+            reason = direct_reason(service, failure)
+            assert reason is not None
+            cause = Cause(root=name, reason=reason[0], domains=reason[1])
+            scenarios.append(cascade(plan, calls, (name,), {name: cause}, f"{service.kind} {name}"))
     for name, zone, instance in instance_classes(plan):
         service = plan.services[name]
         if service.count - 1 < service.survivors_needed:
@@ -178,7 +180,7 @@ def double_failures(plan: Plan, calls: Calls) -> list[PairOutcome]:
                     bool(new & calls.closure) and not (sys_zone[a] or sys_zone[b]),
                 )
             )
-    representatives = _representatives(plan)
+    reps = representatives(plan, 2)
     for name, service in plan.services.items():
         if service.kind != "compute":
             continue
@@ -193,7 +195,7 @@ def double_failures(plan: Plan, calls: Calls) -> list[PairOutcome]:
                 if direct_reason(service, failure) is not None:
                     outcomes.append(
                         PairOutcome(
-                            (zone, representatives[(name, other)][0]),
+                            (zone, reps[(name, other)][0]),
                             (name,),
                             name in calls.closure and not sys_zone[zone],
                         )
@@ -210,8 +212,8 @@ def double_failures(plan: Plan, calls: Calls) -> list[PairOutcome]:
                     else ((name, first, 1), (name, second, 1))
                 )
                 if direct_reason(service, Failure(lost=lost)) is not None:
-                    one = representatives[(name, first)][0]
-                    two = representatives[(name, second)][1 if first == second else 0]
+                    one = reps[(name, first)][0]
+                    two = reps[(name, second)][1 if first == second else 0]
                     outcomes.append(PairOutcome((one, two), (name,), name in calls.closure))
     return outcomes
 
@@ -224,13 +226,3 @@ def _direct(plan: Plan, failure: Failure) -> frozenset[str]:
 
 def _ordered(calls: Calls, names: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(names, key=calls.rank.__getitem__))
-
-
-def _representatives(plan: Plan) -> dict[tuple[str, str], list[str]]:
-    """The first two instance names of each service in each zone."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for instance in plan.instances:
-        names = found.setdefault((instance.service, instance.zone), [])
-        if len(names) < 2:
-            names.append(instance.name)
-    return found

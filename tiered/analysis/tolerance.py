@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from tiered.analysis.domains import survivors
+from tiered.analysis.domains import instances_in_order, service_instances, survivors
 from tiered.graph import Calls
 from tiered.plan import Plan, ServicePlan
 
@@ -101,8 +101,12 @@ def _example(plan: Plan, zones: frozenset[str], service: ServicePlan, more: int)
     if more and service.managed:
         names.append(service.name)
     elif more:
-        spare = [i.name for i in plan.instances_of(service.name) if i.zone not in zones]
-        names.extend(spare[:more])
+        spans = service_instances(plan)
+        for instance in instances_in_order(plan, service.name, spans):
+            if len(names) - len(zones) == more:
+                break
+            if instance.zone not in zones:
+                names.append(instance.name)
     return tuple(names)
 
 
