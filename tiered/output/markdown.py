@@ -100,7 +100,9 @@ def markdown(data: dict[str, Any]) -> str:
             out += ["", f"**Accepted:** {f['accept_reason']}"]
         out.append("")
     ft = data["fault_tolerance"]
-    out += ["", "## Fault tolerance", ""]
+    if out[-1]:
+        out.append("")
+    out += ["## Fault tolerance", ""]
     if ft["order"] is None:
         out.append("No set of domain failures takes the system down.")
     else:
