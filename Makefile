@@ -62,6 +62,7 @@ golden: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/analysis.py
 
 docs-image: setup
 	$(BIN)/tiered diagram topology.yaml -o docs/architecture.png
