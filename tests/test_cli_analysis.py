@@ -216,3 +216,17 @@ def test_rules_and_explain() -> None:
     assert "*Anti-pattern*" in explained.stdout and "*Best practice*" in explained.stdout
     unknown = run_tiered("explain", "TR030")
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
+
+
+def test_accept_of_an_unknown_rule_is_a_located_validation_error(tmp_path: Path) -> None:
+    path = tmp_path / "accept.yaml"
+    path.write_text(
+        "version: 1\nname: t\nprovider: generic\nzones: [a, b]\n"
+        "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n"
+        "    services:\n      lb:\n        count: 1\n"
+        "        accept: [{rule: TR010, reason: ok}, {rule: TR011, reason: fine}]\n"
+    )
+    done = run_tiered("validate", str(path))
+    assert done.returncode == 2
+    assert f"{path}:12:" in done.stderr and "unknown rule 'TR011'" in done.stderr
+    assert "Traceback" not in done.stderr
