@@ -431,3 +431,19 @@ def test_hostile_description_is_escaped_in_dot(tmp_path: Path) -> None:
     graph = parse_dot(dot_text)  # graphviz accepts it
     assert "&lt;b&gt;bold&lt;/b&gt; } ]; digraph &amp;" in graph.attrs["label"]
     assert len([n for n in graph.nodes if n.startswith("i_")]) == 12
+
+
+def test_whatif_on_a_collapsed_group_counts_the_failed_replicas(tmp_path: Path) -> None:
+    source = TOPOLOGY.read_text().replace(
+        "count: 2\n        port: 8080", "count: 12\n        port: 8080"
+    )
+    path = tmp_path / "big.yaml"
+    path.write_text(source)
+    plan = plan_of(path)
+    notes = Annotations(failed=("integrate-1", "db"), down={"db": "failed"})
+    graph = parse_dot(str(draw(plan, notes, "dot")))
+    assert "1 of 6 failed" in graph.nodes["g_integrate_us_east_1b"]["label"]
+    assert graph.nodes["g_integrate_us_east_1b"].get("fillcolor") != GREY
+    assert "failed" not in graph.nodes["g_integrate_us_east_1c"]["label"]
+    assert graph.nodes["m_db_primary"]["fillcolor"] == GREY
+    assert "what if integrate-1 and db fail: 1 service down" in graph.attrs["label"]

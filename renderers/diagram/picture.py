@@ -84,6 +84,9 @@ class _Builder:
                 names = tuple(i.name for i in here)
                 failed, down = self._state(service.name, names, zone)
                 title, lines = group_text(service, here)
+                lost = len(set(names) & set(self.notes.failed))
+                if lost and not failed:
+                    lines.append(f"{lost} of {len(names)} failed")
                 margin = self._margin(service)
                 if margin:
                     lines.append(margin)
@@ -368,11 +371,13 @@ class _Builder:
     def _subtitle(self) -> str:
         notes = self.notes
         if notes.whatif:
-            failed = ", ".join(notes.failed)
+            names = list(notes.failed)
+            failed = " and ".join(names) if len(names) < 3 else ", ".join(names)
+            verb = "fails" if len(names) == 1 else "fail"
             count = len(notes.down)
             verdict = "the system is DOWN" if notes.system_down else "the system stays up"
             return (
-                f"what if {failed} fails: {count} service{'s' if count != 1 else ''} down, "
+                f"what if {failed} {verb}: {count} service{'s' if count != 1 else ''} down, "
                 f"{verdict}"
             )
         return self.plan.description
