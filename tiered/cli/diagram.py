@@ -91,10 +91,10 @@ def diagram(
         usage_error(error.message, error.hint)
     (content,) = files.values()
     try:
-        (written,) = write_files(target.parent, {target.name: content})
+        write_files(target.parent, {target.name: content})
     except UnsafeOutputPath as error:
         usage_error(str(error), "choose a plain file name for --output")
-    typer.echo(f"wrote {written}")
+    typer.echo(f"wrote {target}")
 
 
 def _format(output: str | None, output_format: str | None) -> str:
