@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from renderers.cloudformation.serialize import dump
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.test_cloudformation_helpers import (
     RENDERABLE,
@@ -548,3 +550,19 @@ def test_generated_topologies_render_valid_deterministic_one_instance_per_replic
     as_json = get("cloudformation").render(plan, options)
     for name, text in as_json.items():
         assert json.loads(text) == yaml.safe_load(files[name.removesuffix(".json") + ".yaml"])
+
+
+json_values = st.recursive(
+    st.booleans() | st.integers(-(2**40), 2**40) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(min_size=1), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1), json_values, max_size=5))
+def test_yaml_writer_round_trips_any_template_data(data: dict[str, Any]) -> None:
+    """The YAML emitter writes what PyYAML (and so cfn-lint) reads back unchanged."""
+    assert yaml.safe_load(dump(data, "yaml")) == (data or None)

@@ -4,10 +4,12 @@ large topology, and generated topologies."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from cfnlint.api import ManualArgs, lint
 from hypothesis import HealthCheck, given, settings
 
@@ -48,8 +50,9 @@ def test_nested_stacks_are_lint_clean() -> None:
 def test_lint_catches_what_it_should() -> None:
     """The check is live: a broken template does produce findings."""
     text = render(plan_file("topology.yaml"))["cloudformation/toro-integrate-ha.yaml"]
-    broken = text.replace("EngineVersion: '17.6'", "EngineVersion: '9.6.2'")
-    assert broken != text
+    template = yaml.safe_load(text)
+    template["Resources"]["DatabaseDb"]["Properties"]["EngineVersion"] = "9.6.2"
+    broken = json.dumps(template)
     ids = {m.rule.id for m in lint(broken, config=ManualArgs(regions=["us-east-1"]))}
     assert ids & {"E3691", "W3691"}
 

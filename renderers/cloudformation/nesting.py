@@ -32,10 +32,10 @@ CHILD_CHARACTERS = 400_000
 
 def package(template: Template, plan: Plan, fmt: str) -> dict[str, str]:
     """File name → text of the template, or of the parent and child templates."""
-    data = template.to_dict()
-    text = dump(data, fmt)
-    if len(template.resources) <= MAX_RESOURCES and len(text.encode()) <= MAX_BYTES:
-        return {f"{plan.name}.{fmt}": text}
+    if len(template.resources) <= MAX_RESOURCES:
+        text = dump(template.to_dict(), fmt)
+        if len(text.encode()) <= MAX_BYTES:
+            return {f"{plan.name}.{fmt}": text}
     parent, children = split(template, plan, fmt)
     files = {f"{plan.name}.{fmt}": dump(parent.to_dict(), fmt)}
     for name, child in children.items():
