@@ -95,7 +95,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         generated = work / "generated.yaml"
-        generated.write_text(yaml.safe_dump(generate(services=args.services, zones=3)))
+        generated.write_text(
+            yaml.safe_dump(generate(services=args.services, zones=3), sort_keys=False)
+        )
         inputs = [ROOT / "topology.yaml", ROOT / "examples" / "marketplace-large.yaml", generated]
         for path in inputs:
             found = measure(path, work, args.runs)
