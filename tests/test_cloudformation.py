@@ -566,3 +566,17 @@ json_values = st.recursive(
 def test_yaml_writer_round_trips_any_template_data(data: dict[str, Any]) -> None:
     """The YAML emitter writes what PyYAML (and so cfn-lint) reads back unchanged."""
     assert yaml.safe_load(dump(data, "yaml")) == (data or None)
+
+
+def test_a_parent_past_the_limit_is_refused_with_the_count() -> None:
+    """Security groups stay in the parent (they reference each other across tiers): 600
+    services cannot fit one parent, and the renderer says so instead of writing a template
+    CloudFormation would reject."""
+    data = large_topology(replicas=2)
+    names = [
+        f"svc-{a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"
+    ]
+    data["tiers"]["app"]["services"] = {name: {"count": 1, "port": 8080} for name in names[:600]}
+    data["tiers"]["web"]["services"]["proxy"]["routes"] = [{"path": "/", "to": "svc-aa"}]
+    with pytest.raises(RenderRefused, match=r"parent template holds \d+ resources, past .* 500"):
+        render(plan_of(data))
