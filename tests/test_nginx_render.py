@@ -263,6 +263,13 @@ def test_ip_hash_with_an_active_passive_target_is_a_located_error(tmp_path: Path
     assert not (tmp_path / "out").exists()
 
 
+def test_ip_hash_with_a_standby_target_is_refused_by_the_renderer() -> None:
+    """Validation rejects ip-hash with active-passive; the renderer also guards standbys."""
+    plan = plan_of_yaml(small("ip-hash", "primary-standby"))
+    with pytest.raises(RenderRefused, match="forbids 'backup'"):
+        render(plan)
+
+
 def test_local_variant_uses_the_supplied_ports_and_loopback(tmp_path: Path) -> None:
     plan = plan_of_yaml(small())
     extra = {"ports": {8080: 18080}, "upstreams": {"app-1": 31001, "app2-2": "127.0.0.5:31005"}}
