@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import yaml
@@ -64,7 +63,6 @@ def in_process(path: Path) -> None:
     from tiered.pipeline import plan_file
 
     gc.disable()
-    tracemalloc.start()
     start = time.perf_counter()
     plan = plan_file(str(path))
     planned = time.perf_counter()
@@ -72,8 +70,6 @@ def in_process(path: Path) -> None:
     built = time.perf_counter()
     files = package(template, plan, "yaml")
     done = time.perf_counter()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
     gc.enable()
     size = sum(len(text.encode()) for text in files.values())
     print(
@@ -83,7 +79,6 @@ def in_process(path: Path) -> None:
     print(f"  load + validate + plan   {1000 * (planned - start):8.0f} ms")
     print(f"  build the template       {1000 * (built - planned):8.0f} ms")
     print(f"  nest + serialize (YAML)  {1000 * (done - built):8.0f} ms")
-    print(f"  peak traced memory       {peak:8.0f} MB")
 
 
 def main() -> None:
@@ -110,6 +105,11 @@ def main() -> None:
                 "python troposphere_reference.py (peer)",
                 *whole_process([args.troposphere_python, str(PEER)], args.runs),
             )
+        floor = "from tiered.pipeline import check; check('topology.yaml')"
+        row(
+            "load + validate + plan only (python -c, no CLI, no renderer)",
+            *whole_process([PYTHON, "-c", floor], args.runs),
+        )
         row(
             "python -c pass (interpreter start-up)",
             *whole_process([PYTHON, "-c", "pass"], args.runs),
@@ -137,7 +137,12 @@ def main() -> None:
         big.write_text(yaml.safe_dump(generate(services=args.services, zones=3), sort_keys=False))
         print("\nIn process, topology.yaml:")
         in_process(ROOT / "topology.yaml")
-        print(f"\nIn process, generated topology ({args.services} services, 3 zones):")
+        print(f"\nGenerated topology ({args.services} services, 3 zones), whole process:")
+        row(
+            f"tiered render cloudformation big.yaml ({args.services} services)",
+            *whole_process([tiered, "render", "cloudformation", str(big), "--out", scratch], 3),
+        )
+        print("and in process:")
         in_process(big)
 
 

@@ -580,3 +580,19 @@ def test_a_parent_past_the_limit_is_refused_with_the_count() -> None:
     data["tiers"]["web"]["services"]["proxy"]["routes"] = [{"path": "/", "to": "svc-aa"}]
     with pytest.raises(RenderRefused, match=r"parent template holds \d+ resources, past .* 500"):
         render(plan_of(data))
+
+
+def test_previous_generation_db_class_is_rendered_current_and_says_so() -> None:
+    template = single_template(plan_file("topology.yaml"))  # asks for db.t2.micro
+    database = template["Resources"]["DatabaseDb"]
+    assert database["Properties"]["DBInstanceClass"] == "db.t3.micro"
+    assert "db.t2.micro was requested" in database["Metadata"]["tiered"]["note"]
+
+
+def test_nested_json_templates_point_at_json_children() -> None:
+    plan = plan_of(large_topology())
+    files = get("cloudformation").render(plan, RenderOptions(format="json"))
+    parent = json.loads(files["cloudformation/large.json"])
+    for stack in resources_of(parent, "AWS::CloudFormation::Stack").values():
+        child = stack["Properties"]["TemplateURL"]["Fn::Sub"].removeprefix("${TemplateBaseUrl}/")
+        assert child.endswith(".json") and f"cloudformation/{child}" in files
