@@ -76,7 +76,7 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
     chunk_of = {logical: name for name, ids in chunks.items() for logical in ids}
     children: dict[str, Template] = {}
     for name, ids in chunks.items():
-        child, passed, depends = _child(template, plan, name, ids, chunk_of)
+        child, passed, depends = _child(template, name, ids, chunk_of)
         file_name = f"{plan.name}-{name}.{fmt}"
         children[file_name] = child
         stack: Json = {
@@ -139,7 +139,7 @@ def _chunks(template: Template, plan: Plan) -> dict[str, list[str]]:
 
 
 def _child(
-    template: Template, plan: Plan, name: str, ids: list[str], chunk_of: dict[str, str]
+    template: Template, name: str, ids: list[str], chunk_of: dict[str, str]
 ) -> tuple[Template, Json, set[str]]:
     """A child template, the parameters its stack passes, and the parent resources it waits on."""
     child = Template(description=f"{template.description} (nested stack {name})")
