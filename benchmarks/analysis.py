@@ -33,6 +33,7 @@ from benchmarks.generate import generate  # noqa: E402
 
 ANALYSIS = ("findings", "scenarios", "fault_tolerance", "availability", "pairs")
 STAGES = ("stages_tenfold", "stages_base")
+REPEATS = 3
 
 
 def write(folder: Path, name: str, topology: dict[str, Any]) -> Path:
@@ -52,11 +53,13 @@ def stages(path: Path) -> dict[str, float]:
     result = check(str(path))
     times["load_validate_plan"] = time.perf_counter() - start
     assert result.plan is not None, result.problems[:3]
-    analysis = analyze(result.plan, result.source, depth=2)
-    for part in ("calls", "findings", "scenarios", "fault_tolerance", "availability", "pairs"):
-        start = time.perf_counter()
-        getattr(analysis, part)
-        times[part] = time.perf_counter() - start
+    for _ in range(REPEATS):  # best of a few fresh analyses: the machine is shared
+        analysis = analyze(result.plan, result.source, depth=2)
+        for part in ("calls", "findings", "scenarios", "fault_tolerance", "availability", "pairs"):
+            start = time.perf_counter()
+            getattr(analysis, part)
+            spent = time.perf_counter() - start
+            times[part] = min(times.get(part, spent), spent)
     times["instances"] = len(result.plan.instances)
     times["findings_count"] = len(analysis.findings)
     times["pairs_count"] = len(analysis.pairs)
