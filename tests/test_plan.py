@@ -22,7 +22,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data).encode(), "generated.yaml"))
+    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan
