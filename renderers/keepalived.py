@@ -40,7 +40,7 @@ from collections.abc import Mapping
 from renderers import templating
 from renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
 from tiered.model import HealthCheck
-from tiered.plan import Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 from tiered.renderer import RenderOptions, RenderRefused
 
 MASTER_PRIORITY = 150

@@ -57,7 +57,7 @@ from typing import Any
 
 from renderers import templating
 from tiered.model import HealthCheck, Tls
-from tiered.plan import Instance, Plan, ServicePlan
+from tiered.placement import Instance, Plan, ServicePlan
 from tiered.renderer import RenderOptions, RenderRefused
 
 #: The path nginx answers itself, for the Route 53 and keepalived health checks.

@@ -10,7 +10,7 @@ from typing import Any
 
 from renderers.diagram.icons import resources_dir
 from tiered.pipeline import plan_file
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 RED = "#D62728"
 GREY = "#D9D9D9"

@@ -27,7 +27,7 @@ from tests.test_cloudformation_helpers import (
     single_template,
 )
 from tiered.pipeline import plan_file
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions, RenderRefused, get
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -12,7 +12,7 @@ from renderers.cloudformation import CloudFormationRenderer
 from tests.conftest import ALL_TOPOLOGIES
 from tiered.loader import load_bytes
 from tiered.pipeline import plan_file
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions
 from tiered.validate import validate
 

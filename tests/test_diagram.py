@@ -18,7 +18,7 @@ from renderers.diagram.icons import ALL_ICONS, resources_dir
 from renderers.diagram.picture import ident
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.diagram_support import GREY, RED, parse_dot, plan_of, service_of_node
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -14,7 +14,7 @@ from renderers.keepalived import KeepalivedRenderer
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tiered.loader import load_bytes
 from tiered.pipeline import plan_file
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions, RenderRefused
 from tiered.validate import validate
 

@@ -24,7 +24,7 @@ from renderers.nginx import NginxRenderer
 from tests.nginx_backend import Backend, start_backend
 from tests.nginx_support import NginxProcess, free_port, make_certificate
 from tiered.loader import load_bytes
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions
 from tiered.validate import validate
 

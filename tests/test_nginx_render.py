@@ -22,7 +22,7 @@ from tests.nginx_support import make_certificate, nginx_test
 from tiered.loader import load_bytes
 from tiered.model import HealthCheck, Tls
 from tiered.pipeline import plan_file
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions, RenderRefused
 from tiered.validate import validate
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
 from tiered.loader import load_bytes
-from tiered.plan import RESERVED, Plan
+from tiered.placement import RESERVED, Plan
 from tiered.validate import validate
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -205,3 +205,17 @@ def test_subnets_shrink_to_fit_a_small_network(tmp_path: Path) -> None:
     plan = validate(load_bytes(text.encode(), "small.yaml")).plan
     assert plan is not None
     assert {s.cidr.prefixlen for s in plan.subnets} == {27}  # 6 subnets of 32 in a /24
+
+
+def test_public_api_loads_and_plans_and_raises_with_every_problem() -> None:
+    import tiered
+
+    topology = tiered.load(str(ROOT / "topology.yaml"))
+    plan = tiered.plan(topology)
+    assert len(plan.instances) == 12
+    with pytest.raises(tiered.InvalidTopology) as caught:
+        tiered.load(str(ROOT / "tests" / "corpus" / "dependency-cycle.yaml"))
+    assert [p.code for p in caught.value.problems] == ["dependency-cycle"]
+    scenario = tiered.whatif(plan, ["us-east-1b"])
+    assert scenario.system_down
+    assert tiered.analyze(plan).fault_tolerance is not None

@@ -1,6 +1,7 @@
 """tiered: validate, analyse and render highly available multi-zone deployments.
 
-Public API: ``load(path) -> Topology``, ``plan(topology) -> Plan``; invalid input raises
+Public API: ``load(path) -> Topology``, ``plan(topology) -> Plan``, ``analyze(plan) ->
+Analysis`` and ``whatif(plan, ["us-east-1b"]) -> Scenario``; invalid input raises
 ``InvalidTopology`` carrying every located problem. Imports are lazy so that the command
 line starts fast.
 """
@@ -10,19 +11,34 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["InvalidTopology", "Plan", "Problem", "Topology", "__version__", "load", "plan"]
+__all__ = [
+    "Analysis",
+    "InvalidTopology",
+    "Plan",
+    "Problem",
+    "Topology",
+    "__version__",
+    "analyze",
+    "load",
+    "plan",
+    "whatif",
+]
 
 if TYPE_CHECKING:
+    from tiered.analysis import Analysis, analyze, whatif
     from tiered.findings import InvalidTopology, Problem
     from tiered.model import Topology
     from tiered.pipeline import load, plan
-    from tiered.plan import Plan
+    from tiered.placement import Plan
 
 _LAZY = {
+    "analyze": "tiered.analysis",
+    "whatif": "tiered.analysis",
+    "Analysis": "tiered.analysis",
     "load": "tiered.pipeline",
     "plan": "tiered.pipeline",
     "Topology": "tiered.model",
-    "Plan": "tiered.plan",
+    "Plan": "tiered.placement",
     "InvalidTopology": "tiered.findings",
     "Problem": "tiered.findings",
 }

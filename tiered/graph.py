@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 
 def dependency_graph(plan: Plan) -> Any:

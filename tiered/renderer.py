@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 GROUP = "tiered.renderers"
 

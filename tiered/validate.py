@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from tiered import model
 from tiered.findings import Problem, sort_problems
 from tiered.loader import Loaded, Path, SourceMap
-from tiered.plan import Plan, PlanError, build_plan
+from tiered.placement import Plan, PlanError, build_plan
 from tiered.regions import AWS_REGIONS
 from tiered.rule_ids import KNOWN_RULE_IDS
 from tiered.schema_errors import did_you_mean, translate

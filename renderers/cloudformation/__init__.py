@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from renderers.cloudformation.build import build
 from renderers.cloudformation.nesting import package
 from renderers.cloudformation.serialize import FORMATS
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions, RenderRefused
 
 __all__ = ["CloudFormationRenderer"]

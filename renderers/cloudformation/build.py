@@ -17,7 +17,7 @@ from renderers.cloudformation.network import VPC, add_network
 from renderers.cloudformation.parameters import add_parameters
 from renderers.cloudformation.security import add_security_groups
 from renderers.cloudformation.template import Template, ref
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 #: CloudFormation's limit on a template's Description.
 MAX_DESCRIPTION = 1024

@@ -16,7 +16,7 @@ from renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_para
 from renderers.cloudformation.security import group_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Template, get_att, ref, sub
-from tiered.plan import Instance, Plan
+from tiered.placement import Instance, Plan
 
 ROLE, PROFILE, LAUNCH_TEMPLATE = "InstanceRole", "InstanceProfile", "LaunchTemplate"
 #: Graviton instance families (t4g, m7g, c6gn, r8gd ...) boot arm64 images.

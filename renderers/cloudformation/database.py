@@ -16,7 +16,7 @@ from renderers.cloudformation.parameters import DB_USERNAME, zone_ref
 from renderers.cloudformation.security import group_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Json, Template, get_att, ref, sub
-from tiered.plan import Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 from tiered.renderer import RenderRefused
 
 #: A current, supported version per engine (minor upgrades are applied automatically).

@@ -11,7 +11,7 @@ from renderers.cloudformation.compute import eip_id, instance_id
 from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Template, ref
-from tiered.plan import Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 
 HEALTH_PATH = "/healthz"
 UNIT = "entry-dns"

@@ -11,7 +11,7 @@ from renderers.cloudformation.network import subnet_id
 from renderers.cloudformation.security import group_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Template, get_att, ref
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 
 def filesystem_id(service: str) -> str:

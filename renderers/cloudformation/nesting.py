@@ -19,7 +19,7 @@ from renderers.cloudformation.parameters import TEMPLATE_BASE_URL
 from renderers.cloudformation.serialize import dump
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Json, Template, ref, sub
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderRefused
 
 MAX_RESOURCES = 500

@@ -11,7 +11,7 @@ from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.parameters import zone_ref
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Template, get_att, ref
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 VPC = "Vpc"
 ATTACHMENT = "InternetGatewayAttachment"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.template import Json, Template, ref
 from tiered import __version__
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 KEY_NAME, HAS_KEY_NAME = "KeyName", "HasKeyName"
 DB_USERNAME = "DatabaseMasterUsername"

@@ -12,7 +12,7 @@ from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.network import VPC
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Json, Template, get_att, ref
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 WORLD = "0.0.0.0/0"
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from renderers.diagram.annotations import NONE, Annotations
 from renderers.diagram.picture import COLLAPSE_THRESHOLD, build
-from tiered.plan import Plan
+from tiered.placement import Plan
 from tiered.renderer import RenderOptions, RenderRefused
 
 FORMATS = ("png", "svg", "pdf", "dot", "mermaid")

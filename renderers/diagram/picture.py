@@ -14,7 +14,7 @@ from renderers.diagram.annotations import NONE, Annotations
 from renderers.diagram.collapse import COLLAPSE_THRESHOLD, collapses, group_text
 from renderers.diagram.layout import columns
 from renderers.diagram.model import Cluster, Edge, Node, Picture, ident
-from tiered.plan import Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 
 __all__ = ["COLLAPSE_THRESHOLD", "Cluster", "Edge", "Node", "Picture", "build", "ident"]
 

@@ -28,7 +28,7 @@ from tiered.analysis.tolerance import (
     minimal_cut_sets,
 )
 from tiered.findings import Finding
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 if TYPE_CHECKING:
     from tiered.graph import Calls

@@ -18,7 +18,7 @@ from itertools import product
 from math import comb
 
 from tiered.graph import Calls
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 MINUTES_PER_YEAR = 365.25 * 24 * 60
 #: Zone states are enumerated exactly; past this many zones the estimate is not made.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tiered.plan import Instance, Plan, ServicePlan
+from tiered.placement import Instance, Plan, ServicePlan
 from tiered.schema_errors import did_you_mean
 
 

@@ -14,7 +14,7 @@ from itertools import combinations
 
 from tiered.analysis.domains import Failure, direct_reason, representatives
 from tiered.graph import Calls
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from itertools import combinations
 
 from tiered.analysis.domains import instances_in_order, service_instances, survivors
 from tiered.graph import Calls
-from tiered.plan import Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 
 
 @dataclass(frozen=True, slots=True)

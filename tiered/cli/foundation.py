@@ -11,7 +11,7 @@ import typer
 
 from tiered.cli.common import DEFAULT_FILE, EXIT_FINDINGS, FileArg, app, invalid
 from tiered.pipeline import check
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 
 class ReportFormat(StrEnum):
@@ -118,7 +118,7 @@ def plan(
     if output_format is PlanFormat.json:
         sys.stdout.write(json.dumps(result.plan.to_dict(), indent=2, sort_keys=True) + "\n")
         return
-    from tiered.plan_table import plan_table
+    from tiered.placement_table import plan_table
 
     sys.stdout.write(plan_table(result.plan))
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tiered.analysis.domains import Failure, direct_reason
 from tiered.findings import Finding, Location, Severity
-from tiered.plan import Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 
 if TYPE_CHECKING:
     from tiered.graph import Calls

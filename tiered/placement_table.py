@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tiered.plan import Plan
+from tiered.placement import Plan
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
