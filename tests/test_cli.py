@@ -15,7 +15,17 @@ import yaml
 
 from tests.conftest import ALL_TOPOLOGIES, ROOT, run_tiered
 
-COMMANDS = ["validate", "plan", "schema", "render"]
+COMMANDS = [
+    "validate",
+    "plan",
+    "schema",
+    "report",
+    "whatif",
+    "rules",
+    "explain",
+    "render",
+    "diagram",
+]
 
 
 def test_version() -> None:
@@ -151,3 +161,18 @@ def test_wheel_ships_both_packages_and_registers_plugins(tmp_path: Path) -> None
     assert "tiered = tiered.cli.entry:run" in text
     assert "[tiered.renderers]" in text and "cloudformation = " in text
     assert not any(n.startswith(("tests/", "out/", ".venv")) for n in names)
+
+
+def test_validate_takes_several_files_as_pre_commit_passes_them() -> None:
+    clean = str(ROOT / "examples" / "reference-three-zones.yaml")
+    weak = str(ROOT / "topology.yaml")
+    both = run_tiered("validate", clean, weak)
+    assert both.returncode == 1
+    assert both.stdout.count(": valid — ") == 2
+    listing = run_tiered("validate", clean, weak, "--format", "json")
+    assert [entry["file"] for entry in json.loads(listing.stdout)] == [clean, weak]
+    broken = str(ROOT / "tests" / "corpus" / "port-zero.yaml")
+    mixed = run_tiered("validate", clean, broken)
+    assert mixed.returncode == 2
+    assert f"{broken}:16:29: port must be at least 1" in mixed.stderr
+    assert f"{clean}: valid" in mixed.stdout

@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, EXIT_FINDINGS, FileArg, app, invalid
+from tiered.cli.common import (
+    DEFAULT_FILE,
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    FileArg,
+    app,
+    invalid,
+    print_problems,
+)
 from tiered.pipeline import check
 from tiered.placement import Plan
 
@@ -32,11 +40,15 @@ class PlanFormat(StrEnum):
 
 
 @app.command(
-    epilog="Examples:  tiered validate  ·  tiered validate examples/three-zones.yaml --format json"
-    "  ·  tiered validate --format sarif > tiered.sarif  ·  tiered validate --fail-on warning"
+    epilog="Examples:  tiered validate  ·  tiered validate examples/*.yaml  ·  tiered validate "
+    "examples/reference-three-zones.yaml --format json  ·  tiered validate --format sarif > "
+    "tiered.sarif  ·  tiered validate --fail-on warning"
 )
 def validate(
-    file: FileArg = DEFAULT_FILE,
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="Topology files [default: topology.yaml].", metavar="[FILE]..."),
+    ] = None,
     output_format: Annotated[
         ReportFormat,
         typer.Option("--format", "-f", help="text; json for tools; sarif for code scanning."),
@@ -46,48 +58,68 @@ def validate(
         typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse; never: 0."),
     ] = FailOn.error,
 ) -> None:
-    """Check a topology: YAML, schema, references, placement, network, then the resilience
-    rules (TR001–TR010; `tiered rules` lists them).
+    """Check topologies: YAML, schema, references, placement, network, then the
+    resilience rules (TR001–TR010; `tiered rules` lists them).
 
     Exit 0 when clean, 1 when a finding (not accepted) is at or above --fail-on, 2 when
-    the file is invalid (every problem is listed with file:line:col, what is wrong and
-    how to fix it).
+    a file is invalid (every problem is listed with file:line:col, what is wrong and
+    how to fix it). With several files, json prints a list with one object per file.
     """
     from tiered.analysis import analyze
 
-    result = check(file)
-    if result.plan is None:
-        invalid(result.problems, "json" if output_format is ReportFormat.json else "text")
-    plan = result.plan
-    findings = analyze(plan, result.source).findings
+    threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
+    exit_code = 0
+    payloads: list[dict[str, object]] = []
+    all_findings = []
+    for file in files or [DEFAULT_FILE]:
+        result = check(file)
+        if result.plan is None:
+            exit_code = EXIT_INVALID
+            if output_format is ReportFormat.json:
+                payloads.append(
+                    {
+                        "file": file,
+                        "valid": False,
+                        "problems": [p.to_dict() for p in result.problems],
+                    }
+                )
+            else:
+                print_problems(result.problems)
+            continue
+        plan = result.plan
+        findings = analyze(plan, result.source).findings
+        all_findings.extend(findings)
+        if any(f.failing and f.severity.rank >= threshold for f in findings):
+            exit_code = max(exit_code, EXIT_FINDINGS)
+        if output_format is ReportFormat.json:
+            payloads.append(
+                {
+                    "file": file,
+                    "valid": True,
+                    "problems": [],
+                    "summary": _summary(plan),
+                    "findings": [f.to_dict() for f in findings],
+                }
+            )
+        elif output_format is ReportFormat.text:
+            from tiered.output.findings_text import findings_text
+
+            s = _summary(plan)
+            typer.echo(
+                f"{file}: valid — {_count(s['services'], 'service')}, "
+                f"{_count(s['instances'], 'instance')} and "
+                f"{_count(s['managed'], 'managed endpoint')} "
+                f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
+            )
+            sys.stdout.write(findings_text(findings))
     if output_format is ReportFormat.json:
-        payload = {
-            "file": file,
-            "valid": True,
-            "problems": [],
-            "summary": _summary(plan),
-            "findings": [f.to_dict() for f in findings],
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-    elif output_format is ReportFormat.sarif:
+        document: object = payloads[0] if len(payloads) == 1 else payloads
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    elif output_format is ReportFormat.sarif and exit_code != EXIT_INVALID:
         from tiered.output.sarif import sarif
 
-        sys.stdout.write(sarif(findings))
-    else:
-        from tiered.output.findings_text import findings_text
-
-        s = _summary(plan)
-        typer.echo(
-            f"{file}: valid — {_count(s['services'], 'service')}, "
-            f"{_count(s['instances'], 'instance')} and "
-            f"{_count(s['managed'], 'managed endpoint')} "
-            f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
-        )
-        sys.stdout.write(findings_text(findings))
-    if fail_on is not FailOn.never:
-        threshold = 2 if fail_on is FailOn.error else 1
-        if any(f.failing and f.severity.rank >= threshold for f in findings):
-            raise typer.Exit(EXIT_FINDINGS)
+        sys.stdout.write(sarif(all_findings))
+    raise typer.Exit(exit_code)
 
 
 def _count(number: int, noun: str) -> str:

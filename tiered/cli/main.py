@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from tiered.cli import analysis, diagram, foundation, render  # noqa: F401  (registers the commands)
+import importlib
+
 from tiered.cli.common import app
+
+#: Command modules, in the order their commands appear in `tiered --help`.
+COMMAND_MODULES = ("foundation", "analysis", "render", "diagram")
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(f"tiered.cli.{_module}")
 
 
 def main() -> None:

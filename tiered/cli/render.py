@@ -11,7 +11,7 @@ from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, usage_error
 
 @app.command(
     epilog="Examples:  tiered render cloudformation  ·  tiered render nginx --local "
-    "--out build/  ·  tiered render all examples/three-zones.yaml"
+    "--out build/  ·  tiered render all examples/reference-three-zones.yaml"
 )
 def render(
     name: Annotated[

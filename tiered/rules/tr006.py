@@ -83,7 +83,9 @@ def _finding(context: Context, name: str, through: dict[Domain, tuple[str, str]]
         )
     fix = (
         f"fix the root cause, {root}, so that it survives {_label(context, first)} "
-        f"(see its own finding), or make {via} a soft dependency of {name}"
+        "(see its own finding)"
     )
+    if via in context.plan.services[name].depends_on:
+        fix += f"; if {name} can degrade gracefully without {via}, drop it from depends_on"
     zones = tuple(dict.fromkeys(d[-1] for d in domains if d[0] in ("zone", "instance")))
     return context.finding(ID, SEVERITY, name, zones, message, fix)
