@@ -16,6 +16,7 @@ the other.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -64,6 +65,20 @@ class Instance(NamedTuple):
     role: str  # "active" / "passive" (active-passive), "primary" / "standby", else "member"
 
 
+class Block(NamedTuple):
+    """The replicas of one service in one zone: ``size`` consecutive addresses of a subnet.
+
+    Blocks are what planning computes; instances are derived from them on demand, so
+    that validating and analysing a plan never costs anything per replica.
+    """
+
+    service: str
+    zone: str
+    subnet: str
+    first_ip: int
+    size: int
+
+
 @dataclass(frozen=True, slots=True)
 class ManagedEndpoint:
     """Where a managed service lives: a database primary or standby, or a mount target."""
@@ -104,7 +119,6 @@ class ServicePlan:
     listen: tuple[int, ...]
     zones: tuple[str, ...]
     per_zone: dict[str, int]
-    instances: tuple[str, ...]
     depends_on: tuple[str, ...]
     routes: tuple[model.Route, ...]
     health_check: model.HealthCheck | None
@@ -119,6 +133,13 @@ class ServicePlan:
     @property
     def managed(self) -> bool:
         return self.kind != "compute"
+
+    @property
+    def instances(self) -> tuple[str, ...]:
+        """Names of the replicas in order: ``name-1`` ... (none for managed services)."""
+        if self.kind != "compute":
+            return ()
+        return tuple(f"{self.name}-{ordinal}" for ordinal in range(1, self.count + 1))
 
     @property
     def calls(self) -> tuple[str, ...]:
@@ -151,18 +172,81 @@ class Plan:
     tiers: tuple[TierPlan, ...]
     services: dict[str, ServicePlan]
     subnets: tuple[Subnet, ...]
-    instances: tuple[Instance, ...]
+    blocks: tuple[Block, ...]
     managed: tuple[ManagedEndpoint, ...]
     nat_gateways: tuple[NatGateway, ...]
-    _by_instance: dict[str, Instance] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def instance_count(self) -> int:
+        """How many compute instances the plan holds, without building them."""
+        return sum(block.size for block in self.blocks)
+
+    @property
+    def instances(self) -> tuple[Instance, ...]:
+        """Every compute instance, service by service in replica order (built on first use)."""
+        if "instances" not in self._cache:
+            self._cache["instances"] = tuple(
+                instance
+                for name, service in self.services.items()
+                if service.kind == "compute"
+                for instance in self.instances_of(name)
+            )
+        return self._cache["instances"]  # type: ignore[no-any-return]
 
     def instance(self, name: str) -> Instance:
-        if not self._by_instance:
-            self._by_instance.update((i.name, i) for i in self.instances)
-        return self._by_instance[name]
+        """The instance called ``name``; raises KeyError if there is none."""
+        if "by_name" not in self._cache:
+            self._cache["by_name"] = {i.name: i for i in self.instances}
+        return self._cache["by_name"][name]  # type: ignore[no-any-return]
 
     def instances_of(self, service: str) -> list[Instance]:
-        return [self.instance(name) for name in self.services[service].instances]
+        """The instances of one service in replica order, built from its blocks."""
+        return list(self.first_instances(service))
+
+    def first_instances(
+        self, service: str, zone: str | None = None, limit: int = -1
+    ) -> list[Instance]:
+        """The first ``limit`` instances of ``service`` (in ``zone`` if given), in order.
+
+        Costs only as many steps as the instances asked for: the analysis reads a few
+        replicas per zone, whatever the replica counts.
+        """
+        plan = self.services[service]
+        if plan.kind != "compute" or limit == 0:
+            return []
+        blocks = self._blocks_of(service)
+        used = dict.fromkeys(blocks, 0)
+        found: list[Instance] = []
+        for ordinal, where in enumerate(iter_zone_sequence(plan.per_zone), start=1):
+            block = blocks[where]
+            offset = used[where]
+            used[where] = offset + 1
+            if zone is not None and where != zone:
+                continue
+            found.append(
+                Instance(
+                    f"{service}-{ordinal}",
+                    service,
+                    plan.tier,
+                    where,
+                    block.subnet,
+                    ipaddress.IPv4Address(block.first_ip + offset),
+                    ordinal,
+                    _role(plan.failover, ordinal),
+                )
+            )
+            if len(found) == limit:
+                break
+        return found
+
+    def _blocks_of(self, service: str) -> dict[str, Block]:
+        if "blocks" not in self._cache:
+            index: dict[str, dict[str, Block]] = {}
+            for block in self.blocks:
+                index.setdefault(block.service, {})[block.zone] = block
+            self._cache["blocks"] = index
+        return self._cache["blocks"].get(service, {})  # type: ignore[no-any-return]
 
     def subnet_of(self, tier: str, zone: str) -> Subnet:
         return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
@@ -294,7 +378,6 @@ def resolve_service(topology: model.Topology, tier: str, name: str, entry: bool)
         listen=listen,
         zones=zones,
         per_zone=per_zone,
-        instances=(),
         depends_on=tuple(service.depends_on),
         routes=tuple(service.routes),
         health_check=service.health_check,
@@ -316,17 +399,20 @@ def spread(count: int, zones: tuple[str, ...], placement: dict[str, int] | None)
     return {zone: base + (i < extra) for i, zone in enumerate(zones) if base + (i < extra)}
 
 
-def zone_sequence(per_zone: dict[str, int]) -> list[str]:
+def iter_zone_sequence(per_zone: dict[str, int]) -> Iterator[str]:
     """The zone of each replica in order: one per zone per round, like dealing cards."""
     remaining = dict(per_zone)
-    order: list[str] = []
     while remaining:
         for zone in list(remaining):
-            order.append(zone)
+            yield zone
             remaining[zone] -= 1
             if not remaining[zone]:
                 del remaining[zone]
-    return order
+
+
+def zone_sequence(per_zone: dict[str, int]) -> list[str]:
+    """``iter_zone_sequence`` as a list."""
+    return list(iter_zone_sequence(per_zone))
 
 
 def build_plan(topology: model.Topology) -> Plan:
@@ -373,32 +459,14 @@ class _Planner:
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
         addr = ipaddress.IPv4Address
 
-        instances: list[Instance] = []
+        blocks: list[Block] = []
         managed: list[ManagedEndpoint] = []
-        resolved: dict[str, ServicePlan] = {}
         for name, service in self.services.items():
-            names: list[str] = []
             if service.kind == "compute":
-                tier, failover = service.tier, service.failover
-                subnet_names = {zone: subnets[(tier, zone)].name for zone in service.per_zone}
-                for index, zone in enumerate(zone_sequence(service.per_zone), start=1):
-                    key = (tier, zone)
-                    ip = next_low[key]
-                    next_low[key] = ip + 1
-                    instance_name = f"{name}-{index}"
-                    names.append(instance_name)
-                    instances.append(
-                        Instance(
-                            instance_name,
-                            name,
-                            tier,
-                            zone,
-                            subnet_names[zone],
-                            addr(ip),
-                            index,
-                            _role(failover, index),
-                        )
-                    )
+                for zone, count in service.per_zone.items():
+                    key = (service.tier, zone)
+                    blocks.append(Block(name, zone, subnets[key].name, next_low[key], count))
+                    next_low[key] += count
             elif service.kind == "database":
                 for index, zone in enumerate(service.zones, start=1):
                     role = "primary" if index == 1 else "standby"
@@ -429,7 +497,6 @@ class _Planner:
                             ip=addr(ip),
                         )
                     )
-            resolved[name] = _with_instances(service, tuple(names))
 
         nat_gateways: list[NatGateway] = []
         for zone, serves in self._nat_zones():
@@ -461,9 +528,9 @@ class _Planner:
             entry=self.topology.entry,
             assumptions=self.topology.assumptions,
             tiers=tiers,
-            services=resolved,
+            services=self.services,
             subnets=tuple(subnets.values()),
-            instances=tuple(instances),
+            blocks=tuple(blocks),
             managed=tuple(managed),
             nat_gateways=tuple(nat_gateways),
         )
@@ -552,9 +619,3 @@ def _role(failover: str, index: int) -> str:
     if failover == "primary-standby":
         return "primary" if index == 1 else "standby"
     return "member"
-
-
-def _with_instances(service: ServicePlan, names: tuple[str, ...]) -> ServicePlan:
-    fields = {f: getattr(service, f) for f in ServicePlan.__dataclass_fields__}
-    fields["instances"] = names
-    return ServicePlan(**fields)

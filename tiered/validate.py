@@ -714,13 +714,16 @@ class _Checks:
         entry = self.t.entry
         if entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)
-            for instance in plan.instances:
-                if instance.ip == vip:
+            for block in plan.blocks:
+                if block.first_ip <= int(vip) < block.first_ip + block.size:
+                    holder = plan.first_instances(block.service, block.zone, block.size)[
+                        int(vip) - block.first_ip
+                    ]
                     problems.append(
                         Problem(
                             self.source.locate(("entry", "vip")),
                             "vip-in-use",
-                            f"vip {vip} is the planned address of {instance.name}",
+                            f"vip {vip} is the planned address of {holder.name}",
                             "pick an address outside the subnets, or at the top of a subnet",
                         )
                     )

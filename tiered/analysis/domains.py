@@ -11,10 +11,9 @@ A service is directly down when fewer replicas survive than its failover mode ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tiered.placement import Instance, Plan, ServicePlan
+from tiered.placement import Plan, ServicePlan
 from tiered.schema_errors import did_you_mean
 
 
@@ -143,48 +142,15 @@ def _what_failed(service: ServicePlan) -> str:
     return "the service as a whole"
 
 
-def service_instances(plan: Plan) -> dict[str, tuple[int, int]]:
-    """Where each compute service's instances sit in ``plan.instances``: (start, count).
-
-    The plan lists instances service by service, in service order; reading a few of a
-    service's instances through this index costs nothing per replica.
-    """
-    spans: dict[str, tuple[int, int]] = {}
-    start = 0
-    for name, service in plan.services.items():
-        if service.kind == "compute":
-            spans[name] = (start, len(service.instances))
-            start += len(service.instances)
-    return spans
-
-
-def instances_in_order(
-    plan: Plan, service: str, spans: dict[str, tuple[int, int]]
-) -> Iterator[Instance]:
-    """The instances of ``service`` in plan order, lazily (callers stop early)."""
-    start, count = spans[service]
-    for index in range(start, start + count):
-        instance = plan.instances[index]
-        if instance.service != service:  # not laid out as expected: look them up instead
-            yield from plan.instances_of(service)[index - start :]
-            return
-        yield instance
-
-
 def representatives(plan: Plan, per_zone: int = 2) -> dict[tuple[str, str], list[str]]:
-    """The first ``per_zone`` instance names of each compute service in each of its zones."""
-    spans = service_instances(plan)
+    """The first ``per_zone`` instance names of each compute service in each of its zones.
+
+    Read from the plan's blocks: a few steps per service and zone, whatever the replicas.
+    """
     found: dict[tuple[str, str], list[str]] = {}
     for name, service in plan.services.items():
         if service.kind != "compute":
             continue
-        wanted = sum(min(per_zone, n) for n in service.per_zone.values())
-        seen = 0
-        for instance in instances_in_order(plan, name, spans):
-            names = found.setdefault((name, instance.zone), [])
-            if len(names) < per_zone:
-                names.append(instance.name)
-                seen += 1
-                if seen == wanted:
-                    break
+        for zone in service.per_zone:
+            found[(name, zone)] = [i.name for i in plan.first_instances(name, zone, per_zone)]
     return found

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from tiered.analysis.domains import instances_in_order, service_instances, survivors
+from tiered.analysis.domains import survivors
 from tiered.graph import Calls
 from tiered.placement import Plan, ServicePlan
 
@@ -101,12 +101,13 @@ def _example(plan: Plan, zones: frozenset[str], service: ServicePlan, more: int)
     if more and service.managed:
         names.append(service.name)
     elif more:
-        spans = service_instances(plan)
-        for instance in instances_in_order(plan, service.name, spans):
-            if len(names) - len(zones) == more:
-                break
-            if instance.zone not in zones:
-                names.append(instance.name)
+        candidates = [
+            instance
+            for zone in service.per_zone
+            if zone not in zones
+            for instance in plan.first_instances(service.name, zone, more)
+        ]
+        names.extend(i.name for i in sorted(candidates, key=lambda i: i.ordinal)[:more])
     return tuple(names)
 
 

@@ -129,7 +129,7 @@ def _count(number: int, noun: str) -> str:
 def _summary(plan: Plan) -> dict[str, int]:
     return {
         "services": len(plan.services),
-        "instances": len(plan.instances),
+        "instances": plan.instance_count,
         "managed": len(plan.managed),
         "zones": len(plan.zones),
         "subnets": len(plan.subnets),

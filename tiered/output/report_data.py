@@ -63,7 +63,7 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
             "region": plan.region,
             "zones": list(plan.zones),
             "services": len(plan.services),
-            "instances": len(plan.instances),
+            "instances": plan.instance_count,
             "entry_services": list(plan.entry_services),
         },
         "verdict": {
