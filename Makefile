@@ -17,7 +17,7 @@ CHECKOV_VERSION := 3.3.30
 setup: system-deps $(STAMP)
 
 system-deps:
-	@sh scripts/system-deps.sh
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
