@@ -9,7 +9,7 @@ import pytest
 from tiered.analysis import Analysis, UnknownDomain, analyze, whatif
 from tiered.pipeline import check
 
-from .conftest import ROOT
+from .conftest import ALL_TOPOLOGIES, ROOT
 
 
 def _analysis(path: Path | str, depth: int = 1) -> Analysis:
@@ -147,3 +147,23 @@ def test_pairs_of_order_two_cut_sets_are_all_found(topology_path: Path) -> None:
     for cut in analysis.cut_sets():
         if len(cut) == 2:
             assert classes(cut) in found, sorted(cut)
+
+
+@pytest.mark.parametrize("path", ALL_TOPOLOGIES, ids=lambda p: p.stem)
+def test_call_queries_agree_with_networkx(path: Path) -> None:
+    """The analysis' plain call queries give networkx's answers on the same graph."""
+    import networkx as nx
+
+    from tiered.graph import Calls, dependency_graph
+    from tiered.pipeline import plan_file
+
+    plan = plan_file(str(path))
+    calls = Calls.of(plan)
+    graph = dependency_graph(plan)
+    reached = set(plan.entry_services)
+    for entry in plan.entry_services:
+        reached |= nx.descendants(graph, entry)
+    assert calls.closure == reached
+    rank = {name: i for i, name in enumerate(plan.services)}
+    expected = tuple(reversed(list(nx.lexicographical_topological_sort(graph, key=rank.get))))
+    assert calls.order == expected

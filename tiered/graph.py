@@ -8,6 +8,7 @@ the graph is a DAG here.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,26 +46,30 @@ class Calls:
 
     @classmethod
     def of(cls, plan: Plan) -> Calls:
-        import networkx as nx
+        """Plain queries of the call graph, computed without networkx (fast start-up).
 
+        ``dependency_graph`` is the same graph in networkx; the tests check these answers
+        against networkx's own descendants and topological order.
+        """
         callees = {name: service.calls for name, service in plan.services.items()}
         callers_lists: dict[str, list[str]] = {name: [] for name in plan.services}
         for name, targets in callees.items():
             for target in targets:
                 callers_lists[target].append(name)
-        graph = dependency_graph(plan)
-        reached: set[str] = set(plan.entry_services)
-        for entry in plan.entry_services:
-            reached.update(nx.descendants(graph, entry))
-        # Callees before callers: a service's inputs are settled before it is looked at.
+        reached: set[str] = set()
+        stack = list(plan.entry_services)
+        while stack:
+            name = stack.pop()
+            if name not in reached:
+                reached.add(name)
+                stack.extend(callees[name])
         rank = {name: i for i, name in enumerate(plan.services)}
-        order = tuple(reversed(list(nx.lexicographical_topological_sort(graph, key=rank.get))))
         return cls(
             plan=plan,
             callees=callees,
             callers={name: tuple(found) for name, found in callers_lists.items()},
             closure=frozenset(reached),
-            order=order,
+            order=_callees_first(callees, rank),
             rank=rank,
         )
 
@@ -82,3 +87,26 @@ class Calls:
     def tier_index(self) -> dict[str, int]:
         """The position of each tier, outermost first."""
         return {tier.name: i for i, tier in enumerate(self.plan.tiers)}
+
+
+def _callees_first(callees: dict[str, tuple[str, ...]], rank: dict[str, int]) -> tuple[str, ...]:
+    """Services ordered so that every service comes after everything it calls.
+
+    The reverse of the lexicographical topological order of the call graph (ties broken
+    by file order), so the result is the same on every run.
+    """
+    waiting = dict.fromkeys(callees, 0)  # callers not yet placed, per service
+    for targets in callees.values():
+        for target in targets:
+            waiting[target] += 1
+    ready_keys = [(rank[name], name) for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready_keys)
+    order: list[str] = []
+    while ready_keys:
+        _, name = heapq.heappop(ready_keys)
+        order.append(name)
+        for target in callees[name]:
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                heapq.heappush(ready_keys, (rank[target], target))
+    return tuple(reversed(order))
