@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, usage_error
+from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
 
 if TYPE_CHECKING:
     from tiered.analysis import Analysis
@@ -82,7 +82,7 @@ def report(
         written = write_files(target.parent, {target.name: content})
     except OSError as error:
         usage_error(f"cannot write {output}: {error.strerror}", "pick a writable --output path")
-    typer.echo(f"wrote {written[0]}")
+    typer.echo(f"wrote {shown(written[0])}")
 
 
 def _render(

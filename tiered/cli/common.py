@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -70,6 +71,15 @@ def invalid(problems: list[Problem], output_format: str = "text") -> NoReturn:
     """Report problems and stop with exit code 2."""
     print_problems(problems, output_format)
     raise typer.Exit(EXIT_INVALID)
+
+
+def shown(path: str | Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    absolute = Path(path).resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
 
 
 def usage_error(message: str, hint: str) -> NoReturn:

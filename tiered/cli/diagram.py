@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, usage_error
+from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
 
 FORMATS = ("png", "svg", "pdf", "dot", "mermaid")
 SUFFIXES = {
@@ -94,7 +94,7 @@ def diagram(
         write_files(target.parent, {target.name: content})
     except UnsafeOutputPath as error:
         usage_error(str(error), "choose a plain file name for --output")
-    typer.echo(f"wrote {target}")
+    typer.echo(f"wrote {shown(target)}")
 
 
 def _format(output: str | None, output_format: str | None) -> str:

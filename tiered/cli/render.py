@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, usage_error
+from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
 
 
 @app.command(
@@ -60,4 +60,4 @@ def render(
     except UnsafeOutputPath as error:
         usage_error(str(error), "this is a renderer bug; please report it")
     for path in written:
-        typer.echo(f"wrote {path}")
+        typer.echo(f"wrote {shown(path)}")
