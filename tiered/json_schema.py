@@ -7,7 +7,7 @@ from typing import Any
 from tiered import __version__
 from tiered.model import Topology
 
-SCHEMA_ID = "https://tiered.dev/schema/topology-v1.json"
+SCHEMA_ID = "urn:tiered:schema:topology:1"
 
 
 def topology_schema() -> dict[str, Any]:
