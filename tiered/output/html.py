@@ -9,7 +9,13 @@ import re
 from html import escape
 from typing import Any
 
-from tiered.output.words import assumption_rows, down_text, per_zone, verdict
+from tiered.output.words import (
+    SERVICE_COLUMNS,
+    assumption_rows,
+    down_text,
+    service_cells,
+    verdict,
+)
 
 CSS = """
 :root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee8;--bad:#b42318;--warn:#b54708;--ok:#067647;
@@ -77,33 +83,12 @@ def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
             f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'
         )
     parts.append("<h2>Services</h2>\n")
-    parts.append(
-        _table(
-            [
-                "service",
-                "tier",
-                "failover",
-                "replicas per zone",
-                "needed",
-                "worst case",
-                "left",
-                "margin",
-            ],
-            [
-                [
-                    e(s["name"]),
-                    e(s["tier"]),
-                    e(s["failover"]),
-                    e(per_zone(s["per_zone"])),
-                    str(s["survivors_needed"]),
-                    e(s["worst_case"]),
-                    str(s["worst_case_survivors"]),
-                    f'<span class="{"down" if s["margin"] < 0 else "up"}">{s["margin"]}</span>',
-                ]
-                for s in data["services"]
-            ],
-        )
-    )
+    rows = []
+    for s in data["services"]:
+        *cells, margin = (e(cell) for cell in service_cells(s))
+        state = "down" if s["margin"] < 0 else "up"
+        rows.append([*cells, f'<span class="{state}">{margin}</span>'])
+    parts.append(_table(list(SERVICE_COLUMNS), rows))
     parts.append("<h2>Single failures</h2>\n")
     parts.append(
         _table(

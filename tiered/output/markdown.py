@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from tiered.output.words import assumption_rows, down_text, per_zone, verdict
+from tiered.output.words import (
+    SERVICE_COLUMNS,
+    assumption_rows,
+    down_text,
+    service_cells,
+    verdict,
+)
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
@@ -32,31 +39,7 @@ def markdown(data: dict[str, Any]) -> str:
     ]
     out += [f"- {line}" for line in verdict(data)]
     out += ["", "## Services", ""]
-    out += _table(
-        [
-            "service",
-            "tier",
-            "failover",
-            "replicas per zone",
-            "needed",
-            "worst case",
-            "left",
-            "margin",
-        ],
-        [
-            [
-                s["name"],
-                s["tier"],
-                s["failover"],
-                per_zone(s["per_zone"]),
-                s["survivors_needed"],
-                s["worst_case"],
-                s["worst_case_survivors"],
-                s["margin"],
-            ]
-            for s in data["services"]
-        ],
-    )
+    out += _table(list(SERVICE_COLUMNS), [service_cells(s) for s in data["services"]])
     out += ["", "## Single failures", ""]
     out += _table(
         ["failure", "system", "down (← through)", "root cause"],

@@ -5,7 +5,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from tiered.output.words import assumption_rows, down_text, per_zone, verdict
+from tiered.output.words import (
+    SERVICE_COLUMNS,
+    assumption_rows,
+    down_text,
+    service_cells,
+    verdict,
+)
 
 
 def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
@@ -26,29 +32,11 @@ def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
         console.print(f"  • {line}", soft_wrap=False)
 
     services = Table(title="Services", title_justify="left")
-    for column in (
-        "service",
-        "tier",
-        "failover",
-        "replicas per zone",
-        "needed",
-        "worst case",
-        "left",
-        "margin",
-    ):
+    for column in SERVICE_COLUMNS:
         services.add_column(column)
     for s in data["services"]:
-        margin = str(s["margin"])
-        services.add_row(
-            s["name"],
-            s["tier"],
-            s["failover"],
-            per_zone(s["per_zone"]),
-            str(s["survivors_needed"]),
-            s["worst_case"],
-            str(s["worst_case_survivors"]),
-            f"[red]{margin}[/red]" if s["margin"] < 0 else margin,
-        )
+        *cells, margin = service_cells(s)
+        services.add_row(*cells, f"[red]{margin}[/red]" if s["margin"] < 0 else margin)
     console.print(services)
 
     scenarios = Table(title="Single failures", title_justify="left")

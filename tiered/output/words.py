@@ -24,6 +24,33 @@ def per_zone(mapping: dict[str, int]) -> str:
     return ", ".join(f"{zone}: {n}" for zone, n in mapping.items())
 
 
+#: Columns of the services table, in every report format.
+SERVICE_COLUMNS = (
+    "service",
+    "tier",
+    "failover",
+    "replicas per zone",
+    "needed",
+    "worst case",
+    "left",
+    "margin",
+)
+
+
+def service_cells(service: dict[str, Any]) -> list[str]:
+    """One services-table row as plain text, in ``SERVICE_COLUMNS`` order."""
+    return [
+        service["name"],
+        service["tier"],
+        service["failover"],
+        per_zone(service["per_zone"]),
+        str(service["survivors_needed"]),
+        service["worst_case"],
+        str(service["worst_case_survivors"]),
+        str(service["margin"]),
+    ]
+
+
 def verdict(data: dict[str, Any]) -> list[str]:
     """The few sentences a reviewer reads first."""
     lines: list[str] = []
