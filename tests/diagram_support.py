@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from renderers.diagram.icons import resources_dir
+from renderers.diagram.picture import ident
 from tiered.pipeline import plan_file
 from tiered.placement import Plan
 
@@ -76,3 +77,14 @@ def service_of_node(plan: Plan, node: str) -> str | None:
         for zone in service.zones:
             ids[f"g_{service.name}_{zone}".replace("-", "_")] = service.name
     return ids.get(node)
+
+
+def expected_node_ids(plan: Plan, tier: str, zone: str) -> set[str]:
+    """Ids of the nodes the plan puts in one tier of one zone: replicas and endpoints."""
+    expected = {f"i_{ident(i.name)}" for i in plan.instances if i.tier == tier and i.zone == zone}
+    expected |= {
+        f"m_{ident(m.name)}"
+        for m in plan.managed
+        if plan.services[m.service].tier == tier and m.zone == zone
+    }
+    return expected

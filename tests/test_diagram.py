@@ -17,7 +17,14 @@ from renderers.diagram.annotations import NONE, Annotations, Mark, from_findings
 from renderers.diagram.icons import ALL_ICONS, resources_dir
 from renderers.diagram.picture import ident
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
-from tests.diagram_support import GREY, RED, parse_dot, plan_of, service_of_node
+from tests.diagram_support import (
+    GREY,
+    RED,
+    expected_node_ids,
+    parse_dot,
+    plan_of,
+    service_of_node,
+)
 from tiered.placement import Plan
 from tiered.renderer import RenderOptions
 
@@ -64,16 +71,7 @@ def test_dot_structure_matches_the_plan(topology_path: Path) -> None:
     for zi, zone in enumerate(plan.zones):
         zone_cluster = graph.clusters[f"cluster_zone_{ident(zone)}"]
         for ti, tier in enumerate(plan.tiers):
-            expected = {
-                f"i_{ident(i.name)}"
-                for i in plan.instances
-                if i.tier == tier.name and i.zone == zone
-            }
-            expected |= {
-                f"m_{ident(m.name)}"
-                for m in plan.managed
-                if plan.services[m.service].tier == tier.name and m.zone == zone
-            }
+            expected = expected_node_ids(plan, tier.name, zone)
             name = f"cluster_z{zi}_t{ti}"
             if not expected:
                 assert name not in graph.clusters or not {

@@ -11,7 +11,7 @@ from renderers.diagram import draw
 from renderers.diagram.annotations import NONE, Annotations, Mark
 from renderers.diagram.picture import ident
 from tests.conftest import ROOT, run_tiered
-from tests.diagram_support import plan_of, service_of_node
+from tests.diagram_support import expected_node_ids, plan_of, service_of_node
 
 SUBGRAPH = re.compile(r'^subgraph (\w+)\["([^"]*)"\]$')
 NODE = re.compile(r'^(\w+)(\(\[|\[\(|\[)"([^"]*)"(\]\)|\)\]|\])$')
@@ -82,16 +82,7 @@ def test_subgraphs_per_zone_and_tier_nodes_and_edges(topology_path: Path) -> Non
         assert chart.subgraphs[zone_id]["label"] == zone
         for ti, tier in enumerate(plan.tiers):
             tier_id = f"z{zi}_t{ti}"
-            expected = {
-                f"i_{ident(i.name)}"
-                for i in plan.instances
-                if i.tier == tier.name and i.zone == zone
-            }
-            expected |= {
-                f"m_{ident(m.name)}"
-                for m in plan.managed
-                if plan.services[m.service].tier == tier.name and m.zone == zone
-            }
+            expected = expected_node_ids(plan, tier.name, zone)
             if not expected:
                 continue
             assert chart.subgraphs[tier_id]["parent"] == zone_id

@@ -212,28 +212,20 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
             f"{where} must be {bound} {limit}, not {_show(value)}",
             f"use a value {bound} {limit}",
         )
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
+        default = "add at least one entry" if kind == "too_short" else "write a value"
         return _located(
             source,
             loc,
             False,
             "empty",
             f"{where} must not be empty",
-            _FIELD_HINTS.get(field, "add at least one entry"),
+            _FIELD_HINTS.get(field, default),
         )
     if kind in ("too_long", "string_too_long"):
         limit = ctx.get("max_length", "")
         return _located(
             source, loc, False, "too-long", f"{where} is too long (at most {limit})", "shorten it"
-        )
-    if kind == "string_too_short":
-        return _located(
-            source,
-            loc,
-            False,
-            "empty",
-            f"{where} must not be empty",
-            _FIELD_HINTS.get(field, "write a value"),
         )
     return _located(source, loc, False, "invalid", f"{where}: {detail['msg']}", "fix the value")
 
