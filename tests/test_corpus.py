@@ -133,3 +133,31 @@ def test_anchors_and_merge_keys_work() -> None:
     zookeeper = result.plan.services["zookeeper"]
     assert zookeeper.instance_type == "t3.nano"
     assert zookeeper.port == 2181  # explicit keys win over merged ones
+
+
+COMMANDS_READING_A_TOPOLOGY = [
+    ["validate"],
+    ["validate", "--format", "sarif"],
+    ["plan", "--format", "json"],
+    ["report", "--format", "html", "--output", "{out}/report.html"],
+    ["whatif", "--fail", "us-east-1a"],
+    ["diagram", "-o", "{out}/architecture.svg"],
+    ["render", "all", "--out", "{out}"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_READING_A_TOPOLOGY, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("name", ["dependency-cycle", "unsafe-python-apply", "encoding-latin1"])
+def test_every_command_refuses_a_broken_file_the_same_way(
+    command: list[str], name: str, tmp_path: Path
+) -> None:
+    path = ROOT / "tests" / "corpus" / f"{name}.yaml"
+    out = tmp_path / "out"
+    args = [part.replace("{out}", str(out)) for part in command]
+    args.insert(2 if args[0] == "render" else 1, str(path))
+    result = run_tiered(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{path}:")
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
