@@ -75,7 +75,7 @@ def timed(stage: Callable[[], Any]) -> tuple[Any, float]:
 def stages(path: Path) -> dict[str, float]:
     """In-process times of each stage of `tiered validate` on ``path``, then peak memory."""
     from tiered.loader import load_file
-    from tiered.placement import build_plan
+    from tiered.planner import build_plan
     from tiered.validate import validate
 
     gc.disable()

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
 from tiered.loader import load_bytes
-from tiered.placement import RESERVED, Plan
+from tiered.placement import Plan
+from tiered.planner import RESERVED
 from tiered.validate import validate
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from tiered.findings import InvalidTopology
 from tiered.loader import load_file
 from tiered.model import Topology
-from tiered.placement import Plan, build_plan
+from tiered.placement import Plan
+from tiered.planner import build_plan
 from tiered.validate import Validated, validate
 
 
