@@ -12,6 +12,7 @@ targets from the top, so adding one never moves the other.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 
 from tiered import model
 from tiered.placement import (
@@ -105,6 +106,11 @@ def spread(count: int, zones: tuple[str, ...], placement: dict[str, int] | None)
     """Replicas per zone: the explicit placement, or round-robin in the zones' order."""
     if placement is not None:
         return {zone: placement.get(zone, 0) for zone in zones if placement.get(zone, 0)}
+    return round_robin(count, zones)
+
+
+def round_robin(count: int, zones: Sequence[str]) -> dict[str, int]:
+    """``count`` replicas dealt round-robin over ``zones``; zones left empty are omitted."""
     base, extra = divmod(count, len(zones))
     return {zone: base + (i < extra) for i, zone in enumerate(zones) if base + (i < extra)}
 

@@ -131,12 +131,6 @@ def new_zones(plan: Plan, wanted: int) -> list[str]:
     return names[:wanted]
 
 
-def balanced(count: int, zones: list[str]) -> dict[str, int]:
-    """``count`` replicas dealt round-robin over ``zones``."""
-    base, extra = divmod(count, len(zones))
-    return {zone: base + (i < extra) for i, zone in enumerate(zones) if base + (i < extra)}
-
-
 NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 
 

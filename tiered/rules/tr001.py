@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, balanced, placement_text
+from tiered.planner import round_robin
+from tiered.rules.base import Context, placement_text
 
 ID = "TR001"
 NAME = "single-point-of-failure"
@@ -44,10 +45,14 @@ def check(context: Context) -> Iterator[Finding]:
                 else (service.failover)
             )
             if service.failover == "quorum":
-                fix = f"run 3 replicas, placement {placement_text(balanced(3, list(plan.zones)))}"
+                fix = (
+                    f"run 3 replicas, placement {placement_text(round_robin(3, list(plan.zones)))}"
+                )
             else:
                 fix = f"run 2 replicas with `failover: {mode}`" + (
-                    f", placement {placement_text(balanced(2, spread))}" if len(spread) > 1 else ""
+                    f", placement {placement_text(round_robin(2, spread))}"
+                    if len(spread) > 1
+                    else ""
                 )
         elif service.failover == "none":
             message = f"failover none over {service.count} replicas: any one failing takes it down"

@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, balanced, placement_text
+from tiered.planner import round_robin
+from tiered.rules.base import Context, placement_text
 
 ID = "TR002"
 NAME = "single-zone-service"
@@ -44,6 +45,6 @@ def check(context: Context) -> Iterator[Finding]:
             if service.kind == "database":
                 fix = f"place the standby in another zone: `zones: [{', '.join(plan.zones[:2])}]`"
             else:
-                spread = balanced(service.count, list(plan.zones))
+                spread = round_robin(service.count, list(plan.zones))
                 fix = f"spread the replicas: placement {placement_text(spread)}"
         yield context.finding(ID, SEVERITY, name, (zone,), message, fix)

@@ -23,7 +23,8 @@ from collections.abc import Iterator
 from math import ceil
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, balanced, new_zones, number_word, placement_text, shape
+from tiered.planner import round_robin
+from tiered.rules.base import Context, new_zones, number_word, placement_text, shape
 
 ID = "TR003"
 NAME = "quorum-lost-with-zone"
@@ -58,7 +59,7 @@ def _fix(context: Context, name: str) -> str:
         zones_needed = ceil(count / spare)
         zones = list(plan.zones[:zones_needed])
         added = new_zones(plan, zones_needed - len(zones))
-        layout = balanced(count, [*zones, *added])
+        layout = round_robin(count, [*zones, *added])
         text = f"{shape(layout)} over {number_word(zones_needed)} zones"
         if count != service.count:
             text = f"run {count} as {text}"
