@@ -9,6 +9,8 @@ and what-if states from ``annotations`` become marks on nodes and zones.
 
 from __future__ import annotations
 
+from functools import partial
+
 from renderers.diagram import icons
 from renderers.diagram.annotations import NONE, Annotations
 from renderers.diagram.collapse import COLLAPSE_THRESHOLD, collapses, group_text
@@ -75,6 +77,16 @@ class _Builder:
         rules = self._rules(service.name)
         accepted = () if self.notes.whatif else self.notes.service_rules(service.name, True)
         tooltip = self._tooltip(service)
+        node_of = partial(
+            Node,
+            icon=icon,
+            service=service.name,
+            zone=zone,
+            column=col,
+            rules=rules,
+            accepted=accepted,
+            tooltip=tooltip,
+        )
         ids: list[str] = []
         if service.kind == "compute":
             here = [i for i in plan.instances_of(service.name) if i.zone == zone]
@@ -90,18 +102,11 @@ class _Builder:
                 margin = self._margin(service)
                 if margin:
                     lines.append(margin)
-                node = Node(
+                node = node_of(
                     id=f"g_{ident(service.name)}_{ident(zone)}",
                     title=title,
                     lines=tuple(lines),
-                    icon=icon,
                     kind="group",
-                    service=service.name,
-                    zone=zone,
-                    column=col,
-                    rules=rules,
-                    accepted=accepted,
-                    tooltip=tooltip,
                     failed=failed,
                     down=down,
                     instances=names,
@@ -117,19 +122,12 @@ class _Builder:
                 role = self._margin(service) or (instance.role if instance.role != "member" else "")
                 if role:
                     lines.append(role)
-                node = Node(
+                node = node_of(
                     id=f"i_{ident(instance.name)}",
                     title=instance.name,
                     lines=tuple(lines),
-                    icon=icon,
                     kind="instance",
-                    service=service.name,
-                    zone=zone,
-                    column=col,
                     dashed=instance.role in ("passive", "standby"),
-                    rules=rules,
-                    accepted=accepted,
-                    tooltip=tooltip,
                     failed=failed,
                     down=down,
                     instances=(instance.name,),
@@ -147,19 +145,12 @@ class _Builder:
             else:
                 texts = ("EFS mount target", str(endpoint.ip))
                 kind = "mount-target"
-            node = Node(
+            node = node_of(
                 id=f"m_{ident(endpoint.name)}",
                 title=endpoint.name if service.kind == "database" else service.name,
                 lines=tuple(line for line in texts if line),
-                icon=icon,
                 kind=kind,
-                service=service.name,
-                zone=zone,
-                column=col,
                 dashed=endpoint.role == "standby",
-                rules=rules,
-                accepted=accepted,
-                tooltip=tooltip,
                 failed=failed,
                 down=down,
                 instances=(endpoint.name,),
