@@ -235,7 +235,7 @@ def test_model_fields_reach_the_config(tmp_path: Path) -> None:
     upstreams = {u["args"][0]: u["block"] for u in block(http, "upstream")}
     assert values(upstreams["app"], "least_conn") == [[]]
     assert values(upstreams["app"], "server")[0] == [
-        "10.9.3.2:9000",
+        f"{plan.instance('app-1').ip}:9000",
         "max_fails=5",
         "fail_timeout=7s",
     ]
@@ -280,13 +280,17 @@ def test_local_variant_uses_the_supplied_ports_and_loopback(tmp_path: Path) -> N
     http = block(top, "http")[0]["block"]
     assert values(http, "proxy_temp_path") == [["proxy_temp"]]
     upstreams = {u["args"][0]: u["block"] for u in block(http, "upstream")}
+
+    def loopback(name: str) -> str:  # the planned address, moved into 127.0.0.0/8
+        return "127." + str(plan.instance(name).ip).split(".", 1)[1]
+
     assert [s[0] for s in values(upstreams["app"], "server")] == [
         "127.0.0.1:31001",
-        "127.9.4.2:9000",
-        "127.9.5.2:9000",
+        f"{loopback('app-2')}:9000",
+        f"{loopback('app-3')}:9000",
     ]
     assert [s[0] for s in values(upstreams["app2"], "server")] == [
-        "127.9.3.3:9001",
+        f"{loopback('app2-1')}:9001",
         "127.0.0.5:31005",
     ]
     server = block(http, "server")[0]["block"]

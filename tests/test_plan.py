@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
+from tiered.addressing import home
 from tiered.loader import load_bytes
 from tiered.placement import Plan
 from tiered.planner import RESERVED
@@ -183,12 +184,19 @@ def test_reference_plan_values() -> None:
         ("data-us-east-1c", "10.0.5.0/24"),
     ]
     assert plan.services["zookeeper"].per_zone == {"us-east-1b": 2, "us-east-1c": 1}
+    # Each service's block: the aligned /30 around blake2b(name) mod 256, in every zone.
+    assert home("zookeeper", 256) == 138
     assert [(i.name, i.zone, str(i.ip)) for i in plan.instances_of("zookeeper")] == [
-        ("zookeeper-1", "us-east-1b", "10.0.2.5"),
-        ("zookeeper-2", "us-east-1c", "10.0.3.5"),
-        ("zookeeper-3", "us-east-1b", "10.0.2.6"),
+        ("zookeeper-1", "us-east-1b", "10.0.2.136"),
+        ("zookeeper-2", "us-east-1c", "10.0.3.136"),
+        ("zookeeper-3", "us-east-1b", "10.0.2.137"),
     ]
-    assert plan.instance("nginx-1").ip == ipaddress.IPv4Address("10.0.0.4")  # after AWS's four
+    assert home("nginx", 256) == 110
+    assert plan.instance("nginx-1").ip == ipaddress.IPv4Address("10.0.0.108")
+    assert [(b.zone, b.cidr, b.size) for b in plan.blocks if b.service == "zookeeper"] == [
+        ("us-east-1b", "10.0.2.136/30", 2),
+        ("us-east-1c", "10.0.3.136/30", 1),
+    ]
     assert [(m.name, m.zone, m.role) for m in plan.managed if m.kind == "database"] == [
         ("db-primary", "us-east-1b", "primary"),
         ("db-standby", "us-east-1c", "standby"),
@@ -205,7 +213,13 @@ def test_subnets_shrink_to_fit_a_small_network(tmp_path: Path) -> None:
     text = (ROOT / "topology.yaml").read_text().replace("cidr: 10.0.0.0/16", "cidr: 10.0.0.0/24")
     plan = validate(load_bytes(text.encode(), "small.yaml")).plan
     assert plan is not None
-    assert {s.cidr.prefixlen for s in plan.subnets} == {27}  # 6 subnets of 32 in a /24
+    # 6 subnets in a /24: the app tier's blocks get twice the room they need, the others fit
+    assert {(s.tier, s.cidr.prefixlen) for s in plan.subnets} == {
+        ("web", 27),
+        ("app", 26),
+        ("data", 27),
+    }
+    assert plan.addressing == "blocks"
 
 
 def test_public_api_loads_and_plans_and_raises_with_every_problem() -> None:

@@ -547,18 +547,22 @@ class CrossChecks:
         if entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)
             for block in plan.blocks:
-                if block.first_ip <= int(vip) < block.first_ip + block.size:
-                    holder = plan.first_instances(block.service, block.zone, block.size)[
-                        int(vip) - block.first_ip
-                    ]
-                    problems.append(
-                        Problem(
-                            self.source.locate(("entry", "vip")),
-                            "vip-in-use",
-                            f"vip {vip} is the planned address of {holder.name}",
-                            "pick an address outside the subnets, or at the top of a subnet",
-                        )
+                if not block.base <= int(vip) < block.base + block.capacity:
+                    continue
+                offset = block.offset_of(int(vip))
+                if offset is None:
+                    what = f"inside the address block {block.cidr} kept for {block.service}"
+                else:
+                    holder = plan.first_instances(block.service, block.zone, block.size)[offset]
+                    what = f"the planned address of {holder.name}"
+                problems.append(
+                    Problem(
+                        self.source.locate(("entry", "vip")),
+                        "vip-in-use",
+                        f"vip {vip} is {what}",
+                        "pick an address outside the subnets, or at the top of a subnet",
                     )
+                )
         return problems
 
 

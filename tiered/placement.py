@@ -41,10 +41,14 @@ class Instance(NamedTuple):
 
 
 class Block(NamedTuple):
-    """The replicas of one service in one zone: ``size`` consecutive addresses of a subnet.
+    """The replicas of one service in one zone, inside the addresses reserved for them.
 
-    Blocks are what planning computes; instances are derived from them on demand, so
-    that validating and analysing a plan never costs anything per replica.
+    ``capacity`` addresses from ``base`` belong to the service (``tiered.addressing``);
+    replica ``j`` of the zone (0-based) is at ``base + ((first_ip - base) XOR j)``, so the
+    first one is at ``first_ip``. A compact plan reserves no headroom: ``base`` is
+    ``first_ip``, ``capacity`` is ``size`` and the addresses are consecutive. Blocks are
+    what planning computes; instances are derived from them on demand, so that validating
+    and analysing a plan never costs anything per replica.
     """
 
     service: str
@@ -52,6 +56,27 @@ class Block(NamedTuple):
     subnet: str
     first_ip: int
     size: int
+    base: int
+    capacity: int
+
+    def address(self, offset: int) -> int:
+        """The address of the zone's replica number ``offset`` (0-based)."""
+        return self.base + ((self.first_ip - self.base) ^ offset)
+
+    def offset_of(self, ip: int) -> int | None:
+        """Which replica of the block holds ``ip``, if any."""
+        if not self.base <= ip < self.base + self.capacity:
+            return None
+        offset = (ip - self.base) ^ (self.first_ip - self.base)
+        return offset if offset < self.size else None
+
+    @property
+    def cidr(self) -> str:
+        """The reserved addresses as a CIDR block, or a range when they are not one."""
+        if self.capacity & (self.capacity - 1) == 0 and self.base % self.capacity == 0:
+            return f"{ipaddress.IPv4Address(self.base)}/{33 - self.capacity.bit_length()}"
+        last = ipaddress.IPv4Address(self.base + self.capacity - 1)
+        return f"{ipaddress.IPv4Address(self.base)}-{last}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +175,9 @@ class Plan:
     blocks: tuple[Block, ...]
     managed: tuple[ManagedEndpoint, ...]
     nat_gateways: tuple[NatGateway, ...]
+    #: "blocks": every service has its own block with headroom (``tiered.addressing``);
+    #: "compact": the network had no room for that, addresses are packed in service order.
+    addressing: str = "blocks"
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -206,7 +234,7 @@ class Plan:
                     plan.tier,
                     where,
                     block.subnet,
-                    ipaddress.IPv4Address(block.first_ip + offset),
+                    ipaddress.IPv4Address(block.address(offset)),
                     ordinal,
                     _role(plan.failover, ordinal),
                 )
@@ -239,6 +267,7 @@ class Plan:
             "region": self.region,
             "zones": list(self.zones),
             "network": {"cidr": str(self.network), "nat": self.nat},
+            "addressing": self.addressing,
             "subnets": [
                 {
                     "name": s.name,
@@ -261,6 +290,18 @@ class Plan:
                     "role": i.role,
                 }
                 for i in self.instances
+            ],
+            "blocks": [
+                {
+                    "service": b.service,
+                    "zone": b.zone,
+                    "subnet": b.subnet,
+                    "block": b.cidr,
+                    "first": str(ipaddress.IPv4Address(b.first_ip)),
+                    "replicas": b.size,
+                    "capacity": b.capacity,
+                }
+                for b in self.blocks
             ],
             "managed": [
                 {

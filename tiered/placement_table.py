@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from tiered.placement import Plan
 
+ADDRESSING = {
+    "blocks": "addressing: a block per service, placed by its name, with room for one more "
+    "replica per zone",
+    "compact": "addressing: compact (the network has no room for a block per service); adding "
+    "a service or a replica can move the addresses of later services",
+}
+
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A plain aligned table: header, rule, rows."""
@@ -23,7 +30,10 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def plan_table(plan: Plan) -> str:
     """Subnets, instances, managed endpoints and gateways of a plan, one table each."""
     where = f"{plan.provider} {plan.region}" if plan.region else plan.provider
-    parts = [f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}\n"]
+    parts = [
+        f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}\n",
+        ADDRESSING[plan.addressing] + "\n",
+    ]
     parts.append(
         "\nSubnets\n"
         + table(
@@ -52,6 +62,8 @@ def plan_table(plan: Plan) -> str:
             ],
         )
     )
+    if plan.blocks:
+        parts.append("\nAddress blocks\n" + table(*_blocks(plan)))
     if plan.managed:
         parts.append(
             "\nManaged services\n"
@@ -83,3 +95,23 @@ def plan_table(plan: Plan) -> str:
             )
         )
     return "".join(parts)
+
+
+def _blocks(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    """One row per service: its block in each zone and how full its busiest zone is."""
+    by_service: dict[str, list[str]] = {}
+    fullest: dict[str, tuple[int, int]] = {}
+    for block in plan.blocks:
+        by_service.setdefault(block.service, []).append(block.cidr)
+        size, capacity = fullest.get(block.service, (0, block.capacity))
+        fullest[block.service] = (max(size, block.size), capacity)
+    rows = [
+        [
+            name,
+            plan.services[name].tier,
+            ", ".join(cidrs),
+            f"{fullest[name][0]} of {fullest[name][1]}",
+        ]
+        for name, cidrs in by_service.items()
+    ]
+    return ["service", "tier", "block per zone", "busiest zone"], rows

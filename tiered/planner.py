@@ -2,19 +2,23 @@
 
 Addressing: one subnet per tier per zone, carved from the network CIDR in a fixed order
 (largest first, then tiers in file order, zones in topology order). A tier's subnets all
-have one size: the smallest that fits its busiest zone, grown to /24 when the network has
-room. In each subnet the addresses the provider reserves are skipped (AWS: the first four
-and the last; on premises: the network, gateway and broadcast addresses); instances take
-addresses from the bottom in service order, and NAT gateways and file-system mount
-targets from the top, so adding one never moves the other.
+have one size, grown to /24 when the network has room. In each subnet the addresses the
+provider reserves are skipped (AWS: the first four and the last; on premises: the
+network, gateway and broadcast addresses); NAT gateways and file-system mount targets
+take addresses from the top. Each compute service gets an address block of its own at a
+position derived from its name (``tiered.addressing``), so that adding a service or a
+replica moves no other instance. When the network has no room for blocks with headroom,
+the plan falls back to compact addressing (instances packed from the bottom in service
+order) and says so in ``Plan.addressing``.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Sequence
 
-from tiered import model
+from tiered import addressing, model
 from tiered.placement import (
     Block,
     ManagedEndpoint,
@@ -138,7 +142,7 @@ class _Planner:
 
     def run(self) -> Plan:
         layout = self._layout()
-        prefixes = self._prefixes(layout, self._demand(layout))
+        mode, prefixes = self._choose(layout)
         subnets: dict[tuple[str | None, str], Subnet] = {}
         cursor = int(self.network.network_address)
         # Largest subnets first (then tier and zone order): every subnet stays aligned to
@@ -158,14 +162,26 @@ class _Planner:
         next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
         addr = ipaddress.IPv4Address
+        placed = self._allocate(prefixes) if mode == "blocks" else {}
+        starts = {key: int(s.cidr.network_address) for key, s in subnets.items()}
+        names = {key: s.name for key, s in subnets.items()}
 
         blocks: list[Block] = []
         managed: list[ManagedEndpoint] = []
         for name, service in self.services.items():
-            if service.kind == "compute":
+            if service.kind == "compute" and name in placed:
+                base, size, anchor = placed[name]
                 for zone, count in service.per_zone.items():
                     key = (service.tier, zone)
-                    blocks.append(Block(name, zone, subnets[key].name, next_low[key], count))
+                    start = starts[key]
+                    blocks.append(
+                        Block(name, zone, names[key], start + anchor, count, start + base, size)
+                    )
+            elif service.kind == "compute":
+                for zone, count in service.per_zone.items():
+                    key = (service.tier, zone)
+                    first = next_low[key]
+                    blocks.append(Block(name, zone, subnets[key].name, first, count, first, count))
                     next_low[key] += count
             elif service.kind == "database":
                 for index, zone in enumerate(service.zones, start=1):
@@ -233,6 +249,7 @@ class _Planner:
             blocks=tuple(blocks),
             managed=tuple(managed),
             nat_gateways=tuple(nat_gateways),
+            addressing=mode,
         )
 
     def _egress_tier(self) -> str | None:
@@ -253,8 +270,31 @@ class _Planner:
             return [(self.zones[0], self.zones)]
         return [(zone, (zone,)) for zone in self.zones]
 
+    def _managed_top(
+        self, layout: list[tuple[str | None, str]]
+    ) -> dict[tuple[str | None, str], int]:
+        """Addresses taken from the top of each subnet: the reserved ones, mount targets, NAT."""
+        top = dict.fromkeys(layout, RESERVED[self.provider][1])
+        for service in self.services.values():
+            if service.kind == "filesystem":
+                for zone in service.zones:
+                    top[(service.tier, zone)] += 1
+        for zone, _ in self._nat_zones():
+            top[(self._egress_tier(), zone)] += 1
+        return top
+
+    def _database_addresses(self) -> dict[tuple[str | None, str], int]:
+        """Addresses left free in each subnet for the databases' network interfaces."""
+        free: dict[tuple[str | None, str], int] = {}
+        for service in self.services.values():
+            if service.kind == "database":
+                for zone in service.zones:
+                    key = (service.tier, zone)
+                    free[key] = free.get(key, 0) + DATABASE_ADDRESSES
+        return free
+
     def _demand(self, layout: list[tuple[str | None, str]]) -> dict[tuple[str | None, str], int]:
-        """Addresses each subnet needs, reserved ones included."""
+        """Addresses each subnet needs when packed compactly, reserved ones included."""
         low, high = RESERVED[self.provider]
         demand = dict.fromkeys(layout, low + high)
         for service in self.services.values():
@@ -271,27 +311,101 @@ class _Planner:
             demand[(self._egress_tier(), zone)] += 1
         return demand
 
-    def _prefixes(
+    @functools.cached_property
+    def _block_sizes(self) -> dict[str, dict[str, int]]:
+        """Tier → service → the size of the service's address block."""
+        sizes: dict[str, dict[str, int]] = {}
+        for name, service in self.services.items():
+            if service.kind == "compute":
+                busiest = max(service.per_zone.values(), default=0)
+                sizes.setdefault(service.tier, {})[name] = addressing.block_size(busiest)
+        return sizes
+
+    def _top_sizes(self, layout: list[tuple[str | None, str]]) -> dict[str | None, int]:
+        """Tier → the managed area at the top of its subnets (one size in every zone)."""
+        tops: dict[str | None, int] = {}
+        for key, count in self._managed_top(layout).items():
+            tops[key[0]] = max(tops.get(key[0], 0), addressing.top_size(count))
+        return tops
+
+    def _block_demand(
+        self, layout: list[tuple[str | None, str]]
+    ) -> dict[tuple[str | None, str], int]:
+        """Addresses each subnet needs to hold every service's block with headroom."""
+        sizes = self._block_sizes
+        tops = self._top_sizes(layout)
+        databases = self._database_addresses()
+        per_tier = {
+            tier: addressing.demand(sizes.get(tier or "", {}).values(), top)
+            for tier, top in tops.items()
+        }
+        return {key: per_tier[key[0]] + databases.get(key, 0) for key in layout}
+
+    def _allocate(self, prefixes: dict[str | None, int]) -> dict[str, addressing.Placed]:
+        """Every compute service's block, tier by tier."""
+        tops = self._top_sizes(self._layout())
+        placed: dict[str, addressing.Placed] = {}
+        for tier, sizes in self._block_sizes.items():
+            subnet_size = 1 << (32 - prefixes[tier])
+            placed.update(addressing.allocate(sizes, subnet_size, tops[tier]))
+        return placed
+
+    def _choose(self, layout: list[tuple[str | None, str]]) -> tuple[str, dict[str | None, int]]:
+        """The addressing mode and the subnet prefix of each tier.
+
+        Blocks in subnets with twice the room they need (few collisions), then blocks in
+        subnets that just hold them, then compact addressing.
+        """
+        compact = self._demand(layout)
+        self._check_aws_limit(layout, compact)
+        blocks = self._block_demand(layout)
+        for mode, demand, spare in (("blocks", blocks, 1), ("blocks", blocks, 0)):
+            prefixes = self._prefixes(layout, demand, spare)
+            if prefixes is not None:
+                return mode, prefixes
+        prefixes = self._prefixes(layout, compact, 0)
+        if prefixes is None:
+            raise self._too_small(layout, compact)
+        return "compact", prefixes
+
+    def _busiest(
         self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
-    ) -> dict[str | None, int]:
-        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is room."""
+    ) -> dict[str | None, tuple[int, str]]:
         busiest: dict[str | None, tuple[int, str]] = {}
         for tier, zone in layout:
             if demand[(tier, zone)] > busiest.get(tier, (0, ""))[0]:
                 busiest[tier] = (demand[(tier, zone)], zone)
-        fit = {
-            tier: min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
-            for tier, (need, _) in busiest.items()
-        }
-        for tier, prefix in fit.items():
-            if self.provider == "aws" and prefix < 16:
-                need, zone = busiest[tier]
+        return busiest
+
+    def _fit(self, need: int) -> int:
+        return min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
+
+    def _check_aws_limit(
+        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
+    ) -> None:
+        if self.provider != "aws":
+            return
+        for tier, (need, zone) in self._busiest(layout, demand).items():
+            if self._fit(need) < 16:
                 raise PlanError(
                     f"tier '{tier}' needs {need:,} addresses in zone {zone}, more than an AWS "
                     "subnet (/16) can hold",
                     "spread the replicas over more zones or split the tier",
                     ("network", "cidr"),
                 )
+
+    def _prefixes(
+        self,
+        layout: list[tuple[str | None, str]],
+        demand: dict[tuple[str | None, str], int],
+        spare: int,
+    ) -> dict[str | None, int] | None:
+        """Prefix length of each tier's subnets: its busiest zone fits (with ``spare`` doublings
+        of room), /24 when there is room; None when the network cannot hold them."""
+        busiest = self._busiest(layout, demand)
+        fit = {tier: self._fit(need) - spare for tier, (need, _) in busiest.items()}
+        if self.provider == "aws" and any(p < 16 for p in fit.values()):
+            return None
         zones = len(self.zones)
         for ceiling in range(PREFERRED_PREFIX, 33):  # shrink step by step until it fits
             prefixes = {t: min(p, ceiling) for t, p in fit.items()}
@@ -300,12 +414,20 @@ class _Planner:
                 p >= self.network.prefixlen for p in prefixes.values()
             ):
                 return prefixes
+        return None
+
+    def _too_small(
+        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
+    ) -> PlanError:
+        busiest = self._busiest(layout, demand)
+        fit = {tier: self._fit(need) for tier, (need, _) in busiest.items()}
         tier = max(busiest, key=lambda t: busiest[t][0])
         need, zone = busiest[tier]
         where = f"tier '{tier}' in zone {zone}" if tier else f"the egress subnet of {zone}"
+        zones = len(self.zones)
         total = sum(zones << (32 - p) for p in fit.values())
         suggestion = 32 - (total - 1).bit_length()
-        raise PlanError(
+        return PlanError(
             f"network {self.network} is too small: {len(layout)} subnets need {total:,} "
             f"addresses ({need:,} in {where} alone)",
             f"use a larger network, e.g. {self.network.network_address}/{suggestion} or wider",
