@@ -207,9 +207,21 @@ def test_subnets_and_instances_are_where_the_plan_puts_them(
         subnet = subnets[properties["SubnetId"]["Ref"]]["Properties"]
         assert ipaddress.ip_address(planned.ip) in ipaddress.ip_network(subnet["CidrBlock"])
         assert zone_of(template, subnet["AvailabilityZone"]) == planned.zone
+        # an explicit image id, chosen at creation and kept by updates (no SSM re-resolution)
         ami = template["Parameters"][properties["ImageId"]["Ref"]]
-        assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
-        assert ami["Default"].startswith("/aws/service/ami-amazon-linux-latest/")
+        assert ami["Type"] == "AWS::EC2::Image::Id"
+        assert "Default" not in ami
+        images = template["Metadata"]["tiered"]["images"]
+        ssm = images[properties["ImageId"]["Ref"]]["ssm_parameter"]
+        assert ssm.startswith("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-")
+        assert ssm in ami["Description"]
+        # each service follows its own launch template
+        service = planned.service
+        launch = properties["LaunchTemplate"]
+        assert launch["LaunchTemplateId"] == {"Ref": f"LaunchTemplate{camel(service)}"}
+        assert launch["Version"] == {
+            "Fn::GetAtt": [f"LaunchTemplate{camel(service)}", "LatestVersionNumber"]
+        }
         assert properties["IamInstanceProfile"] == {"Ref": "InstanceProfile"}
         assert properties["KeyName"]["Fn::If"][0] == "HasKeyName"
         assert properties["Monitoring"] is True
@@ -235,8 +247,13 @@ def test_instances_enforce_imdsv2_and_use_ssm_not_ssh(
     plan, template = rendered
     if not plan.instances:
         return
-    data = template["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]
-    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    launch_templates = resources_of(template, "AWS::EC2::LaunchTemplate")
+    assert sorted(launch_templates) == sorted(
+        f"LaunchTemplate{camel(s.name)}" for s in plan.services.values() if s.instances
+    )
+    for launch_template in launch_templates.values():
+        data = launch_template["Properties"]["LaunchTemplateData"]
+        assert data["MetadataOptions"]["HttpTokens"] == "required"
     role = template["Resources"]["InstanceRole"]["Properties"]
     assert role["ManagedPolicyArns"] == [
         {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}
@@ -439,7 +456,8 @@ def test_metadata_groups_every_parameter_and_names_the_topology(
 
     plan, template = rendered
     metadata = template["Metadata"]
-    assert metadata["tiered"] == {"topology": plan.name, "version": __version__}
+    assert metadata["tiered"]["topology"] == plan.name
+    assert metadata["tiered"]["version"] == __version__
     grouped = [
         name
         for group in metadata["AWS::CloudFormation::Interface"]["ParameterGroups"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+import yaml
 from moto import mock_aws
 
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
@@ -61,6 +62,15 @@ def deploy(plan: Plan, files: dict[str, str]) -> dict[str, Any]:
             s3.put_object(Bucket=BUCKET, Key=name, Body=text.encode())
         url = f"https://{BUCKET}.s3.amazonaws.com/cloudformation"
         parameters = [{"ParameterKey": "TemplateBaseUrl", "ParameterValue": url}]
+    # The documented way to choose the image: read the SSM public parameter once, pass its
+    # value as the AMI id (moto serves the same public parameters).
+    ssm = boto3.client("ssm", region_name=region)
+    for key, parameter in (
+        yaml.safe_load(files[parent])["Metadata"]["tiered"].get("images", {}).items()
+    ):
+        value = ssm.get_parameter(Name=parameter["ssm_parameter"])["Parameter"]["Value"]
+        assert value.startswith("ami-")
+        parameters.append({"ParameterKey": key, "ParameterValue": value})
     cloudformation = boto3.client("cloudformation", region_name=region)
     cloudformation.create_stack(
         StackName=plan.name,
@@ -72,10 +82,10 @@ def deploy(plan: Plan, files: dict[str, str]) -> dict[str, Any]:
     return stack
 
 
-def check_deployment(plan: Plan, stack: dict[str, Any]) -> None:
+def check_deployment(plan: Plan, stack: dict[str, Any], status: str = "CREATE_COMPLETE") -> None:
     """What moto holds after the deployment matches the plan."""
     region = plan.region
-    assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+    assert stack["StackStatus"] == status, stack.get("StackStatusReason")
     ec2 = boto3.client("ec2", region_name=region)
 
     subnets = ec2.describe_subnets()["Subnets"]
@@ -97,6 +107,8 @@ def check_deployment(plan: Plan, stack: dict[str, Any]) -> None:
         assert actual["Placement"]["AvailabilityZone"] == planned.zone, planned.name
         assert actual["PrivateIpAddress"] == str(planned.ip), planned.name
         assert zone_of_subnet[actual["SubnetId"]] == planned.zone
+        chosen = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+        assert actual["ImageId"] in chosen.values(), planned.name
 
     gateways = ec2.describe_nat_gateways()["NatGateways"]
     assert sorted(zone_of_subnet[g["SubnetId"]] for g in gateways) == sorted(
@@ -174,3 +186,38 @@ def test_nested_stacks_of_a_large_topology_deploy_as_planned(aws: None) -> None:
     statuses = {s["StackName"]: s["StackStatus"] for s in nested["StackSummaries"]}
     assert len(statuses) == len(files)
     assert set(statuses.values()) == {"CREATE_COMPLETE"}
+
+
+def test_stack_update_keeps_the_chosen_image_and_adds_the_new_instances(aws: None) -> None:
+    """Update the deployed reference with a service and replicas added.
+
+    moto does not model replacement (it keeps an instance whose address changed), so that
+    no existing instance is replaced is shown on the templates themselves, in
+    test_cloudformation_updates.py; here the update goes through with the image chosen at
+    creation (``UsePreviousValue``) and every instance, old and new, is where the plan says.
+    """
+    from tests.test_cloudformation_updates import changed_topology
+
+    plan = plan_file("topology.yaml")
+    created = deploy(plan, render(plan))
+    chosen = {p["ParameterKey"]: p["ParameterValue"] for p in created["Parameters"]}
+    changed = plan_of(changed_topology())
+    cloudformation = boto3.client("cloudformation", region_name=plan.region)
+    cloudformation.update_stack(
+        StackName=plan.name,
+        TemplateBody=render(changed)[f"cloudformation/{plan.name}.yaml"],
+        Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}],
+        Capabilities=["CAPABILITY_IAM"],
+    )
+    stack = cloudformation.describe_stacks(StackName=plan.name)["Stacks"][0]
+    kept = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+    assert kept["AmiId"] == chosen["AmiId"]
+    check_deployment(changed, stack, "UPDATE_COMPLETE")
+    ec2 = boto3.client("ec2", region_name=plan.region)
+    images = {
+        instance["ImageId"]
+        for page in ec2.get_paginator("describe_instances").paginate()
+        for reservation in page["Reservations"]
+        for instance in reservation["Instances"]
+    }
+    assert images == {chosen["AmiId"]}

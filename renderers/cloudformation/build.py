@@ -6,6 +6,7 @@ from renderers.cloudformation.compute import (
     DEFAULT_INSTANCE_TYPE,
     add_instance_profile,
     add_instances,
+    add_launch_templates,
     architecture,
     eip_id,
 )
@@ -36,6 +37,7 @@ def build(plan: Plan) -> Template:
     add_security_groups(template, plan)
     if plan.instances:
         add_instance_profile(template, plan)
+        add_launch_templates(template, plan)
         add_instances(template, plan)
     add_databases(template, plan)
     add_filesystems(template, plan)

@@ -1,9 +1,13 @@
 """EC2: one instance per compute replica, at the plan's subnet and private address.
 
 All instances share an instance profile carrying the SSM managed policy (Session
-Manager instead of SSH; ``KeyName`` is an optional parameter) and a launch template
-that enforces IMDSv2. Each instance gets a CloudWatch alarm that recovers it on a
-failed system status check, and instances of public tiers get an Elastic IP.
+Manager instead of SSH; ``KeyName`` is an optional parameter). Each compute service has
+a launch template of its own (IMDSv2 enforced, volumes tagged), so that changing one
+service's template creates a new version that only its own instances follow: an
+instance's ``LaunchTemplate`` cannot change without replacing the instance. The image is
+the ``AmiId`` parameter, an explicit id kept across stack updates (see ``parameters``).
+Each instance gets a CloudWatch alarm that recovers it on a failed system status check,
+and instances of public tiers get an Elastic IP.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Template, get_att, ref, sub
 from tiered.placement import Instance, Plan
 
-ROLE, PROFILE, LAUNCH_TEMPLATE = "InstanceRole", "InstanceProfile", "LaunchTemplate"
+ROLE, PROFILE = "InstanceRole", "InstanceProfile"
 #: Graviton instance families (t4g, m7g, c6gn, r8gd ...) boot arm64 images.
 ARM_FAMILY = re.compile(r"^[a-z]+[0-9]+g[a-z]*\.")
 DEFAULT_INSTANCE_TYPE = "t3.micro"
@@ -36,8 +40,12 @@ def eip_id(name: str) -> str:
     return logical_id("Eip", name)
 
 
+def launch_template_id(service: str) -> str:
+    return logical_id("LaunchTemplate", service)
+
+
 def add_instance_profile(template: Template, plan: Plan) -> None:
-    """The role, instance profile and launch template every instance shares."""
+    """The role and instance profile every instance shares."""
     template.add(
         ROLE,
         "AWS::IAM::Role",
@@ -66,26 +74,43 @@ def add_instance_profile(template: Template, plan: Plan) -> None:
         {"Roles": [ref(ROLE)]},
         source="the instance profile",
     )
-    template.add(
-        LAUNCH_TEMPLATE,
-        "AWS::EC2::LaunchTemplate",
-        {
-            "LaunchTemplateData": {
-                "MetadataOptions": {
-                    "HttpEndpoint": "enabled",
-                    "HttpPutResponseHopLimit": 1,
-                    "HttpTokens": "required",
+
+
+def add_launch_templates(template: Template, plan: Plan) -> None:
+    """A launch template per compute service: one service's change never touches another's."""
+    for service in plan.services.values():
+        if not service.instances:
+            continue
+        template.add(
+            launch_template_id(service.name),
+            "AWS::EC2::LaunchTemplate",
+            {
+                "LaunchTemplateData": {
+                    "MetadataOptions": {
+                        "HttpEndpoint": "enabled",
+                        "HttpPutResponseHopLimit": 1,
+                        "HttpTokens": "required",
+                    },
+                    "TagSpecifications": [
+                        {
+                            "ResourceType": "volume",
+                            "Tags": tags(
+                                plan.name, f"{service.name}-volume", service.tier, service.name
+                            ),
+                        }
+                    ],
                 },
                 "TagSpecifications": [
-                    {"ResourceType": "volume", "Tags": tags(plan.name, "volume")}
+                    {
+                        "ResourceType": "launch-template",
+                        "Tags": tags(
+                            plan.name, f"{service.name}-launch-template", service.tier, service.name
+                        ),
+                    }
                 ],
             },
-            "TagSpecifications": [
-                {"ResourceType": "launch-template", "Tags": tags(plan.name, "launch-template")}
-            ],
-        },
-        source="the launch template",
-    )
+            source=f"the launch template of {service.name}",
+        )
 
 
 def add_instances(template: Template, plan: Plan) -> None:
@@ -104,8 +129,8 @@ def add_instances(template: Template, plan: Plan) -> None:
                 "InstanceType": instance_type,
                 "KeyName": {"Fn::If": [HAS_KEY_NAME, ref(KEY_NAME), ref("AWS::NoValue")]},
                 "LaunchTemplate": {
-                    "LaunchTemplateId": ref(LAUNCH_TEMPLATE),
-                    "Version": get_att(LAUNCH_TEMPLATE, "LatestVersionNumber"),
+                    "LaunchTemplateId": ref(launch_template_id(service.name)),
+                    "Version": get_att(launch_template_id(service.name), "LatestVersionNumber"),
                 },
                 "Monitoring": True,
                 "PrivateIpAddress": str(instance.ip),

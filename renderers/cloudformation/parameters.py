@@ -1,8 +1,13 @@
 """Template parameters, conditions, and the console's parameter groups.
 
-AMIs come from SSM public parameters (no hard-coded image ids), one parameter per
-processor architecture in use. ``KeyName`` is optional: instances are reached through
-SSM Session Manager, so an empty key name leaves SSH keys out entirely.
+The machine image is an explicit AMI id parameter, one per processor architecture in
+use, with no default: it is chosen once, when the stack is created, and kept by every
+update until the operator changes it. (An ``AWS::SSM::Parameter::Value`` parameter
+would be re-resolved on every update, so a newly published image would silently replace
+every instance.) The parameter's description names the SSM public parameter to read the
+current Amazon Linux 2023 image from, and the template's Metadata records it.
+``KeyName`` is optional: instances are reached through SSM Session Manager, so an empty
+key name leaves SSH keys out entirely.
 """
 
 from __future__ import annotations
@@ -55,9 +60,11 @@ def add_parameters(template: Template, plan: Plan, architectures: set[str]) -> N
         for arch in sorted(architectures):
             name, default = AMI[arch]
             template.parameters[name] = {
-                "Default": default,
-                "Description": f"SSM parameter holding the {arch} AMI of the instances",
-                "Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+                "Description": f"AMI id of the {arch} instances (ami-...), chosen once: "
+                "stack updates keep it, so a newly published image replaces no instance "
+                "until you change this value. The current Amazon Linux 2023 image: aws ssm "
+                f"get-parameter --name {default} --query Parameter.Value --output text",
+                "Type": "AWS::EC2::Image::Id",
             }
             labels[name] = {"default": f"Machine image ({arch})"}
             names.append(name)
@@ -83,6 +90,11 @@ def add_parameters(template: Template, plan: Plan, architectures: set[str]) -> N
         groups.append({"Label": {"default": "Databases"}, "Parameters": [DB_USERNAME]})
     template.metadata.update(interface(groups, labels))
     template.metadata["tiered"] = {"topology": plan.name, "version": __version__}
+    if architectures:
+        template.metadata["tiered"]["images"] = {
+            AMI[arch][0]: {"architecture": arch, "ssm_parameter": AMI[arch][1]}
+            for arch in sorted(architectures)
+        }
 
 
 def interface(groups: list[Json], labels: dict[str, Json]) -> Json:

@@ -1,0 +1,64 @@
+"""Safe stack updates: re-rendering after a change replaces no instance that did not change.
+
+Renders the reference, adds a service in the middle of a tier and a replica to two other
+services, renders again, and compares the two templates resource by resource.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+
+from tests.conftest import ROOT
+from tests.test_cloudformation_helpers import plan_of, resources_of, single_template
+
+
+def changed_topology() -> dict[str, Any]:
+    data = yaml.safe_load((ROOT / "topology.yaml").read_text())
+    changed = copy.deepcopy(data)
+    app = list(changed["tiers"]["app"]["services"].items())
+    audit = {"software": "generic", "instance_type": "t3.micro", "count": 2, "port": 9000}
+    app.insert(1, ("audit", audit))  # right after integrate: before zookeeper, solr, activemq
+    changed["tiers"]["app"]["services"] = dict(app)
+    changed["tiers"]["app"]["services"]["integrate"]["depends_on"].append("audit")
+    changed["tiers"]["app"]["services"]["solr"]["count"] = 4
+    changed["tiers"]["web"]["services"]["nginx"]["count"] = 3
+    return changed
+
+
+def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
+    before = single_template(plan_of(yaml.safe_load((ROOT / "topology.yaml").read_text())))
+    after = single_template(plan_of(changed_topology()))
+    old, new = before["Resources"], after["Resources"]
+
+    instances = resources_of(before, "AWS::EC2::Instance")
+    assert len(instances) == 12
+    for logical, resource in instances.items():
+        # Every property, including those whose change replaces an instance (SubnetId,
+        # PrivateIpAddress, ImageId, LaunchTemplate), is the same.
+        assert new[logical] == resource, logical
+    for kind in ("AWS::EC2::LaunchTemplate", "AWS::EC2::Subnet", "AWS::CloudWatch::Alarm"):
+        for logical, resource in resources_of(before, kind).items():
+            assert new[logical] == resource, logical
+    assert after["Parameters"]["AmiId"] == before["Parameters"]["AmiId"]
+
+    added = sorted(set(new) - set(old))
+    assert not set(old) - set(new)  # nothing removed
+    # Nothing existing changes in place either: the new service brings its own security
+    # group (open to integrate), launch template, instances and alarms.
+    assert [k for k in old if old[k] != new[k]] == []
+    assert added == [
+        "EipNginx3",
+        "InstanceAudit1",
+        "InstanceAudit2",
+        "InstanceNginx3",
+        "InstanceSolr4",
+        "LaunchTemplateAudit",
+        "RecoveryAlarmAudit1",
+        "RecoveryAlarmAudit2",
+        "RecoveryAlarmNginx3",
+        "RecoveryAlarmSolr4",
+        "SecurityGroupAudit",
+    ]
