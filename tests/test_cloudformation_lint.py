@@ -52,6 +52,7 @@ def test_lint_catches_what_it_should() -> None:
     text = render(plan_file("topology.yaml"))["cloudformation/toro-integrate-ha.yaml"]
     template = yaml.safe_load(text)
     template["Resources"]["DatabaseDb"]["Properties"]["EngineVersion"] = "9.6.2"
+    del template["Resources"]["DatabaseDb"]["Metadata"]["cfn-lint"]
     broken = json.dumps(template)
     ids = {m.rule.id for m in lint(broken, config=ManualArgs(regions=["us-east-1"]))}
     assert ids & {"E3691", "W3691"}
@@ -63,3 +64,22 @@ def test_generated_topologies_are_lint_clean(data: dict[str, Any]) -> None:
     plan = plan_of(data)
     if expected_refusal(plan) is None:
         assert findings(plan) == []
+
+
+def test_postgres_is_pinned_by_major_version_and_still_validated() -> None:
+    """PostgreSQL is rendered as a bare major version (RDS picks its current minor release),
+    so a deprecated minor release can never turn the render red. Only cfn-lint's deprecation
+    warning, whose data lists bare majors as deprecated, is set aside on that resource: an
+    unknown version is still an error."""
+    text = render(plan_file("topology.yaml"))["cloudformation/toro-integrate-ha.yaml"]
+    template = yaml.safe_load(text)
+    database = template["Resources"]["DatabaseDb"]
+    assert database["Properties"]["EngineVersion"] == "17"
+    assert database["Metadata"]["cfn-lint"] == {"config": {"ignore_checks": ["W3691"]}}
+    config = ManualArgs(regions=["us-east-1"])
+    assert [m.rule.id for m in lint(text, config=config)] == []
+    unsuppressed = json.loads(json.dumps(template))
+    del unsuppressed["Resources"]["DatabaseDb"]["Metadata"]["cfn-lint"]
+    assert {m.rule.id for m in lint(json.dumps(unsuppressed), config=config)} == {"W3691"}
+    database["Properties"]["EngineVersion"] = "99"
+    assert {m.rule.id for m in lint(json.dumps(template), config=config)} == {"E3691"}

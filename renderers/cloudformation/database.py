@@ -19,8 +19,14 @@ from renderers.cloudformation.template import Json, Template, get_att, ref, sub
 from tiered.placement import Plan, ServicePlan
 from tiered.renderer import RenderRefused
 
-#: A current, supported version per engine (minor upgrades are applied automatically).
-ENGINE_VERSIONS = {"postgres": "17.6", "mysql": "8.4.6", "mariadb": "11.4.8"}
+#: The engine version per engine: the major version where RDS accepts one (PostgreSQL: RDS
+#: picks the current minor release of it), so that the template neither names a minor release
+#: that is later deprecated nor asks for a downgrade after ``AutoMinorVersionUpgrade`` moved
+#: the instance on. RDS for MySQL and MariaDB want a full version (cfn-lint's E3691 agrees):
+#: a current one, kept by automatic minor upgrades.
+ENGINE_VERSIONS = {"postgres": "17", "mysql": "8.4.6", "mariadb": "11.4.8"}
+#: Engines rendered with a bare major version.
+MAJOR_ONLY = frozenset({"postgres"})
 LOG_EXPORTS = {
     "postgres": ["postgresql", "upgrade"],
     "mysql": ["error", "general", "slowquery"],
@@ -143,7 +149,7 @@ def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
         unit=service.name,
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
-        Metadata=_metadata(service, multi_az, note),
+        Metadata=_metadata(service, multi_az, note, engine in MAJOR_ONLY),
     )
     template.output(
         logical_id("DatabaseEndpoint", service.name),
@@ -152,11 +158,19 @@ def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
     )
 
 
-def _metadata(service: ServicePlan, multi_az: bool, note: str | None) -> Json | None:
-    """Why the class differs from the request, and why a single-AZ database is no mistake."""
+def _metadata(
+    service: ServicePlan, multi_az: bool, note: str | None, major_only: bool
+) -> Json | None:
+    """Why the class differs from the request, why a single-AZ database is no mistake, and
+    why cfn-lint's deprecation warning does not apply to a bare major version."""
     metadata: Json = {}
     if note:
         metadata["tiered"] = {"note": note}
+    if major_only:
+        # cfn-lint's deprecation data lists bare major versions among the deprecated ones;
+        # RDS resolves a major version to its current minor release. E3691 (is the version
+        # valid at all) still applies.
+        metadata["cfn-lint"] = {"config": {"ignore_checks": ["W3691"]}}
     if not multi_az:
         reason = (
             f"the topology plans {service.name} as a single-AZ instance "
