@@ -78,7 +78,7 @@ def test_plan_table_lists_every_instance_with_its_address() -> None:
         "of",
         "4",
     ]
-    assert lines[1].startswith("addressing: blocks")
+    assert lines[1].startswith("addressing: a block per service")
     assert (
         sum(
             1

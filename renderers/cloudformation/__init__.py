@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from renderers.cloudformation.build import build
+from renderers.cloudformation.build import build, record_findings
 from renderers.cloudformation.nesting import package
 from renderers.cloudformation.serialize import FORMATS
 from tiered.placement import Plan
@@ -45,5 +45,7 @@ class CloudFormationRenderer:
                 f"CloudFormation cannot be written as '{options.format}'",
                 f"use --format {' or --format '.join(FORMATS)}",
             )
-        files = package(build(plan), plan, fmt)
+        template = build(plan)
+        record_findings(template, options.extra.get("findings", ()))
+        files = package(template, plan, fmt)
         return {f"{FOLDER}/{name}": text for name, text in files.items()}

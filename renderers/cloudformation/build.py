@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from renderers.cloudformation.compute import (
     DEFAULT_INSTANCE_TYPE,
     add_instance_profile,
@@ -18,6 +20,7 @@ from renderers.cloudformation.network import VPC, add_network
 from renderers.cloudformation.parameters import add_parameters
 from renderers.cloudformation.security import add_security_groups
 from renderers.cloudformation.template import Template, ref
+from tiered.findings import Finding
 from tiered.placement import Plan
 
 #: CloudFormation's limit on a template's Description.
@@ -52,3 +55,23 @@ def build(plan: Plan) -> Template:
                 ref(eip),
             )
     return template
+
+
+def record_findings(template: Template, findings: Sequence[Finding]) -> None:
+    """The unaccepted error findings the template was rendered with, in its Metadata.
+
+    A stack deployed from a topology with a known single point of failure says so to whoever
+    reads the template or the stack later, not only to whoever ran the render.
+    """
+    if findings:
+        template.metadata["tiered"]["findings"] = [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "service": f.service,
+                "location": str(f.location),
+                "message": f.message,
+                "fix": f.fix,
+            }
+            for f in findings
+        ]

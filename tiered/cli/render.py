@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
+from tiered.cli.foundation import FailOn
 
 
 @app.command(
@@ -31,9 +32,18 @@ def render(
             "--local", help="nginx: loopback ports and prefix-relative paths, to run unprivileged."
         ),
     ] = False,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Refuse to write (exit 1) on unaccepted findings of this severity or worse; "
+            "never: warn about error findings on stderr and render.",
+        ),
+    ] = FailOn.never,
 ) -> None:
     """Write the files of a backend (CloudFormation, NGINX, keepalived) under --out."""
     from tiered import renderer as registry
+    from tiered.cli.render_guard import guard
     from tiered.pipeline import check
     from tiered.writer import UnsafeOutputPath, write_files
 
@@ -48,7 +58,10 @@ def render(
             chosen = [registry.get(name)]
     except registry.UnknownRenderer as error:
         usage_error(error.message, error.hint)
-    options = registry.RenderOptions(format=output_format, local=local)
+    findings = guard(plan, result.source, file, fail_on.value)
+    options = registry.RenderOptions(
+        format=output_format, local=local, extra={"findings": findings}
+    )
     files: dict[str, str | bytes] = {}
     for renderer in chosen:
         try:
