@@ -15,14 +15,19 @@ What the model decides, and how:
   has none): ``max_fails`` = ``unhealthy_threshold`` failures within ``fail_timeout`` =
   ``interval`` seconds mark a server down for ``interval`` seconds, after which it gets
   traffic again;
-* timeouts: ``proxy_connect_timeout`` = min(``timeout``, 2) s (a refused or unreachable
-  replica is left quickly), ``proxy_read_timeout`` / ``proxy_send_timeout`` = ``timeout``
-  (a replica that takes longer than its health check allows is treated as failed);
+* a shared memory ``zone`` per upstream, so that every worker process counts the same
+  failures and agrees on which replicas are down;
+* timeouts: ``proxy_connect_timeout`` = min(health check ``timeout``, 2) s (a refused or
+  unreachable replica is left quickly); ``proxy_read_timeout`` / ``proxy_send_timeout`` =
+  the route's ``request_timeout`` (default 60 s), a setting of its own: a read timeout
+  counts as a failed attempt towards ``max_fails``, so tying it to the health check's
+  short ``timeout`` made a burst of slow but healthy requests mark every replica failed
+  ("no live upstreams" for every request after them);
 * retries: ``proxy_next_upstream error timeout http_502 http_503 http_504`` with
   ``proxy_next_upstream_tries`` = the number of servers of the upstream and
-  ``proxy_next_upstream_timeout`` = 2 x ``timeout`` (one hung replica costs at most one
-  read timeout; the total is bounded); POST, PATCH, LOCK are not retried unless the route
-  says ``retry_non_idempotent: true`` (``non_idempotent``);
+  ``proxy_next_upstream_timeout`` = 2 x ``request_timeout`` (one hung replica costs at
+  most one request timeout; the total is bounded); POST, PATCH, LOCK are not retried
+  unless the route says ``retry_non_idempotent: true`` (``non_idempotent``);
 * listen ports: 443 terminates TLS (certificate and key from the service's ``tls``, with
   defaults), every other listed port redirects to HTTPS when 443 is listed and proxies
   plain HTTP otherwise; ``/healthz`` is answered by nginx itself on every port (for the
@@ -56,7 +61,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from renderers import templating
-from tiered.model import HealthCheck, Tls
+from tiered.model import HealthCheck, Route, Tls
 from tiered.placement import Instance, Plan, ServicePlan
 from tiered.renderer import RenderOptions, RenderRefused
 
@@ -74,6 +79,10 @@ BODY_LIMIT = "16m"
 UPSTREAM_KEEPALIVE = 32
 #: Longest a connection attempt to a replica may take, seconds.
 MAX_CONNECT_TIMEOUT = 2
+#: How long a request may take when its route sets no ``request_timeout``, seconds.
+DEFAULT_REQUEST_TIMEOUT = 60
+#: Shared memory of each upstream's zone (peer states shared by the worker processes).
+UPSTREAM_ZONE = "64k"
 #: Local variant: ports below 1024 are shifted by this much.
 LOCAL_PORT_OFFSET = 10000
 BALANCE = {"round-robin": "", "least-conn": "least_conn", "ip-hash": "ip_hash"}
@@ -96,6 +105,7 @@ class Upstream:
     max_fails: int
     fail_timeout: int
     keepalive: int
+    zone: str
 
 
 @dataclass(frozen=True)
@@ -224,7 +234,7 @@ def render_config(plan: Plan, service: ServicePlan, local: LocalMap | None) -> s
         if target.name not in {u.name for u in upstreams}:
             upstreams.append(_upstream(plan, service, target, local))
         upstream = next(u for u in upstreams if u.name == target.name)
-        for location in _locations(route.path, target, upstream, route.retry_non_idempotent):
+        for location in _locations(route, target, upstream):
             if (location.match, location.path) in taken:
                 clash = "the health check path" if location.path == HEALTH_PATH else "another route"
                 raise RenderRefused(
@@ -304,16 +314,16 @@ def _upstream(
         max_fails=check.unhealthy_threshold,
         fail_timeout=check.interval,
         keepalive=UPSTREAM_KEEPALIVE,
+        zone=UPSTREAM_ZONE,
     )
 
 
-def _locations(
-    path: str, target: ServicePlan, upstream: Upstream, non_idempotent: bool
-) -> list[Location]:
+def _locations(route: Route, target: ServicePlan, upstream: Upstream) -> list[Location]:
     check = target.health_check or HealthCheck()
     conditions: tuple[str, ...] = ("error", "timeout", "http_502", "http_503", "http_504")
-    if non_idempotent:
+    if route.retry_non_idempotent:
         conditions += ("non_idempotent",)
+    request_timeout = route.request_timeout or DEFAULT_REQUEST_TIMEOUT
 
     def location(match: str, where: str) -> Location:
         return Location(
@@ -321,13 +331,13 @@ def _locations(
             path=where,
             upstream=upstream.name,
             connect_timeout=min(check.timeout, MAX_CONNECT_TIMEOUT),
-            read_timeout=check.timeout,
+            read_timeout=request_timeout,
             next_upstream=conditions,
             tries=len(upstream.servers),
-            next_upstream_timeout=2 * check.timeout,
+            next_upstream_timeout=2 * request_timeout,
         )
 
-    base = path.rstrip("/")
+    base = route.path.rstrip("/")
     if not base:
         return [location("", "/")]
     # "/api" serves /api and /api/..., but not /apifoo.

@@ -2,7 +2,9 @@
 
 ``python tests/nginx_backend.py NAME`` binds 127.0.0.1 on a free port (or ``--port``), prints
 ``PORT`` on stdout once it listens, and answers every GET/POST/HEAD with 200 and its NAME
-as the body (HTTP/1.1 with keepalive, so nginx's upstream keepalive is exercised). The
+as the body (HTTP/1.1 with keepalive, so nginx's upstream keepalive is exercised). A
+``delay=SECONDS`` query parameter makes it answer that much later (a slow but healthy
+request; requests are served in threads, so others are not held up). The
 tests kill, stop and restart these processes by PID; ``start_backend`` and ``Backend``
 wrap that with bounded waits.
 
@@ -23,6 +25,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 HERE = Path(__file__).resolve()
 
@@ -38,6 +41,8 @@ def serve(name: str, port: int) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
+            delay = parse_qs(urlsplit(self.path).query).get("delay", ["0"])[0]
+            time.sleep(min(float(delay), 60.0))
             head = (
                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                 f"Content-Length: {len(body)}\r\nX-Backend: {name}\r\n\r\n"

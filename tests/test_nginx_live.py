@@ -49,7 +49,7 @@ tiers:
         failover: active-passive
         listen: [80, 443]
         routes:
-          - {path: /, to: app}
+          - {path: /, to: app, request_timeout: 1}
           - {path: /admin, to: admin}
   apps:
     role: application
@@ -67,7 +67,7 @@ tiers:
         failover: active-passive
         health_check: {interval: 2, timeout: 1, unhealthy_threshold: 1}
 """
-READ_TIMEOUT = 1.0  # health_check.timeout of app: nginx's proxy_read_timeout
+READ_TIMEOUT = 1.0  # request_timeout of the / route: nginx's proxy_read_timeout
 FAIL_TIMEOUT = 2.0  # health_check.interval of admin: nginx's fail_timeout
 
 

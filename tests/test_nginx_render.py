@@ -80,7 +80,7 @@ tiers:
         balance: BALANCE
         routes:
           - {path: /, to: app}
-          - {path: /upload, to: app2, retry_non_idempotent: true}
+          - {path: /upload, to: app2, retry_non_idempotent: true, request_timeout: 300}
   apps:
     role: application
     services:
@@ -166,6 +166,8 @@ def test_crossplane_upstreams_equal_the_plan(path: Path, tmp_path: Path) -> None
             balance = {"round-robin": [], "least-conn": [[]], "ip-hash": []}[service.balance]
             assert values(members, "least_conn") == balance
             assert values(members, "keepalive") == [["32"]]
+            # one zone per upstream: every worker sees the same failures
+            assert values(members, "zone") == [[f"upstream_{name}", "64k"]]
         # Every route is served by a location proxying to its upstream, with bounded retries.
         servers = block(http, "server")
         proxied = [s for s in servers if any(values(s["block"], "listen"))]
@@ -184,10 +186,13 @@ def test_crossplane_upstreams_equal_the_plan(path: Path, tmp_path: Path) -> None
                 key = ("/",) if route.path == "/" else ("=", route.path.rstrip("/"))
                 body = locations[key]
                 assert values(body, "proxy_pass") == [[f"http://{route.to}"]]
-                assert values(body, "proxy_read_timeout") == [[f"{check.timeout}s"]]
+                # the request timeout is the route's own, not the health check's timeout
+                request = route.request_timeout or 60
+                assert values(body, "proxy_read_timeout") == [[f"{request}s"]]
+                assert values(body, "proxy_send_timeout") == [[f"{request}s"]]
                 assert values(body, "proxy_connect_timeout") == [[f"{min(check.timeout, 2)}s"]]
                 assert values(body, "proxy_next_upstream_tries") == [[str(target.count)]]
-                assert values(body, "proxy_next_upstream_timeout") == [[f"{2 * check.timeout}s"]]
+                assert values(body, "proxy_next_upstream_timeout") == [[f"{2 * request}s"]]
                 conditions = values(body, "proxy_next_upstream")[0]
                 assert conditions[:5] == ["error", "timeout", "http_502", "http_503", "http_504"]
                 assert ("non_idempotent" in conditions) == route.retry_non_idempotent
@@ -247,7 +252,12 @@ def test_model_fields_reach_the_config(tmp_path: Path) -> None:
     for key in (("=", "/upload"), ("/upload/",)):
         assert values(locations[key], "proxy_next_upstream")[0][-1] == "non_idempotent"
         assert values(locations[key], "proxy_pass") == [["http://app2"]]
-    assert values(locations[("/",)], "proxy_read_timeout") == [["4s"]]
+    # the health check's timeout (4 s) bounds connecting only; requests get their own timeout
+    assert values(locations[("/",)], "proxy_connect_timeout") == [["2s"]]
+    assert values(locations[("/",)], "proxy_read_timeout") == [["60s"]]
+    for key in (("=", "/upload"), ("/upload/",)):
+        assert values(locations[key], "proxy_read_timeout") == [["300s"]]
+        assert values(locations[key], "proxy_next_upstream_timeout") == [["600s"]]
 
     hashed = render(plan_of_yaml(small("ip-hash")))["nginx/proxy-1/nginx.conf"]
     assert "        ip_hash;\n" in hashed and "backup" not in hashed

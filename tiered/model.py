@@ -65,6 +65,12 @@ class Route(_Model):
     retry_non_idempotent: bool = Field(
         False, description="also retry POST/PATCH/... on another replica after an error"
     )
+    request_timeout: Seconds | None = Field(
+        None,
+        description="seconds a request through this route may take before the proxy gives "
+        "up on the replica (default 60); not the health check's timeout, so slow but healthy "
+        "requests do not mark replicas failed",
+    )
 
 
 class Tls(_Model):
