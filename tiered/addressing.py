@@ -54,14 +54,18 @@ def top_size(addresses: int) -> int:
 
 
 def demand(blocks: Iterable[int], top: int) -> int:
-    """Addresses a subnet needs so that ``blocks`` always fit beside the reserved areas.
+    """Addresses a subnet needs so that ``blocks`` always fit beside the reserved areas."""
+    sizes = list(blocks)
+    return footprint(sum(sizes), max(sizes, default=MIN_BLOCK), top)
+
+
+def footprint(total: int, largest: int, top: int) -> int:
+    """``demand`` from the sum and the largest of the block sizes.
 
     The bottom reserved addresses spoil at most one block of the largest size, and a top
     area smaller than a block spoils one more.
     """
-    sizes = list(blocks)
-    largest = max(sizes, default=MIN_BLOCK)
-    return sum(sizes) + max(top, largest) + largest
+    return total + max(top, largest) + largest
 
 
 def home(name: str, subnet_size: int) -> int:

@@ -14,7 +14,6 @@ order) and says so in ``Plan.addressing``.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 from collections.abc import Sequence
 
@@ -139,6 +138,11 @@ class _Planner:
         self.network = ipaddress.IPv4Network(topology.network.cidr)
         self.zones = tuple(topology.zones)
         self.public_tiers = [name for name, tier in topology.tiers.items() if tier.public]
+        # Filled by _demands: addresses per subnet, compact and with blocks; top areas.
+        self.compact_demand: dict[tuple[str | None, str], int] = {}
+        self.block_demand: dict[tuple[str | None, str], int] = {}
+        self.tops: dict[str | None, int] = {}
+        self.block_sizes: dict[str, dict[str, int]] = {}  # tier → service → block size
 
     def run(self) -> Plan:
         layout = self._layout()
@@ -270,84 +274,66 @@ class _Planner:
             return [(self.zones[0], self.zones)]
         return [(zone, (zone,)) for zone in self.zones]
 
-    def _managed_top(
-        self, layout: list[tuple[str | None, str]]
-    ) -> dict[tuple[str | None, str], int]:
-        """Addresses taken from the top of each subnet: the reserved ones, mount targets, NAT."""
-        top = dict.fromkeys(layout, RESERVED[self.provider][1])
-        for service in self.services.values():
-            if service.kind == "filesystem":
-                for zone in service.zones:
-                    top[(service.tier, zone)] += 1
-        for zone, _ in self._nat_zones():
-            top[(self._egress_tier(), zone)] += 1
-        return top
+    def _demands(self, layout: list[tuple[str | None, str]]) -> None:
+        """Addresses each subnet needs, in one pass over the services (reserved ones included).
 
-    def _database_addresses(self) -> dict[tuple[str | None, str], int]:
-        """Addresses left free in each subnet for the databases' network interfaces."""
-        free: dict[tuple[str | None, str], int] = {}
-        for service in self.services.values():
-            if service.kind == "database":
-                for zone in service.zones:
-                    key = (service.tier, zone)
-                    free[key] = free.get(key, 0) + DATABASE_ADDRESSES
-        return free
-
-    def _demand(self, layout: list[tuple[str | None, str]]) -> dict[tuple[str | None, str], int]:
-        """Addresses each subnet needs when packed compactly, reserved ones included."""
+        ``compact``: the replicas packed; ``blocks``: a block per compute service with its
+        headroom, at one offset in every zone of the tier (``tiered.addressing.demand``);
+        ``tops``: each tier's managed area at the top of its subnets (NAT, mount targets);
+        ``block_sizes``: each compute service's block, by tier.
+        """
         low, high = RESERVED[self.provider]
-        demand = dict.fromkeys(layout, low + high)
+        compact = dict.fromkeys(layout, low + high)
+        top = dict.fromkeys(layout, high)
+        databases = dict.fromkeys(layout, 0)
+        block_sum: dict[str | None, int] = {}
+        block_max: dict[str | None, int] = {}
+        block_size = addressing.block_size
+        sizes: dict[str, dict[str, int]] = {}
         for service in self.services.values():
+            tier = service.tier
             if service.kind == "compute":
+                busiest = 0
                 for zone, count in service.per_zone.items():
-                    demand[(service.tier, zone)] += count
+                    compact[(tier, zone)] += count
+                    if count > busiest:
+                        busiest = count
+                size = block_size(busiest)
+                sizes.setdefault(tier, {})[service.name] = size
+                block_sum[tier] = block_sum.get(tier, 0) + size
+                if size > block_max.get(tier, 0):
+                    block_max[tier] = size
             elif service.kind == "database":
                 for zone in service.zones:
-                    demand[(service.tier, zone)] += DATABASE_ADDRESSES
+                    compact[(tier, zone)] += DATABASE_ADDRESSES
+                    databases[(tier, zone)] += DATABASE_ADDRESSES
             else:
                 for zone in service.zones:
-                    demand[(service.tier, zone)] += 1
+                    compact[(tier, zone)] += 1
+                    top[(tier, zone)] += 1
         for zone, _ in self._nat_zones():
-            demand[(self._egress_tier(), zone)] += 1
-        return demand
-
-    @functools.cached_property
-    def _block_sizes(self) -> dict[str, dict[str, int]]:
-        """Tier → service → the size of the service's address block."""
-        sizes: dict[str, dict[str, int]] = {}
-        for name, service in self.services.items():
-            if service.kind == "compute":
-                busiest = max(service.per_zone.values(), default=0)
-                sizes.setdefault(service.tier, {})[name] = addressing.block_size(busiest)
-        return sizes
-
-    def _top_sizes(self, layout: list[tuple[str | None, str]]) -> dict[str | None, int]:
-        """Tier → the managed area at the top of its subnets (one size in every zone)."""
+            compact[(self._egress_tier(), zone)] += 1
+            top[(self._egress_tier(), zone)] += 1
         tops: dict[str | None, int] = {}
-        for key, count in self._managed_top(layout).items():
+        for key, count in top.items():
             tops[key[0]] = max(tops.get(key[0], 0), addressing.top_size(count))
-        return tops
-
-    def _block_demand(
-        self, layout: list[tuple[str | None, str]]
-    ) -> dict[tuple[str | None, str], int]:
-        """Addresses each subnet needs to hold every service's block with headroom."""
-        sizes = self._block_sizes
-        tops = self._top_sizes(layout)
-        databases = self._database_addresses()
-        per_tier = {
-            tier: addressing.demand(sizes.get(tier or "", {}).values(), top)
-            for tier, top in tops.items()
+        self.compact_demand = compact
+        self.block_demand = {
+            key: addressing.footprint(
+                block_sum.get(key[0], 0), block_max.get(key[0], addressing.MIN_BLOCK), tops[key[0]]
+            )
+            + databases[key]
+            for key in layout
         }
-        return {key: per_tier[key[0]] + databases.get(key, 0) for key in layout}
+        self.tops = tops
+        self.block_sizes = sizes
 
     def _allocate(self, prefixes: dict[str | None, int]) -> dict[str, addressing.Placed]:
         """Every compute service's block, tier by tier."""
-        tops = self._top_sizes(self._layout())
         placed: dict[str, addressing.Placed] = {}
-        for tier, sizes in self._block_sizes.items():
+        for tier, blocks in self.block_sizes.items():
             subnet_size = 1 << (32 - prefixes[tier])
-            placed.update(addressing.allocate(sizes, subnet_size, tops[tier]))
+            placed.update(addressing.allocate(blocks, subnet_size, self.tops[tier]))
         return placed
 
     def _choose(self, layout: list[tuple[str | None, str]]) -> tuple[str, dict[str | None, int]]:
@@ -356,9 +342,9 @@ class _Planner:
         Blocks in subnets with twice the room they need (few collisions), then blocks in
         subnets that just hold them, then compact addressing.
         """
-        compact = self._demand(layout)
+        self._demands(layout)
+        compact, blocks = self.compact_demand, self.block_demand
         self._check_aws_limit(layout, compact)
-        blocks = self._block_demand(layout)
         for mode, demand, spare in (("blocks", blocks, 1), ("blocks", blocks, 0)):
             prefixes = self._prefixes(layout, demand, spare)
             if prefixes is not None:
