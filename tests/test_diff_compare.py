@@ -13,7 +13,7 @@ import yaml
 
 from tests.conftest import ALL_TOPOLOGIES, ROOT
 from tiered.changes import Diff, diff
-from tiered.changes.placement import upstream_members
+from tiered.changes.placement import placements, upstream_members
 from tiered.changes.replacement import CREATE_ONLY
 from tiered.placement import Plan
 from tiered.renderer import RenderOptions, get
@@ -266,3 +266,17 @@ def test_upstream_members_are_what_the_nginx_renderer_writes(path: Path) -> None
                     current = ""
     assert members == rendered
     assert bool(members) == renderer.applies_to(plan)
+
+
+def test_placements_are_the_plans_own_instances(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.generate import generate
+
+    generated = generate(services=120, zones=4)
+    plans = [_plan(path) for path in ALL_TOPOLOGIES]
+    (tmp_path / "g.yaml").write_text(yaml.safe_dump(generated, sort_keys=False))
+    plans.append(_plan(tmp_path / "g.yaml"))
+    for plan in plans:
+        assert placements(plan) == {i.name: (i.zone, i.subnet, str(i.ip)) for i in plan.instances}

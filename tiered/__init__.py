@@ -2,7 +2,8 @@
 
 Public API: ``load(path) -> Topology``, ``plan(topology) -> Plan``, ``analyze(plan) ->
 Analysis`` and ``whatif(plan, ["us-east-1b"]) -> Scenario``; invalid input raises
-``InvalidTopology`` carrying every located problem. Imports are lazy so that the command
+``InvalidTopology`` carrying every located problem. ``diff(base, head)`` compares two
+topologies (files, git revisions or ``REV:path``) and returns a ``Diff``. Imports are lazy so that the command
 line starts fast.
 """
 
@@ -13,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = [
     "Analysis",
+    "Diff",
     "InvalidTopology",
     "Plan",
     "Problem",
     "Topology",
     "__version__",
     "analyze",
+    "diff",
     "load",
     "plan",
     "whatif",
@@ -26,6 +29,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from tiered.analysis import Analysis, analyze, whatif
+    from tiered.changes import Diff, diff
     from tiered.findings import InvalidTopology, Problem
     from tiered.model import Topology
     from tiered.pipeline import load, plan
@@ -35,6 +39,8 @@ _LAZY = {
     "analyze": "tiered.analysis",
     "whatif": "tiered.analysis",
     "Analysis": "tiered.analysis",
+    "diff": "tiered.changes",
+    "Diff": "tiered.changes",
     "load": "tiered.pipeline",
     "plan": "tiered.pipeline",
     "Topology": "tiered.model",

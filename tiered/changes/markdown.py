@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tiered.changes.model import Diff
 from tiered.changes.summary import finding_line, headline, verdict
-from tiered.changes.text import sections
+from tiered.changes.text import capped, sections
 
 
 def _escape(text: str) -> str:
@@ -31,7 +31,7 @@ def markdown(diff: Diff) -> str:
             "<details>",
             f"<summary>{_escape(title)} ({len(rows)})</summary>",
             "",
-            *[f"- {_escape(row)}" for row in rows],
+            *[f"- {_escape(row)}" for row in capped(rows)],
             "",
             "</details>",
         ]

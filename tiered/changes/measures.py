@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.analysis import Analysis, ServiceMargin, whatif
+# one service's margin, computed as the report computes every service's
+from tiered.analysis import Analysis, ServiceMargin
+from tiered.analysis import _margin as service_margin
+from tiered.analysis.domains import Failure
+from tiered.analysis.scenarios import simulate
+from tiered.placement import ServicePlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +110,8 @@ def measure(base: Analysis, head: Analysis) -> Measures:
 def _survives(analysis: Analysis, zone: str) -> bool | None:
     if zone not in analysis.plan.zones:
         return None
-    return not whatif(analysis.plan, [zone]).system_down
+    failure = Failure(names=(zone,), zones=frozenset({zone}))
+    return not simulate(analysis.plan, analysis.calls, failure).system_down
 
 
 def _zones(base: Analysis, head: Analysis) -> tuple[ZoneLoss, ...]:
@@ -114,14 +120,32 @@ def _zones(base: Analysis, head: Analysis) -> tuple[ZoneLoss, ...]:
 
 
 def _margins(base: Analysis, head: Analysis) -> tuple[MarginChange, ...]:
-    before = {m.name: m for m in base.margins}
-    after = {m.name: m for m in head.margins}
+    """Services whose worst single failure leaves another margin, or that came or went.
+
+    A margin depends only on a service's kind, failover mode, survivors needed and
+    replicas per zone, so services with the same of these on both sides are skipped.
+    """
+    old_plan, new_plan = base.plan, head.plan
     changes = []
-    for name in dict.fromkeys([*after, *before]):
-        old, new = before.get(name), after.get(name)
-        if old is None or new is None or _shape(old) != _shape(new):
-            changes.append(MarginChange(name, old, new))
+    for name in dict.fromkeys([*new_plan.services, *old_plan.services]):
+        old = old_plan.services.get(name)
+        new = new_plan.services.get(name)
+        if old is not None and new is not None and _inputs(old) == _inputs(new):
+            continue
+        before = service_margin(old_plan, name) if old is not None else None
+        after = service_margin(new_plan, name) if new is not None else None
+        if before is None or after is None or _shape(before) != _shape(after):
+            changes.append(MarginChange(name, before, after))
     return tuple(changes)
+
+
+def _inputs(service: ServicePlan) -> tuple[object, ...]:
+    return (
+        service.kind,
+        service.failover,
+        service.survivors_needed,
+        list(service.per_zone.items()),
+    )
 
 
 def _shape(margin: ServiceMargin) -> tuple[object, ...]:

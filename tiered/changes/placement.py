@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.placement import Instance, Plan
+from tiered.placement import Plan, iter_zone_sequence
 
 Where = tuple[str, str, str]  # zone, subnet, address
 
@@ -124,18 +124,45 @@ def compare_plans(base: Plan, head: Plan) -> PlanChanges:
     )
 
 
-def _where(instance: Instance) -> Where:
-    return (instance.zone, instance.subnet, str(instance.ip))
+def _dotted(address: int) -> str:
+    return f"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}"
 
 
-def _blocks(plan: Plan) -> dict[str, set[tuple[str, str, int, int]]]:
-    """Each service's blocks of consecutive addresses: (zone, subnet, first address, size)."""
-    index: dict[str, set[tuple[str, str, int, int]]] = {}
+BlockIndex = dict[str, dict[str, tuple[str, int]]]  # service → zone → (subnet, first address)
+
+
+def _blocks(plan: Plan) -> BlockIndex:
+    """Where each service's block of consecutive addresses starts, per zone."""
+    index: BlockIndex = {}
     for block in plan.blocks:
-        index.setdefault(block.service, set()).add(
-            (block.zone, block.subnet, block.first_ip, block.size)
-        )
+        index.setdefault(block.service, {})[block.zone] = (block.subnet, block.first_ip)
     return index
+
+
+def _placements(
+    name: str, per_zone: dict[str, int], blocks: dict[str, tuple[str, int]]
+) -> dict[str, Where]:
+    """Instance name → (zone, subnet, address) of a compute service, as the plan derives
+    them (``Plan.first_instances``): replicas dealt over the zones in order, each zone's
+    replicas at consecutive addresses of its block. The tests hold this to the plan's own
+    instances for every example."""
+    used = dict.fromkeys(per_zone, 0)
+    placed: dict[str, Where] = {}
+    for ordinal, zone in enumerate(iter_zone_sequence(per_zone), start=1):
+        subnet, first = blocks[zone]
+        placed[f"{name}-{ordinal}"] = (zone, subnet, _dotted(first + used[zone]))
+        used[zone] += 1
+    return placed
+
+
+def placements(plan: Plan) -> dict[str, Where]:
+    """Every compute instance of ``plan`` with its zone, subnet and address."""
+    index = _blocks(plan)
+    found: dict[str, Where] = {}
+    for name, service in plan.services.items():
+        if service.kind == "compute":
+            found.update(_placements(name, service.per_zone, index.get(name, {})))
+    return found
 
 
 def _instances(
@@ -146,23 +173,25 @@ def _instances(
     moved: list[Move] = []
     blocks_before, blocks_after = _blocks(base), _blocks(head)
     for name in dict.fromkeys([*head.services, *base.services]):
-        in_base, in_head = name in base.services, name in head.services
+        old, new = base.services.get(name), head.services.get(name)
+        old_blocks, new_blocks = blocks_before.get(name, {}), blocks_after.get(name, {})
         if (
-            in_base
-            and in_head
-            and list(base.services[name].per_zone.items())
-            == list(head.services[name].per_zone.items())
-            and blocks_before.get(name) == blocks_after.get(name)
+            old is not None
+            and new is not None
+            and list(old.per_zone.items()) == list(new.per_zone.items())
+            and old_blocks == new_blocks
         ):
             continue  # same replicas per zone in the same blocks: the same instances
-        before = {i.name: i for i in base.instances_of(name)} if in_base else {}
-        after = {i.name: i for i in head.instances_of(name)} if in_head else {}
-        for instance_name, instance in after.items():
-            if instance_name not in before:
-                added.append(Placed(instance_name, _where(instance)))
-            elif _where(before[instance_name]) != _where(instance):
-                moved.append(Move(instance_name, _where(before[instance_name]), _where(instance)))
-        removed.extend(Placed(n, _where(i)) for n, i in before.items() if n not in after)
+        before = (
+            _placements(name, old.per_zone, old_blocks) if old and old.kind == "compute" else {}
+        )
+        after = _placements(name, new.per_zone, new_blocks) if new and new.kind == "compute" else {}
+        for instance, where in after.items():
+            if instance not in before:
+                added.append(Placed(instance, where))
+            elif before[instance] != where:
+                moved.append(Move(instance, before[instance], where))
+        removed.extend(Placed(n, w) for n, w in before.items() if n not in after)
     return tuple(added), tuple(removed), tuple(moved)
 
 

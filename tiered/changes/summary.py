@@ -25,16 +25,16 @@ def _order(value: float | int | None) -> str:
 
 
 def _arrow(figure: Figure, render: Callable[[Any], str] = str) -> str:
-    if not figure.changed:
-        return f"{render(figure.before)} (unchanged)"
-    return f"{render(figure.before)} → {render(figure.after)}"
+    """``before → after``; ``(unchanged)`` when the two read the same at the precision shown."""
+    before, after = render(figure.before), render(figure.after)
+    return f"{before} (unchanged)" if before == after else f"{before} → {after}"
 
 
-def _better(figure: Figure, higher_is_better: bool = True) -> str:
+def _better(
+    figure: Figure, render: Callable[[Any], str] = str, higher_is_better: bool = True
+) -> str:
     before, after = figure.before, figure.after
-    if before == after:
-        return ""
-    if before is None or after is None:
+    if before is None or after is None or render(before) == render(after):
         return ""
     up = after > before
     return " (better)" if up == higher_is_better else " (worse)"
@@ -71,7 +71,8 @@ def headline(diff: Diff) -> list[str]:
         f"{_arrow(m.design_tolerance, _order)}{_better(m.design_tolerance)} with managed "
         f"services holding; {_arrow(m.tolerance, _order)}{_better(m.tolerance)} counting "
         "managed-service outages",
-        f"Availability: {_arrow(m.availability, percent)}{_better(m.availability)}; "
+        f"Availability: {_arrow(m.availability, percent)}"
+        f"{_better(m.availability, percent)}; "
         f"expected downtime {_arrow(m.downtime_minutes, duration)} per year",
     ]
     zones = zone_lines(diff)

@@ -12,6 +12,17 @@ from tiered.changes.summary import (
     verdict,
 )
 
+#: Detail lines shown per section; the rest are counted (``--format json`` lists them all).
+MAX_ROWS = 100
+
+
+def capped(lines: list[str]) -> list[str]:
+    """At most MAX_ROWS lines, then one saying how many more there are."""
+    if len(lines) <= MAX_ROWS:
+        return lines
+    more = len(lines) - MAX_ROWS
+    return [*lines[:MAX_ROWS], f"… and {more} more (--format json lists every one)"]
+
 
 def sections(diff: Diff) -> list[tuple[str, list[str]]]:
     """Titled lists of detail lines (empty lists left out), shared with markdown."""
@@ -62,5 +73,5 @@ def text(diff: Diff) -> str:
     if not diff.empty:
         lines += [f"  {line}" for line in headline(diff)]
     for title, details in sections(diff):
-        lines += ["", f"{title}:"] + [f"  {line}" for line in details]
+        lines += ["", f"{title}:"] + [f"  {line}" for line in capped(details)]
     return "\n".join(lines) + "\n"
