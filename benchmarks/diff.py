@@ -7,7 +7,8 @@ pull request would change it: a service added first in the ``api`` tier (every l
 address of that tier moves) and two more replicas for ``front-0``. Then, as whole
 processes (median of ``--runs``, runs of the two commands alternated):
 
-* ``tiered diff base.yaml head.yaml`` against one ``tiered validate base.yaml``;
+* ``tiered diff base.yaml head.yaml`` against one ``tiered validate base.yaml``, with and
+  without ``--no-cloudformation``;
 * ``tiered diff topology.yaml examples/reference-three-zones.yaml`` (CloudFormation
   rendered and compared on both sides) against ``tiered validate topology.yaml``;
 
@@ -113,6 +114,10 @@ def main() -> None:
         rows = {
             f"diff of two {args.services}-service topologies / validate of one": (
                 [TIERED, "diff", str(base), str(head)],
+                [TIERED, "validate", str(base)],
+            ),
+            "the same, --no-cloudformation / validate of one": (
+                [TIERED, "diff", str(base), str(head), "--no-cloudformation"],
                 [TIERED, "validate", str(base)],
             ),
             "diff topology.yaml → three zones / validate topology.yaml": (

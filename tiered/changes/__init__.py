@@ -76,8 +76,8 @@ def load_sides(
     return loaded[0], loaded[1]
 
 
-def compare(base: Loaded, head: Loaded) -> Diff:
-    """The diff of two loaded sides."""
+def compare(base: Loaded, head: Loaded, cloudformation: bool = True) -> Diff:
+    """The diff of two loaded sides; ``cloudformation`` False skips rendering templates."""
     before = analyze(base.plan, base.source_map)
     after = analyze(head.plan, head.source_map)
     changes = [
@@ -92,7 +92,9 @@ def compare(base: Loaded, head: Loaded) -> Diff:
         findings=tuple(changes),
         measures=measure(before, after),
         plan=compare_plans(base.plan, head.plan),
-        cloudformation=compare_templates(base.plan, head.plan),
+        cloudformation=compare_templates(base.plan, head.plan)
+        if cloudformation
+        else TemplateChanges(False, "not asked for (--no-cloudformation)"),
     )
 
 
@@ -103,7 +105,12 @@ def _where_now(head: Loaded, service: str | None) -> Location | None:
 
 
 def diff(
-    base: str, head: str | None = None, file: str = "topology.yaml", cwd: Path | None = None
+    base: str,
+    head: str | None = None,
+    file: str = "topology.yaml",
+    cwd: Path | None = None,
+    cloudformation: bool = True,
 ) -> Diff:
     """Compare two topologies; raises InvalidSides naming each invalid side and its problems."""
-    return compare(*load_sides(base, head, file, cwd))
+    old, new = load_sides(base, head, file, cwd)
+    return compare(old, new, cloudformation)

@@ -78,6 +78,13 @@ def diff(
         str | None,
         typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
     ] = None,
+    cloudformation: Annotated[
+        bool,
+        typer.Option(
+            "--cloudformation/--no-cloudformation",
+            help="Render both sides' CloudFormation and compare (aws topologies).",
+        ),
+    ] = True,
 ) -> None:
     """Compare two versions of a topology: findings new, fixed and unchanged (matched by
     rule, service and zone, never by line), fault tolerance, availability and margins
@@ -94,7 +101,7 @@ def diff(
         old, new = load_sides(base, head, file)
     except InvalidSides as invalid:
         _invalid(invalid, output_format)
-    result = compare(old, new)
+    result = compare(old, new, cloudformation)
     content = _render(result, output_format)
     if output is None:
         sys.stdout.write(content)
