@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tiered.changes.cloudformation import INSTANCE
 from tiered.changes.model import Diff
 from tiered.changes.summary import (
     finding_line,
@@ -59,7 +60,10 @@ def sections(diff: Diff) -> list[tuple[str, list[str]]]:
         ),
         (
             "CloudFormation",
-            [f"replaced {r.logical_id} ({r.type}): {'; '.join(r.because)}" for r in cfn.replaced]
+            [
+                f"replaced {r.logical_id} ({r.type}): {'; '.join(r.because)}"
+                for r in sorted(cfn.replaced, key=lambda r: (r.type != INSTANCE, r.logical_id))
+            ]
             + [f"added    {r.logical_id} ({r.type})" for r in cfn.added]
             + [f"removed  {r.logical_id} ({r.type})" for r in cfn.removed]
             + [f"modified {r.logical_id} ({r.type}): {', '.join(r.because)}" for r in cfn.modified],
