@@ -3,8 +3,8 @@
 Public API: ``load(path) -> Topology``, ``plan(topology) -> Plan``, ``analyze(plan) ->
 Analysis`` and ``whatif(plan, ["us-east-1b"]) -> Scenario``; invalid input raises
 ``InvalidTopology`` carrying every located problem. ``diff(base, head)`` compares two
-topologies (files, git revisions or ``REV:path``) and returns a ``Diff``. Imports are lazy so that the command
-line starts fast.
+topologies (files, git revisions or ``REV:path``) and returns a ``Diff``. Imports are lazy
+so that the command line starts fast.
 """
 
 from __future__ import annotations
