@@ -23,11 +23,10 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
-    NOTE = "note"
 
     @property
     def rank(self) -> int:
-        return {"error": 2, "warning": 1, "note": 0}[self.value]
+        return 2 if self is Severity.ERROR else 1
 
 
 @dataclass(frozen=True, slots=True)
