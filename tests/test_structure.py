@@ -147,3 +147,40 @@ def test_shell_completion_offers_the_registered_exporters(words: str, expected: 
         [str(script)], capture_output=True, text=True, env=env, cwd=ROOT, check=False
     )
     assert set(result.stdout.split()) == expected
+
+
+def _problem_codes_in_the_code() -> set[str]:
+    """Every string literal passed as the code of a Problem where problems are made."""
+    makers = {"add": 1, "_problem": 1, "_fail": 1, "_located": 4, "Problem": 1}
+    found: set[str] = set()
+    for path in _sources(PACKAGE / "loading", PACKAGE / "validation", PACKAGE / "placement"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            at = makers.get(name)
+            if at is not None and len(node.args) > at:
+                arg = node.args[at]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+    return found
+
+
+def test_every_problem_code_has_a_stable_id() -> None:
+    from tiered.problems import PROBLEM_CODES
+
+    in_code = _problem_codes_in_the_code()
+    assert len(in_code) > 45  # the scan sees the problem makers
+    assert in_code - set(PROBLEM_CODES) == set()
+    ids = [p.id for p in PROBLEM_CODES.values()]
+    assert len(set(ids)) == len(ids) and all(i[0] == "E" and len(i) == 5 for i in ids)
+
+
+def test_explain_lists_and_explains_problem_codes() -> None:
+    listing = run_tiered("explain")
+    assert listing.returncode == 0
+    assert "TR003" in listing.stdout and "E0111  duplicate-key" in listing.stdout
+    by_id = run_tiered("explain", "E0111")
+    by_code = run_tiered("explain", "duplicate-key")
+    assert by_id.stdout == by_code.stdout and "E0111 duplicate-key:" in by_id.stdout

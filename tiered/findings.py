@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tiered.problems import problem_id
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -48,6 +50,7 @@ class Problem:
             "line": self.location.line,
             "column": self.location.column,
             "code": self.code,
+            "id": problem_id(self.code),
             "message": self.message,
             "hint": self.hint,
         }

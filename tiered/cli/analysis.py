@@ -140,19 +140,47 @@ def rules() -> None:
         typer.echo(f"{rule.id}  {rule.severity.value:<8} {rule.name:<34} {rule.summary}")
 
 
-@app.command(epilog="Example:  tiered explain TR003")
+@app.command(
+    epilog="Examples:  tiered explain TR003  ·  tiered explain E0111  ·  tiered explain "
+    "duplicate-key  ·  tiered explain"
+)
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. TR003.")],
+    rule_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="A rule id (TR003), a problem id (E0111) or code (duplicate-key); "
+            "none: list them all.",
+        ),
+    ] = None,
 ) -> None:
-    """Print a rule's documentation: what it finds, the anti-pattern and the best practice."""
-    from tiered.rules.catalogue import BY_ID
+    """Print a rule's documentation (what it finds, the anti-pattern, the best practice),
+    or what a validation problem means; without an id, list every rule and problem."""
+    from tiered.problems import BY_ID as PROBLEMS_BY_ID
+    from tiered.problems import PROBLEM_CODES
+    from tiered.rules.catalogue import BY_ID, RULES
     from tiered.validation.schema_errors import did_you_mean
 
-    rule = BY_ID.get(rule_id.upper())
-    if rule is None:
-        usage_error(
-            f"unknown rule '{rule_id}'",
-            did_you_mean(rule_id.upper(), BY_ID) or "`tiered rules` lists them",
-        )
-    typer.echo(f"{rule.id} ({rule.severity.value})")
-    typer.echo(rule.doc.strip())
+    if rule_id is None:
+        typer.echo("Rules (findings on a valid topology):")
+        for rule in RULES:
+            typer.echo(f"  {rule.id}  {rule.severity.value:<8} {rule.summary}")
+        typer.echo("Problems (why a file is refused, exit 2):")
+        for problem in PROBLEM_CODES.values():
+            typer.echo(f"  {problem.id}  {problem.code:<27} {problem.summary}")
+        return
+    wanted = rule_id.upper()
+    rule = BY_ID.get(wanted)
+    if rule is not None:
+        typer.echo(f"{rule.id} ({rule.severity.value})")
+        typer.echo(rule.doc.strip())
+        return
+    problem = PROBLEMS_BY_ID.get(wanted) or PROBLEM_CODES.get(rule_id.lower())
+    if problem is not None:
+        typer.echo(f"{problem.id} {problem.code}: {problem.summary}")
+        return
+    known = [*BY_ID, *PROBLEMS_BY_ID, *PROBLEM_CODES]
+    usage_error(
+        f"unknown rule or problem '{rule_id}'",
+        did_you_mean(rule_id, known) or "`tiered explain` lists them",
+    )
