@@ -74,9 +74,9 @@ def timed(stage: Callable[[], Any]) -> tuple[Any, float]:
 
 def stages(path: Path) -> dict[str, float]:
     """In-process times of each stage of `tiered validate` on ``path``, then peak memory."""
-    from tiered.loader import load_file
-    from tiered.planner import build_plan
-    from tiered.validate import validate
+    from tiered.loading.loader import load_file
+    from tiered.placement.planner import build_plan
+    from tiered.validation.validator import validate
 
     gc.disable()
     loaded, t_load = timed(lambda: load_file(str(path)))
