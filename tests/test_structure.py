@@ -184,3 +184,12 @@ def test_explain_lists_and_explains_problem_codes() -> None:
     by_id = run_tiered("explain", "E0111")
     by_code = run_tiered("explain", "duplicate-key")
     assert by_id.stdout == by_code.stdout and "E0111 duplicate-key:" in by_id.stdout
+
+
+def test_docs_rules_md_is_current() -> None:
+    from tiered.rules.docs import rules_markdown
+
+    current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == rules_markdown(), "docs/rules.md is stale: run `make docs`"
+    for rule in RULES:
+        assert f"## {rule.id} {rule.name}" in current

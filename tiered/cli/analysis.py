@@ -163,11 +163,11 @@ def explain(
 
     if rule_id is None:
         typer.echo("Rules (findings on a valid topology):")
-        for rule in RULES:
-            typer.echo(f"  {rule.id}  {rule.severity.value:<8} {rule.summary}")
+        for listed in RULES:
+            typer.echo(f"  {listed.id}  {listed.severity.value:<8} {listed.summary}")
         typer.echo("Problems (why a file is refused, exit 2):")
-        for problem in PROBLEM_CODES.values():
-            typer.echo(f"  {problem.id}  {problem.code:<27} {problem.summary}")
+        for code in PROBLEM_CODES.values():
+            typer.echo(f"  {code.id}  {code.code:<27} {code.summary}")
         return
     wanted = rule_id.upper()
     rule = BY_ID.get(wanted)
