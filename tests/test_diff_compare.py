@@ -15,8 +15,10 @@ from tests.conftest import ALL_TOPOLOGIES, ROOT
 from tiered.changes import Diff, diff
 from tiered.changes.placement import placements, upstream_members
 from tiered.changes.replacement import CREATE_ONLY
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, get
+from tiered.exporters.base import ExportOptions
+from tiered.exporters.registry import get
+from tiered.pipeline import Result
+from tiered.placement.plan import Plan
 
 PAIRS = [(a, b) for i, a in enumerate(ALL_TOPOLOGIES) for b in ALL_TOPOLOGIES[i + 1 :]]
 
@@ -119,7 +121,7 @@ def _plan(path: Path) -> Plan:
 
 
 def _template(plan: Plan) -> dict[str, Any]:
-    files = get("cloudformation").render(plan, RenderOptions(format="yaml"))
+    files = get("render", "cloudformation").export(Result.of_plan(plan), ExportOptions())
     resources: dict[str, Any] = {}
     for text in files.values():
         resources.update(yaml.safe_load(text)["Resources"])
@@ -249,9 +251,9 @@ def test_upstream_members_are_what_the_nginx_renderer_writes(path: Path) -> None
     plan = _plan(path)
     members = upstream_members(plan)
     rendered: dict[tuple[str, str], tuple[str, ...]] = {}
-    renderer = get("nginx")
-    if renderer.applies_to(plan):
-        for name, text in renderer.render(plan, RenderOptions()).items():
+    renderer = get("render", "nginx")
+    if renderer.applies_to(Result.of_plan(plan)):
+        for name, text in renderer.export(Result.of_plan(plan), ExportOptions()).items():
             proxy = plan.instance(name.split("/")[1]).service
             current = ""
             for line in str(text).splitlines():
@@ -265,7 +267,7 @@ def test_upstream_members_are_what_the_nginx_renderer_writes(path: Path) -> None
                 elif line.strip() == "}":
                     current = ""
     assert members == rendered
-    assert bool(members) == renderer.applies_to(plan)
+    assert bool(members) == renderer.applies_to(Result.of_plan(plan))
 
 
 def test_placements_are_the_plans_own_instances(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from tiered.analysis import analyze
 from tiered.changes.cloudformation import TemplateChanges, compare_templates
 from tiered.changes.findings import FindingChange, match
 from tiered.changes.inputs import (
@@ -78,8 +77,7 @@ def load_sides(
 
 def compare(base: Loaded, head: Loaded, cloudformation: bool = True) -> Diff:
     """The diff of two loaded sides; ``cloudformation`` False skips rendering templates."""
-    before = analyze(base.plan, base.source_map)
-    after = analyze(head.plan, head.source_map)
+    before, after = base.result, head.result
     changes = [
         dataclasses.replace(change, now=_where_now(head, change.finding.service))
         if change.state == "fixed"
@@ -90,7 +88,7 @@ def compare(base: Loaded, head: Loaded, cloudformation: bool = True) -> Diff:
         base=SideInfo(base.source.label, base.source.path, base.source.revision),
         head=SideInfo(head.source.label, head.source.path, head.source.revision),
         findings=tuple(changes),
-        measures=measure(before, after),
+        measures=measure(before.analysis, after.analysis),
         plan=compare_plans(base.plan, head.plan),
         cloudformation=compare_templates(base.plan, head.plan)
         if cloudformation
@@ -99,9 +97,10 @@ def compare(base: Loaded, head: Loaded, cloudformation: bool = True) -> Diff:
 
 
 def _where_now(head: Loaded, service: str | None) -> Location | None:
-    if service is None or service not in head.plan.services:
+    source = head.result.source
+    if service is None or service not in head.plan.services or source is None:
         return None
-    return head.source_map.locate(head.plan.services[service].path, key=True)
+    return source.locate(head.plan.services[service].path, key=True)
 
 
 def diff(

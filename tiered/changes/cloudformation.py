@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiered.changes.replacement import CREATE_ONLY
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 INSTANCE = "AWS::EC2::Instance"
 #: Attributes that change when their resource is updated in place (a launch template's
@@ -79,11 +79,15 @@ class NotRendered(Exception):
 
 def render(plan: Plan) -> dict[str, dict[str, Any]]:
     """The CloudFormation renderer's templates of ``plan``, parsed: file name → template."""
-    from tiered.renderer import RenderOptions, RenderRefused, get
+    from tiered.exporters.base import ExportOptions, ExportRefused
+    from tiered.exporters.registry import get
+    from tiered.pipeline import Result
 
     try:
-        files = get("cloudformation").render(plan, RenderOptions(format="json"))
-    except RenderRefused as refused:
+        files = get("render", "cloudformation").export(
+            Result.of_plan(plan), ExportOptions(variant="json")
+        )
+    except ExportRefused as refused:
         raise NotRendered(f"{refused.message} — {refused.hint}") from refused
     return {name: json.loads(text) for name, text in sorted(files.items())}
 

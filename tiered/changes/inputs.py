@@ -5,7 +5,7 @@ of a file at a git revision (read with the git command line), a label for messag
 (``origin/main:topology.yaml``) and the path the file has in the repository (for SARIF).
 ``load`` then runs the bytes through the same pipeline as every other command: they are
 written under their own file name to a private temporary folder and checked with
-``tiered.pipeline.check``, so whatever that path learns to read (a CloudFormation template
+``tiered.pipeline.run``, so whatever that path learns to read (a CloudFormation template
 through the importer, for instance) a diff reads too. Locations then name the label.
 """
 
@@ -17,14 +17,10 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tiered.findings import Location, Problem
-from tiered.pipeline import check
-from tiered.placement import Plan
-
-if TYPE_CHECKING:
-    from tiered.loader import SourceMap
+from tiered.pipeline import Result, run
+from tiered.placement.plan import Plan
 
 #: Longest a git command may take, in seconds (a local object lookup takes milliseconds).
 GIT_TIMEOUT = 60
@@ -43,11 +39,15 @@ class Source:
 
 @dataclass(slots=True)
 class Loaded:
-    """A side that loaded: its plan and the source map its findings are located with."""
+    """A side that loaded: where it came from, and the pipeline's Result (plan, source map,
+    analysis and findings, computed once)."""
 
     source: Source
-    plan: Plan
-    source_map: SourceMap
+    result: Result
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.valid_plan
 
 
 class InvalidSide(Exception):
@@ -88,7 +88,7 @@ def resolve(side: str, spec: str, default_file: str, cwd: Path | None = None) ->
         [
             _problem(
                 spec,
-                "diff-input",
+                "not-a-revision",
                 f"{side} '{spec}' is neither a file nor a git revision",
                 "give a topology file, a revision (origin/main) or REV:path",
             )
@@ -108,14 +108,12 @@ def load(source: Source) -> Loaded:
     with tempfile.TemporaryDirectory(prefix="tiered-diff-") as folder:
         target = Path(folder) / name
         target.write_bytes(source.raw)
-        result = check(str(target))
+        result = run(str(target))
     problems = [_relabel(problem, str(target), source.label) for problem in result.problems]
-    if result.plan is None:
-        if not problems:  # pragma: no cover - the pipeline always says why
-            problems = [_problem(source.label, "invalid", "not a valid topology", "")]
+    if result.plan is None or result.source is None:
         raise InvalidSide(source.side, source.label, problems)
-    result.source.file = source.label
-    return Loaded(source, result.plan, result.source)
+    result.source.file = result.file = source.label  # findings are located in the label
+    return Loaded(source, result)
 
 
 def _relabel(problem: Problem, temporary: str, label: str) -> Problem:
@@ -135,7 +133,14 @@ def _read(side: str, path: Path, label: str) -> bytes:
         raise InvalidSide(
             side,
             label,
-            [_problem(label, "diff-input", f"cannot read {side} {label}: {error.strerror}", "")],
+            [
+                _problem(
+                    label,
+                    "file-unreadable",
+                    f"cannot read {side} {label}: {error.strerror}",
+                    "check the path and its permissions",
+                )
+            ],
         ) from error
 
 
@@ -175,7 +180,7 @@ def _show(side: str, revision: str, path: str, label: str, where: Path) -> bytes
             [
                 _problem(
                     label,
-                    "diff-input",
+                    "file-not-found",
                     f"{side} {label}: {path} does not exist at revision {revision}",
                     "name the file as it was at that revision: REV:path",
                 )

@@ -9,7 +9,7 @@ from tiered.analysis import Analysis, ServiceMargin
 from tiered.analysis import _margin as service_margin
 from tiered.analysis.domains import Failure
 from tiered.analysis.scenarios import simulate
-from tiered.placement import ServicePlan
+from tiered.placement.plan import ServicePlan
 
 
 @dataclass(frozen=True, slots=True)

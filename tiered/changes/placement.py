@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.placement import Plan, iter_zone_sequence
+from tiered.placement.plan import Plan, iter_zone_sequence
 
 Where = tuple[str, str, str]  # zone, subnet, address
 

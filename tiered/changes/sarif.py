@@ -1,7 +1,7 @@
 """The diff as SARIF 2.1.0 for code scanning: every finding of the head with
 ``baselineState`` ``new`` or ``unchanged``, and every fixed finding as ``absent``.
 
-The results are tiered's own SARIF results (``tiered.output.sarif``), located in the head
+The results are tiered's own SARIF results (``tiered.renderers.report.sarif``), located in the head
 file; an absent result points at its service in the head when the service still exists,
 else at the top of the file.
 """
@@ -13,7 +13,7 @@ import json
 
 from tiered.changes.model import Diff
 from tiered.findings import Finding, Location
-from tiered.output.sarif import sarif as findings_sarif
+from tiered.renderers.report.sarif import sarif as findings_sarif
 
 STATES = {"new": "new", "unchanged": "unchanged", "fixed": "absent"}
 

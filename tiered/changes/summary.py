@@ -11,7 +11,7 @@ from tiered.changes.findings import FindingChange
 from tiered.changes.measures import Figure, MarginChange
 from tiered.changes.model import Diff
 from tiered.changes.placement import Move, Placed
-from tiered.output.words import duration, percent
+from tiered.renderers.report.words import duration, percent
 
 NOTHING = "No change to findings, resilience, placement or the CloudFormation stack."
 

@@ -17,7 +17,7 @@ from tiered.cli.common import (
     app,
     print_problems,
     shown,
-    usage_error,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -106,13 +106,8 @@ def diff(
     if output is None:
         sys.stdout.write(content)
     else:
-        from tiered.writer import write_files
-
         target = Path(output)
-        try:
-            written = write_files(target.parent, {target.name: content})
-        except OSError as error:
-            usage_error(f"cannot write {output}: {error.strerror}", "pick a writable --output path")
+        written = write_output(target.parent, {target.name: content})
         typer.echo(f"wrote {shown(written[0])}", err=True)
     threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
     if result.failing(threshold):
