@@ -204,3 +204,14 @@ def test_help_has_examples() -> None:
     done = run_tiered("diff", "--help")
     assert done.returncode == 0
     assert "Example" in done.stdout and "tiered diff origin/main" in done.stdout
+
+
+def test_a_missing_working_tree_file_is_named(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, {"topology.yaml": REFERENCE}, "the reference")
+    (repo / "topology.yaml").unlink()
+    done = run_tiered("diff", "HEAD", cwd=repo)
+    assert done.returncode == 2
+    assert "head (topology.yaml) is invalid" in done.stderr
+    assert "topology.yaml:1:1: no such file: topology.yaml (head)" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -129,6 +129,19 @@ def _problem(label: str, code: str, message: str, hint: str) -> Problem:
 def _read(side: str, path: Path, label: str) -> bytes:
     try:
         return path.read_bytes()
+    except FileNotFoundError as error:
+        raise InvalidSide(
+            side,
+            label,
+            [
+                _problem(
+                    label,
+                    "file-not-found",
+                    f"no such file: {label} ({side})",
+                    "pass the path of a topology file, or run where topology.yaml is",
+                )
+            ],
+        ) from error
     except OSError as error:
         raise InvalidSide(
             side,
