@@ -215,3 +215,40 @@ def test_a_missing_working_tree_file_is_named(tmp_path: Path) -> None:
     assert "head (topology.yaml) is invalid" in done.stderr
     assert "topology.yaml:1:1: no such file: topology.yaml (head)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.yaml"))
+
+
+@pytest.mark.slow
+def test_every_hostile_file_is_refused_on_either_side_with_its_side_named() -> None:
+    from tiered.changes import InvalidSides, load_sides
+
+    assert len(CORPUS) > 50
+    for path in CORPUS:
+        for base, head, side in ((path, "topology.yaml", "base"), ("topology.yaml", path, "head")):
+            with pytest.raises(InvalidSides) as raised:
+                load_sides(str(base), str(head), cwd=ROOT)
+            [error] = raised.value.errors
+            assert error.side == side and error.problems, path.name
+            assert all(p.location.file == str(path) for p in error.problems), path.name
+
+
+@pytest.mark.parametrize("name", ["dependency-cycle", "unsafe-python-apply", "encoding-latin1"])
+def test_the_command_refuses_a_broken_side_and_writes_nothing(name: str, tmp_path: Path) -> None:
+    path = ROOT / "tests" / "corpus" / f"{name}.yaml"
+    out = tmp_path / "out" / "diff.md"
+    done = run_tiered(
+        "diff",
+        str(path),
+        str(ROOT / "topology.yaml"),
+        "--format",
+        "markdown",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"base ({path}) is invalid:\n{path}:")
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
