@@ -68,7 +68,6 @@ def alternated(a: list[str], b: list[str], runs: int) -> tuple[float, float, flo
 
 def stages(base: Path, head: Path) -> dict[str, float]:
     """Seconds of each stage of the diff, in process (CPU time, garbage collector off)."""
-    from tiered.analysis import analyze
     from tiered.changes import load_sides
     from tiered.changes.cloudformation import compare_templates
     from tiered.changes.findings import match
@@ -80,10 +79,9 @@ def stages(base: Path, head: Path) -> dict[str, float]:
     marks = {"start": clock()}
     old, new = load_sides(str(base), str(head))
     marks["load and validate both"] = clock()
-    before, after = analyze(old.plan, old.source_map), analyze(new.plan, new.source_map)
-    match(before.findings, after.findings)
+    match(old.result.findings, new.result.findings)
     marks["findings, matched"] = clock()
-    measure(before, after)
+    measure(old.result.analysis, new.result.analysis)
     marks["tolerance, availability, zones, margins"] = clock()
     plan = compare_plans(old.plan, new.plan)
     marks["plan changes"] = clock()
