@@ -81,10 +81,10 @@ def headline(diff: Diff) -> list[str]:
     if m.margins:
         lines.append(f"Worst-case margins changed: {', '.join(c.service for c in m.margins)}")
     p = diff.plan
-    moved = len(p.instances_moved)
+    moved = [m.name for m in p.instances_moved]
     lines.append(
         f"Instances: {len(p.instances_added)} added, {len(p.instances_removed)} removed, "
-        f"{moved} moved" + (" (on AWS a moved instance is replaced)" if moved else "")
+        f"{len(moved)} moved" + (f" ({_moved(moved)})" if moved else "")
     )
     if p.subnets_added or p.subnets_removed or p.subnets_recarved:
         lines.append(
@@ -103,6 +103,17 @@ def headline(diff: Diff) -> list[str]:
         )
     lines.append("CloudFormation: " + cloudformation_line(diff))
     return lines
+
+
+#: Moved instances named in the summary line, at most.
+NAMED = 6
+
+
+def _moved(names: list[str]) -> str:
+    """Who a move replaces on AWS: the names, or the first few and a count."""
+    shown = ", ".join(names[:NAMED])
+    rest = f" and {len(names) - NAMED} more" if len(names) > NAMED else ""
+    return f"on AWS each is replaced: {shown}{rest}"
 
 
 def zone_lines(diff: Diff) -> list[str]:
