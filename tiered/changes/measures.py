@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # one service's margin, computed as the report computes every service's
-from tiered.analysis import Analysis, ServiceMargin
-from tiered.analysis import _margin as service_margin
+from tiered.analysis import Analysis, ServiceMargin, service_margin
 from tiered.analysis.domains import Failure
 from tiered.analysis.scenarios import simulate
 from tiered.placement.plan import ServicePlan
