@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from tiered.addressing import MIN_BLOCK, allocate, block_size, demand, home
-from tiered.loader import load_bytes
-from tiered.placement import Plan
-from tiered.validate import validate
+from tiered.loading.loader import load_bytes
+from tiered.placement.addressing import MIN_BLOCK, allocate, block_size, demand, home
+from tiered.placement.plan import Plan
+from tiered.validation.validator import validate
 
 
 def plan_of(data: dict[str, Any]) -> Plan:

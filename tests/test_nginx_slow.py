@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from renderers.nginx import NginxRenderer
 from tests.nginx_backend import Backend, start_backend
 from tests.nginx_support import NginxProcess, free_port, nginx_test
-from tiered.loader import load_bytes
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions
-from tiered.validate import validate
+from tiered.exporters.base import ExportOptions
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import Result
+from tiered.placement.plan import Plan
+from tiered.renderers.nginx import NginxRenderer
+from tiered.validation.validator import validate
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +84,8 @@ def proxy(tmp_path: Path, root_timeout: str = "") -> Iterator[int]:
             started.append(start_backend(instance.name))
         port = free_port()
         extra = {"ports": {8080: port}, "upstreams": {b.name: b.port for b in started}}
-        files = NginxRenderer().render(plan, RenderOptions(local=True, extra=extra))
+        options = ExportOptions(local=True, extra=extra)
+        files = NginxRenderer().export(Result.of_plan(plan), options)
         prefix = tmp_path / "proxy"
         prefix.mkdir()
         (prefix / "nginx.conf").write_text(str(files["nginx/proxy-1/nginx.conf"]))

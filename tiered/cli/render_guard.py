@@ -10,23 +10,24 @@ renders: drafts and deliberately weak examples must still render.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from tiered.cli.common import EXIT_FINDINGS
 from tiered.findings import Finding, Severity
-from tiered.loader import SourceMap
-from tiered.placement import Plan
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
 
 #: --fail-on value → the lowest severity rank that refuses the render.
 THRESHOLDS = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank, "never": None}
 
 
-def guard(plan: Plan, source: SourceMap | None, file: str, fail_on: str) -> tuple[Finding, ...]:
-    """The unaccepted error findings of ``plan``, said on stderr; exits 1 past ``fail_on``."""
-    from tiered.analysis import analyze
-
-    findings = [f for f in analyze(plan, source).findings if f.failing]
+def guard(result: Result, fail_on: str) -> tuple[Finding, ...]:
+    """The unaccepted error findings of ``result``, said on stderr; exits 1 past ``fail_on``."""
+    file = result.file
+    findings = [f for f in result.findings if f.failing]
     threshold = THRESHOLDS[fail_on]
     refused = [f for f in findings if threshold is not None and f.severity.rank >= threshold]
     errors = tuple(f for f in findings if f.severity is Severity.ERROR)
