@@ -342,17 +342,17 @@ class _Planner:
     def _choose(self, layout: list[tuple[str | None, str]]) -> tuple[str, dict[str | None, int]]:
         """The addressing mode and the subnet prefix of each tier.
 
-        Blocks in subnets with twice the room they need (few collisions), then blocks in
-        subnets that just hold them, then compact addressing.
+        Blocks when the network holds them, else compact addressing. Subnets are not given
+        extra room against collisions: a subnet that changes size replaces everything in it
+        (and can move the subnets carved after it), which costs far more than a collision.
         """
         self._demands(layout)
-        compact, blocks = self.compact_demand, self.block_demand
+        compact = self.compact_demand
         self._check_aws_limit(layout, compact)
-        for mode, demand, spare in (("blocks", blocks, 1), ("blocks", blocks, 0)):
-            prefixes = self._prefixes(layout, demand, spare)
-            if prefixes is not None:
-                return mode, prefixes
-        prefixes = self._prefixes(layout, compact, 0)
+        prefixes = self._prefixes(layout, self.block_demand)
+        if prefixes is not None:
+            return "blocks", prefixes
+        prefixes = self._prefixes(layout, compact)
         if prefixes is None:
             raise self._too_small(layout, compact)
         return "compact", prefixes
@@ -387,12 +387,11 @@ class _Planner:
         self,
         layout: list[tuple[str | None, str]],
         demand: dict[tuple[str | None, str], int],
-        spare: int,
     ) -> dict[str | None, int] | None:
-        """Prefix length of each tier's subnets: its busiest zone fits (with ``spare`` doublings
-        of room), /24 when there is room; None when the network cannot hold them."""
+        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is
+        room; None when the network cannot hold them."""
         busiest = self._busiest(layout, demand)
-        fit = {tier: self._fit(need) - spare for tier, (need, _) in busiest.items()}
+        fit = {tier: self._fit(need) for tier, (need, _) in busiest.items()}
         if self.provider == "aws" and any(p < 16 for p in fit.values()):
             return None
         zones = len(self.zones)
