@@ -14,7 +14,7 @@ from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.network import ATTACHMENT, subnet_id
 from renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
 from renderers.cloudformation.security import group_id
-from renderers.cloudformation.tags import tags
+from renderers.cloudformation.tags import kind_tags, tags
 from renderers.cloudformation.template import Template, get_att, ref, sub
 from tiered.placement import Instance, Plan
 
@@ -161,5 +161,7 @@ def _instance_tags(plan: Plan, instance: Instance) -> list[dict[str, str]]:
         {"Key": "tiered:role", "Value": instance.role},
         {"Key": "tiered:zone", "Value": instance.zone},
     ]
+    service = plan.services[instance.service]
     combined = tags(plan.name, instance.name, instance.tier, instance.service) + extra
+    combined += kind_tags(service)
     return sorted(combined, key=lambda tag: tag["Key"])

@@ -1,0 +1,219 @@
+"""A template and its nested stacks as one set of resources, resolved lazily.
+
+Each resource is known by its key (the stack's scope, its logical id): resources of a
+nested stack live in the scope named after the ``AWS::CloudFormation::Stack`` resource.
+Nested templates are read from a local ``TemplateURL`` (inside the template's folder) or,
+for an https URL, by file name from ``--template-dir``; anything else is a reported skip.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiered.findings import Location
+from tiered.importers.cloudformation.intrinsics import (
+    AttributeRef,
+    ResourceRef,
+    Resolver,
+    Unknown,
+    text_of,
+)
+from tiered.importers.cloudformation.options import ImportOptions
+from tiered.importers.cloudformation.parameters import resolve_parameters
+from tiered.importers.cloudformation.report import Report
+from tiered.importers.cloudformation.source import load_template
+from tiered.loader import Path, SourceMap
+
+Key = tuple[str, str]
+MAX_NESTING = 5
+
+
+@dataclass(slots=True)
+class Stack:
+    """One template: its data, positions, resolver and the resources that exist."""
+
+    scope: str
+    path: str
+    data: dict[str, Any]
+    source: SourceMap
+    resolver: Resolver
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _props: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Universe:
+    """Every resource of a template and its nested stacks."""
+
+    def __init__(self, report: Report, options: ImportOptions, region: str, name: str) -> None:
+        self.report = report
+        self.options = options
+        self.region = region
+        self.name = name
+        self.stacks: dict[str, Stack] = {}
+        self.order: list[Key] = []
+
+    # -- building --------------------------------------------------------------------
+
+    def add_stack(
+        self,
+        scope: str,
+        path: str,
+        data: dict[str, Any],
+        source: SourceMap,
+        given: dict[str, Any],
+        depth: int = 0,
+    ) -> None:
+        pseudo = {
+            "AWS::Region": self.region,
+            "AWS::Partition": "aws-cn" if self.region.startswith("cn-") else "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackName": self.name,
+            "AWS::AccountId": Unknown("the account id"),
+            "AWS::StackId": Unknown("the stack id"),
+            "AWS::NotificationARNs": Unknown("the notification ARNs"),
+            "AWS::NoValue": None,
+        }
+        from tiered.importers.cloudformation.intrinsics import NO_VALUE
+
+        pseudo["AWS::NoValue"] = NO_VALUE
+        parameters = resolve_parameters(
+            data.get("Parameters"),
+            given,
+            self.region,
+            self.report,
+            source.locate,
+            top_level=depth == 0,
+        )
+        resolver = Resolver(data, source, parameters, pseudo, self.report, scope)
+        stack = Stack(scope, path, data, source, resolver)
+        self.stacks[scope] = stack
+        for logical, body in resolver.resources.items():
+            where = source.locate(("Resources", logical), key=True)
+            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+                self.report.problem(
+                    where,
+                    "cfn-bad-resource",
+                    f"resource '{logical}' has no Type",
+                    "give every resource a `Type: AWS::...`",
+                )
+                continue
+            condition = body.get("Condition")
+            if condition is not None:
+                decided = resolver.condition(str(condition), ("Resources", logical, "Condition"))
+                if isinstance(decided, Unknown):
+                    self.report.note(where, f"{decided.reason}: {logical} is assumed to exist")
+                elif not decided:
+                    self.report.skip(
+                        self.display(scope, logical),
+                        body["Type"],
+                        f"not created: condition {condition} is false",
+                        where,
+                    )
+                    continue
+            stack.resources[logical] = body
+            self.order.append((scope, logical))
+            if body["Type"] == "AWS::CloudFormation::Stack":
+                self._nested(stack, logical, depth)
+
+    def _nested(self, parent: Stack, logical: str, depth: int) -> None:
+        where = parent.source.locate(("Resources", logical), key=True)
+        url = self.prop((parent.scope, logical), "TemplateURL")
+        child_path, reason = self._child_path(parent, url)
+        if child_path is None or depth + 1 > MAX_NESTING:
+            why = reason or f"nested deeper than {MAX_NESTING} levels"
+            self.report.skip(self.display(parent.scope, logical), "AWS::CloudFormation::Stack", why, where)
+            return
+        loaded = load_template(child_path)
+        if loaded.problems or not isinstance(loaded.data, dict):
+            self.report.problems.extend(loaded.problems)
+            return
+        given_raw = self.prop((parent.scope, logical), "Parameters")
+        given = given_raw if isinstance(given_raw, dict) else {}
+        scope = f"{parent.scope}/{logical}" if parent.scope else logical
+        self.add_stack(scope, child_path, loaded.data, loaded.source, given, depth + 1)
+
+    def _child_path(self, parent: Stack, url: Any) -> tuple[str | None, str]:
+        text = text_of(url)
+        if isinstance(url, Unknown) or not text:
+            return None, "its TemplateURL cannot be resolved"
+        name = text.rsplit("/", 1)[-1]
+        if "://" in text or text.startswith("<"):
+            if self.options.template_dir is None:
+                return None, (
+                    f"its template is at a URL ({text}); pass --template-dir DIR holding "
+                    f"{name} to import it"
+                )
+            folder = os.path.realpath(self.options.template_dir)
+            candidate = os.path.realpath(os.path.join(folder, name))
+        else:
+            folder = os.path.realpath(os.path.dirname(parent.path) or ".")
+            candidate = os.path.realpath(os.path.join(folder, text))
+        if os.path.commonpath([folder, candidate]) != folder:
+            return None, f"its TemplateURL {text} points outside the template folder; not read"
+        if not os.path.isfile(candidate):
+            return None, f"its template {text} was not found"
+        return candidate, ""
+
+    # -- reading ---------------------------------------------------------------------
+
+    @staticmethod
+    def display(scope: str, logical: str) -> str:
+        return f"{scope}/{logical}" if scope else logical
+
+    def type_of(self, key: Key) -> str:
+        body = self.stacks[key[0]].resources.get(key[1])
+        return str(body["Type"]) if body else ""
+
+    def of_type(self, *types: str) -> list[Key]:
+        return [key for key in self.order if self.type_of(key) in types]
+
+    def exists(self, key: Key) -> bool:
+        stack = self.stacks.get(key[0])
+        return stack is not None and key[1] in stack.resources
+
+    def properties(self, key: Key) -> dict[str, Any]:
+        """The resolved Properties of a resource (computed once)."""
+        stack = self.stacks[key[0]]
+        if key[1] not in stack._props:
+            raw = stack.resources[key[1]].get("Properties", {})
+            resolved = stack.resolver.value(raw, ("Resources", key[1], "Properties"))
+            stack._props[key[1]] = resolved if isinstance(resolved, dict) else {}
+        return stack._props[key[1]]
+
+    def prop(self, key: Key, name: str, default: Any = None) -> Any:
+        return self.properties(key).get(name, default)
+
+    def raw(self, key: Key) -> dict[str, Any]:
+        return self.stacks[key[0]].resources[key[1]]
+
+    def locate(self, key: Key, *sub: str | int) -> Location:
+        """Where a resource (its logical id) or one of its properties is in its template."""
+        source = self.stacks[key[0]].source
+        if sub:
+            return source.locate(("Resources", key[1], "Properties", *sub))
+        return source.locate(("Resources", key[1]), key=True)
+
+    def target(self, scope: str, value: Any) -> Key | None:
+        """The resource a resolved value refers to, if any."""
+        if isinstance(value, ResourceRef | AttributeRef):
+            key = (value.scope, value.logical)
+            return key if self.exists(key) else None
+        return None
+
+    def tags(self, key: Key) -> dict[str, str]:
+        """The resource's tags (Tags, or a ``FileSystemTags``-like list, or a mapping)."""
+        properties = self.properties(key)
+        raw = properties.get("Tags", properties.get("FileSystemTags"))
+        if isinstance(raw, dict):
+            return {str(k): text_of(v) for k, v in raw.items()}
+        found: dict[str, str] = {}
+        if isinstance(raw, list):
+            for item in raw:
+                if isinstance(item, dict) and "Key" in item:
+                    found[text_of(item["Key"])] = text_of(item.get("Value", ""))
+        return found
+
+    def path_of(self, key: Key) -> Path:
+        return ("Resources", key[1])
