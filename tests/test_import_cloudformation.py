@@ -43,7 +43,9 @@ def tiered(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
     )
 
 
-def summary(path: str) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str | None, str, bool]]]:
+def summary(
+    path: str,
+) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str | None, str, bool]]]:
     """What must survive a round trip: per service its shape, and the findings."""
     result = check(path)
     assert result.plan is not None, [str(p) for p in result.problems]
@@ -119,7 +121,7 @@ def test_template_is_read_directly_with_findings_located_in_it(tmp_path: Path) -
         assert place["artifactLocation"]["uri"].endswith(template.name)
         line = place["region"]["startLine"]
         assert text[line - 1].startswith("  Instance") or text[line - 1].startswith("  ")
-        zookeeper = [r for r in results if r["ruleId"] == "TR003"][0]
+        zookeeper = next(r for r in results if r["ruleId"] == "TR003")
         line = zookeeper["locations"][0]["physicalLocation"]["region"]["startLine"]
         assert text[line - 1] == "  InstanceZookeeper1:"
 
@@ -144,9 +146,12 @@ def test_sample_auto_scaling_group_survives_a_zone_over_two_zones() -> None:
     sample = SAMPLES / "AutoScalingMultiAZWithNotifications.yaml"
     code, out, _ = verdict(
         sample,
-        "--param", "Subnets=subnet-1,subnet-2",
-        "--zone", "subnet-1=us-west-2a",
-        "--zone", "subnet-2=us-west-2b",
+        "--param",
+        "Subnets=subnet-1,subnet-2",
+        "--zone",
+        "subnet-1=us-west-2a",
+        "--zone",
+        "subnet-2=us-west-2b",
     )
     assert code == 0, out
     payload = json.loads(out)
@@ -161,8 +166,11 @@ def test_sample_auto_scaling_group_survives_a_zone_over_two_zones() -> None:
 def test_sample_auto_scaling_group_without_zones_says_what_it_assumed(tmp_path: Path) -> None:
     out = tmp_path / "asg.yaml"
     run = tiered(
-        "import", "cloudformation", str(SAMPLES / "AutoScalingMultiAZWithNotifications.yaml"),
-        "-o", str(out),
+        "import",
+        "cloudformation",
+        str(SAMPLES / "AutoScalingMultiAZWithNotifications.yaml"),
+        "-o",
+        str(out),
     )
     assert run.returncode == 0, run.stderr
     assert "assumed two subnets" in run.stderr
@@ -193,8 +201,11 @@ def test_sample_rds_writer_alone_unless_multi_az(tmp_path: Path) -> None:
 def test_sample_network_only_has_nothing_to_judge(tmp_path: Path) -> None:
     out = tmp_path / "vpc.yaml"
     run = tiered(
-        "import", "cloudformation",
-        str(SAMPLES / "VPC_With_Managed_NAT_And_Private_Subnet.yaml"), "-o", str(out),
+        "import",
+        "cloudformation",
+        str(SAMPLES / "VPC_With_Managed_NAT_And_Private_Subnet.yaml"),
+        "-o",
+        str(out),
     )
     assert run.returncode == 2
     assert "nothing to judge" in run.stderr
@@ -279,14 +290,17 @@ def test_parameters_file_formats(tmp_path: Path) -> None:
         assert read_parameters_file(str(path)) == ({"Subnets": "s-1,s-2"}, [])
     bad = tmp_path / "d.json"
     bad.write_text(json.dumps({"Subnets": 1}))
-    values, problems = read_parameters_file(str(bad))
+    _values, problems = read_parameters_file(str(bad))
     assert problems and problems[0].location.file == str(bad)
 
 
 # -- hostile templates ---------------------------------------------------------------
 
 HOSTILE = {
-    "malformed.yaml": ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n", ":4:1: YAML syntax"),
+    "malformed.yaml": (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n",
+        ":4:1: YAML syntax",
+    ),
     "malformed.json": ('{"Resources": {"A": {"Type": "AWS::EC2::Instance",}}', "1:"),
     "circular.yaml": (
         "Resources:\n  A:\n    Type: AWS::EC2::Instance\n    DependsOn: B\n"

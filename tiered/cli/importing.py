@@ -83,7 +83,10 @@ def _root_with_templates(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
         ),
     ] = False,
     source: Annotated[
@@ -129,7 +132,8 @@ def cloudformation(
     zones: ZoneOpt = None,
     template_dir: TemplateDirOpt = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write the topology here (default: stdout).")
+        str | None,
+        typer.Option("--output", "-o", help="Write the topology here (default: stdout)."),
     ] = None,
 ) -> None:
     """Write a topology from a CloudFormation template: services with the resources they
@@ -173,5 +177,5 @@ def cloudformation(
         sys.stdout.write(text)
         return
     target = Path(output)
-    write_files(target.parent if str(target.parent) else Path("."), {target.name: text})
+    write_files(target.parent if str(target.parent) else Path(), {target.name: text})
     sys.stderr.write(f"wrote {output}: {len(imported.drafts)} services\n")

@@ -7,9 +7,9 @@ the drafts (for the comments of the written file) and the report.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tiered.findings import Location
@@ -84,7 +84,7 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     if report.problems:
         return result
     region, region_note = _region(options, resources, data.get("Parameters"))
-    name = kebab(os.path.splitext(os.path.basename(path))[0])
+    name = kebab(Path(path).stem)
     universe = Universe(report, options, region, name)
     universe.add_stack("", path, data, source, dict(options.parameters))
     if report.problems:
@@ -126,9 +126,7 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     return result
 
 
-def _region(
-    options: ImportOptions, resources: dict[str, Any], parameters: Any
-) -> tuple[str, str]:
+def _region(options: ImportOptions, resources: dict[str, Any], parameters: Any) -> tuple[str, str]:
     if options.region:
         return options.region, ""
     given: list[Any] = list(options.zones.values())
@@ -160,8 +158,16 @@ def _service_tags(u: Universe, drafts: list[Draft]) -> None:
             draft.set("software", tags[SOFTWARE_TAG])
             draft.inferred.pop("software", None)
             if FAILOVER_TAG not in tags and "failover" in draft.inferred:
-                draft.infer("failover", SOFTWARE[tags[SOFTWARE_TAG]].failover, "from the software; review")
-        if tags.get(FAILOVER_TAG) in ("active-active", "active-passive", "quorum", "primary-standby", "none"):
+                draft.infer(
+                    "failover", SOFTWARE[tags[SOFTWARE_TAG]].failover, "from the software; review"
+                )
+        if tags.get(FAILOVER_TAG) in (
+            "active-active",
+            "active-passive",
+            "quorum",
+            "primary-standby",
+            "none",
+        ):
             draft.set("failover", tags[FAILOVER_TAG])
             draft.inferred.pop("failover", None)
         if tags.get(MIN_HEALTHY_TAG, "").isdigit():
@@ -245,10 +251,13 @@ def _build(
         if draft.role == "presentation" and not draft.tier and not draft.public:
             tier = "app"
         role = draft.tags.get(TIER_ROLE_TAG) or (
-            draft.role if tier == draft.tier else {"web": "presentation", "app": "application", "data": "data"}.get(tier, draft.role)
+            draft.role
+            if tier == draft.tier
+            else {"web": "presentation", "app": "application", "data": "data"}.get(tier, draft.role)
         )
         entry_tier = tiers.setdefault(tier, (role, False, []))
         tiers[tier] = (entry_tier[0], entry_tier[1] or draft.public, entry_tier[2] + [draft])
+
     def rank(tier: str) -> tuple[int, int, int]:
         indexes = [d.tags.get("tiered:tier-index", "") for d in tiers[tier][2]]
         given = min((int(i) for i in indexes if i.isdigit()), default=999)
@@ -288,7 +297,11 @@ def _build(
                 if where.file == result.template:
                     source.keys[(*path, name)] = (where.line, where.column)
             source.keys.setdefault(("tiers", tier), at)
-        tiers_data[tier] = {"role": role, **({"public": True} if public else {}), "services": services}
+        tiers_data[tier] = {
+            "role": role,
+            **({"public": True} if public else {}),
+            "services": services,
+        }
     topology["tiers"] = tiers_data
     result.data = _fit_network(topology, result, cidr_where)
 
@@ -298,8 +311,17 @@ def _service(draft: Draft, all_zones: list[str]) -> dict[str, Any]:
     if draft.kind != "compute":
         fields["kind"] = draft.kind
     order = (
-        "software", "engine", "instance_type", "instance_class", "count", "failover",
-        "min_healthy", "port", "listen", "health_check", "routes",
+        "software",
+        "engine",
+        "instance_type",
+        "instance_class",
+        "count",
+        "failover",
+        "min_healthy",
+        "port",
+        "listen",
+        "health_check",
+        "routes",
     )
     for name in order:
         if name in draft.fields:
@@ -328,13 +350,17 @@ def _placement(zones: list[str], count: int, all_zones: list[str]) -> dict[str, 
     used = [z for z in all_zones if per_zone[z]]
     if not used or sum(per_zone.values()) != count:
         return {}
-    robin = {z: count // len(used) + (1 if i < count % len(used) else 0) for i, z in enumerate(used)}
+    robin = {
+        z: count // len(used) + (1 if i < count % len(used) else 0) for i, z in enumerate(used)
+    }
     if all(per_zone[z] == robin[z] for z in used):
         return {} if used == all_zones else {"zones": used}
     return {"placement": {z: n for z, n in per_zone.items() if n}}
 
 
-def _fit_network(topology: dict[str, Any], result: Imported, where: Location | None) -> dict[str, Any]:
+def _fit_network(
+    topology: dict[str, Any], result: Imported, where: Location | None
+) -> dict[str, Any]:
     """The topology, with the default network when the template's is too small for tiered."""
     from tiered.loader import Loaded
     from tiered.validate import validate

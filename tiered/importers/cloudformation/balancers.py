@@ -107,7 +107,7 @@ def map_balancers(u: Universe, net: Network) -> tuple[list[Draft], dict[Key, Key
                 draft.keys.append(rule)
         if listen:
             draft.set("listen", sorted(set(listen)))
-        for path, group in routes:
+        for _, group in routes:
             if u.type_of(group) == "AWS::ElasticLoadBalancingV2::TargetGroup":
                 balancer_of_group[group] = key
         draft.routes = routes

@@ -19,12 +19,14 @@ def _referenced(data: Any, names: dict[str, Any], found: set[str]) -> None:
         item = stack.pop()
         if isinstance(item, dict):
             if len(item) == 1:
-                (key, argument), = item.items()
+                ((key, argument),) = item.items()
                 if key == "Ref" and isinstance(argument, str) and argument in names:
                     found.add(argument)
                 elif key == "Fn::GetAtt":
-                    target = argument.split(".", 1)[0] if isinstance(argument, str) else (
-                        argument[0] if isinstance(argument, list) and argument else None
+                    target = (
+                        argument.split(".", 1)[0]
+                        if isinstance(argument, str)
+                        else (argument[0] if isinstance(argument, list) and argument else None)
                     )
                     if isinstance(target, str) and target in names:
                         found.add(target)
@@ -68,7 +70,7 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                 work.append((node, index + 1))
                 nxt = following[index]
                 if state.get(nxt) == 1:
-                    cycle = path[path.index(nxt) :] + [nxt]
+                    cycle = [*path[path.index(nxt) :], nxt]
                     body = resources[node]
                     where = (
                         ("Resources", node, "DependsOn")

@@ -10,6 +10,7 @@ instances in its other zones, so it is modelled with at least one replica per zo
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -62,7 +63,9 @@ def _instance_type(value: Any) -> str | None:
     return value if isinstance(value, str) and _TYPE.match(value) else None
 
 
-def _apply_kind(draft: Draft, tags: dict[str, str], names: list[str], default_failover: str) -> None:
+def _apply_kind(
+    draft: Draft, tags: dict[str, str], names: list[str], default_failover: str
+) -> None:
     software, how = software_from(tags, *names)
     if software is not None:
         if how:
@@ -103,13 +106,13 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
             )
         groups.setdefault(signature, []).append(key)
     drafts = []
-    for signature, keys in groups.items():
+    for keys in groups.values():
         first = keys[0]
         tags = u.tags(first)
         data, _ = _launch_data(u, first)
         name = tags.get(SERVICE_TAG) or kebab(re.sub(r"[-_]?\d+$", "", first[1]) or first[1])
         zones, public = [], True
-        security: set[Key] = set()
+        security = set()
         for key in keys:
             subnet = u.prop(key, "SubnetId")
             interfaces = u.prop(key, "NetworkInterfaces")
@@ -171,10 +174,8 @@ def map_groups(u: Universe, net: Network) -> list[Draft]:
             public = False
         sizes = {}
         for field in ("MinSize", "DesiredCapacity", "MaxSize"):
-            try:
+            with contextlib.suppress(ValueError):
                 sizes[field] = int(text_of(u.prop(key, field)))
-            except ValueError:
-                pass
         size = sizes.get("DesiredCapacity", sizes.get("MinSize", 1))
         minimum = max(1, sizes.get("MinSize", 1))
         count = max(size, len(zones), 1)
@@ -209,7 +210,11 @@ def map_groups(u: Universe, net: Network) -> list[Draft]:
                 f"one replica per zone of its {len(zones)}",
             )
         else:
-            draft.set("count", count, u.locate(key, "DesiredCapacity" if "DesiredCapacity" in sizes else "MinSize"))
+            draft.set(
+                "count",
+                count,
+                u.locate(key, "DesiredCapacity" if "DesiredCapacity" in sizes else "MinSize"),
+            )
         draft.set("min_healthy", min(minimum, count), u.locate(key, "MinSize"))
         drafts.append(draft)
     return drafts

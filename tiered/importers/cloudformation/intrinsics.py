@@ -130,7 +130,7 @@ class Resolver:
         """``data`` (found at ``path`` of the template) with every intrinsic resolved."""
         if isinstance(data, dict):
             if len(data) == 1:
-                (name, argument), = data.items()
+                ((name, argument),) = data.items()
                 inner = (*path, name)
                 if name in self._functions:
                     return self._functions[name](argument, inner)
@@ -162,7 +162,9 @@ class Resolver:
 
     def _ref(self, argument: Any, path: Path) -> Any:
         if not isinstance(argument, str):
-            return self._missing(path, "Ref takes the name of a parameter or resource", "write `Ref: Name`")
+            return self._missing(
+                path, "Ref takes the name of a parameter or resource", "write `Ref: Name`"
+            )
         if argument in self.pseudo:
             return self.pseudo[argument]
         if argument in self.parameters:
@@ -194,7 +196,9 @@ class Resolver:
 
     def _select(self, argument: Any, path: Path) -> Any:
         if not isinstance(argument, list) or len(argument) != 2:
-            return self._missing(path, "Fn::Select takes [index, list]", "write `!Select [0, List]`")
+            return self._missing(
+                path, "Fn::Select takes [index, list]", "write `!Select [0, List]`"
+            )
         index = self.value(argument[0], (*path, 0))
         items = self.value(argument[1], (*path, 1))
         if isinstance(items, Unknown) or isinstance(index, Unknown):
@@ -202,7 +206,9 @@ class Resolver:
         try:
             number = int(index)
         except (TypeError, ValueError):
-            return self._missing(path, f"Fn::Select index '{index}' is not a number", "use 0, 1, ...")
+            return self._missing(
+                path, f"Fn::Select index '{index}' is not a number", "use 0, 1, ..."
+            )
         if not isinstance(items, list) or not 0 <= number < len(items):
             return self._missing(
                 path,

@@ -59,12 +59,16 @@ def world_ports(u: Universe, group: Key) -> list[int]:
 def _references(data: Any, found: set[str]) -> None:
     if isinstance(data, dict):
         if len(data) == 1:
-            (name, argument), = data.items()
+            ((name, argument),) = data.items()
             if name == "Fn::GetAtt":
                 parts = argument.split(".", 1) if isinstance(argument, str) else argument
-                if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], str):
-                    if _ENDPOINT.search(parts[1]):
-                        found.add(str(parts[0]))
+                if (
+                    isinstance(parts, list)
+                    and len(parts) == 2
+                    and isinstance(parts[1], str)
+                    and _ENDPOINT.search(parts[1])
+                ):
+                    found.add(str(parts[0]))
             elif name == "Fn::Sub":
                 text = argument[0] if isinstance(argument, list) and argument else argument
                 if isinstance(text, str):
@@ -94,14 +98,14 @@ def link(u: Universe, drafts: list[Draft], balancer_of_group: dict[Key, Key]) ->
         for key in draft.keys:
             if u.type_of(key) == "AWS::AutoScaling::AutoScalingGroup":
                 for arn in u.prop(key, "TargetGroupARNs") or []:
-                    group = u.target("", arn)
-                    if group is not None:
-                        behind.setdefault(group, []).append(draft)
+                    named = u.target("", arn)
+                    if named is not None:
+                        behind.setdefault(named, []).append(draft)
     for group in u.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
         for target in u.prop(group, "Targets") or []:
-            key = u.target("", target.get("Id") if isinstance(target, dict) else None)
-            if key in owner:
-                behind.setdefault(group, []).append(owner[key])
+            member = u.target("", target.get("Id") if isinstance(target, dict) else None)
+            if member is not None and member in owner:
+                behind.setdefault(group, []).append(owner[member])
     routed: set[tuple[str, str]] = set()
     for draft in drafts:
         resolved: list[tuple[str, str]] = []
@@ -143,10 +147,14 @@ def link(u: Universe, drafts: list[Draft], balancer_of_group: dict[Key, Key]) ->
         for key in draft.keys:
             _references(u.raw(key).get("Properties", {}), found)
         for logical in sorted(found):
-            callee = owner.get((draft.keys[0][0], logical))
-            if callee is not None and callee is not draft and callee.name not in draft.depends:
-                if (draft.name, callee.name) not in routed:
-                    draft.depends.append(callee.name)
+            callee_of = owner.get((draft.keys[0][0], logical))
+            if (
+                callee_of is not None
+                and callee_of is not draft
+                and callee_of.name not in draft.depends
+                and (draft.name, callee_of.name) not in routed
+            ):
+                draft.depends.append(callee_of.name)
     for draft in drafts:
         for group in sorted(draft.groups):
             ports = world_ports(u, group)

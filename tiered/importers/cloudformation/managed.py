@@ -90,7 +90,9 @@ def map_databases(u: Universe, net: Network) -> list[Draft]:
         if not zones:
             zones = [net.assume_zone(u.display(*key), u.locate(key))]
         if multi and len(zones) < 2:
-            zones.append(net.assume_zone(f"the standby of {u.display(*key)}", u.locate(key, "MultiAZ")))
+            zones.append(
+                net.assume_zone(f"the standby of {u.display(*key)}", u.locate(key, "MultiAZ"))
+            )
         draft = Draft(
             name=tags.get(SERVICE_TAG) or kebab(key[1]),
             kind="database",
@@ -207,7 +209,9 @@ def map_caches(u: Universe, net: Network) -> list[Draft]:
         else:
             draft.set("failover", "none")
             if nodes > 1:
-                draft.comment += "; without automatic failover a replica never takes over: the primary alone"
+                draft.comment += (
+                    "; without automatic failover a replica never takes over: the primary alone"
+                )
         drafts.append(draft)
     return drafts
 
@@ -239,7 +243,11 @@ def map_filesystems(u: Universe, net: Network) -> list[Draft]:
             tier=tags.get(TIER_TAG),
             tags=tags,
             comment="EFS file system"
-            + (f", mount targets in {len(zones)} zone{'s' * (len(zones) != 1)}" if zones else ", no mount target"),
+            + (
+                f", mount targets in {len(zones)} zone{'s' * (len(zones) != 1)}"
+                if zones
+                else ", no mount target"
+            ),
         )
         drafts.append(draft)
     return drafts

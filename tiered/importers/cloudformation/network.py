@@ -101,7 +101,7 @@ class Network:
 
     def name_assumed(self, region: str, used: list[str]) -> dict[str, str]:
         """Real zone names for the assumed zones: free letters of the region, in order."""
-        free = [z for z in region_zones(region) + [region + c for c in "ghijklmnopqrstuvwxyz"]]
+        free = list(region_zones(region) + [region + c for c in "ghijklmnopqrstuvwxyz"])
         free = [z for z in free if z not in used]
         names = {}
         for index, token in enumerate(self.assumed):

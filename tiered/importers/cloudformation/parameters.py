@@ -19,10 +19,7 @@ from tiered.importers.cloudformation.intrinsics import ResourceRef, Unknown, reg
 from tiered.importers.cloudformation.report import Report
 from tiered.loader import load_file
 
-_HINT = (
-    'use [{"ParameterKey": "K", "ParameterValue": "V"}], {"Parameters": {"K": "V"}} '
-    'or ["K=V"]'
-)
+_HINT = 'use [{"ParameterKey": "K", "ParameterValue": "V"}], {"Parameters": {"K": "V"}} or ["K=V"]'
 
 
 def read_parameters_file(path: str) -> tuple[dict[str, str], list[Problem]]:
@@ -135,7 +132,9 @@ def _placeholder(
         return zones
     if kind == "AWS::EC2::AvailabilityZone::Name":
         zone = region_zones(region)[0]
-        report.note(where, f"parameter {name} has no value: assumed {zone} — pass --param {name}=ZONE")
+        report.note(
+            where, f"parameter {name} has no value: assumed {zone} — pass --param {name}=ZONE"
+        )
         return zone
     return Unknown(f"parameter '{name}' has no value and no default")
 

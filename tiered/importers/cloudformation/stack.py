@@ -8,15 +8,15 @@ for an https URL, by file name from ``--template-dir``; anything else is a repor
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.intrinsics import (
     AttributeRef,
-    ResourceRef,
     Resolver,
+    ResourceRef,
     Unknown,
     text_of,
 )
@@ -65,7 +65,7 @@ class Universe:
         given: dict[str, Any],
         depth: int = 0,
     ) -> None:
-        pseudo = {
+        pseudo: dict[str, Any] = {
             "AWS::Region": self.region,
             "AWS::Partition": "aws-cn" if self.region.startswith("cn-") else "aws",
             "AWS::URLSuffix": "amazonaws.com",
@@ -123,7 +123,9 @@ class Universe:
         child_path, reason = self._child_path(parent, url)
         if child_path is None or depth + 1 > MAX_NESTING:
             why = reason or f"nested deeper than {MAX_NESTING} levels"
-            self.report.skip(self.display(parent.scope, logical), "AWS::CloudFormation::Stack", why, where)
+            self.report.skip(
+                self.display(parent.scope, logical), "AWS::CloudFormation::Stack", why, where
+            )
             return
         loaded = load_template(child_path)
         if loaded.problems or not isinstance(loaded.data, dict):
@@ -145,16 +147,16 @@ class Universe:
                     f"its template is at a URL ({text}); pass --template-dir DIR holding "
                     f"{name} to import it"
                 )
-            folder = os.path.realpath(self.options.template_dir)
-            candidate = os.path.realpath(os.path.join(folder, name))
+            folder = FilePath(self.options.template_dir).resolve()
+            candidate = (folder / name).resolve()
         else:
-            folder = os.path.realpath(os.path.dirname(parent.path) or ".")
-            candidate = os.path.realpath(os.path.join(folder, text))
-        if os.path.commonpath([folder, candidate]) != folder:
+            folder = FilePath(parent.path).parent.resolve()
+            candidate = (folder / text).resolve()
+        if not candidate.is_relative_to(folder):
             return None, f"its TemplateURL {text} points outside the template folder; not read"
-        if not os.path.isfile(candidate):
+        if not candidate.is_file():
             return None, f"its template {text} was not found"
-        return candidate, ""
+        return str(candidate), ""
 
     # -- reading ---------------------------------------------------------------------
 

@@ -39,7 +39,10 @@ _PREFIXES = (
     ("AWS::Lambda::", "Lambda runs in several zones of the region: not modelled"),
     ("AWS::Route53::", "DNS: a global service, not a zone-loss risk"),
     ("AWS::EC2::NetworkAcl", "network ACLs filter traffic, they do not place anything"),
-    ("AWS::EC2::SubnetNetworkAclAssociation", "network ACLs filter traffic, they do not place anything"),
+    (
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        "network ACLs filter traffic, they do not place anything",
+    ),
     ("AWS::EC2::LaunchTemplate", "a launch template no instance or group uses"),
     ("AWS::AutoScaling::LaunchConfiguration", "a launch configuration no group uses"),
     ("AWS::RDS::DBSubnetGroup", "a subnet group no database uses"),

@@ -8,8 +8,8 @@ that were not mapped, with the reason, at the end. The text is deterministic.
 from __future__ import annotations
 
 import json
-import os
 import re
+from pathlib import Path
 from typing import Any
 
 from tiered.importers.cloudformation.assemble import Imported
@@ -54,7 +54,7 @@ def write_topology(imported: Imported) -> str:
     """The commented topology text of a successful import."""
     data = imported.data
     assert data is not None
-    template = os.path.basename(imported.template)
+    template = Path(imported.template).name
     lines = [
         f"# Imported from {template} by `tiered import cloudformation`.",
         "# Each service names the resources it came from. Values marked `inferred` are not",
@@ -65,7 +65,7 @@ def write_topology(imported: Imported) -> str:
         lines.append("#")
         lines.append("# Assumed or unresolved:")
         for note in imported.report.notes:
-            where = f"{os.path.basename(note.location.file)}:{note.location.line}"
+            where = f"{Path(note.location.file).name}:{note.location.line}"
             lines.append(f"#   {where}: {note.message}")
     lines.append("")
     for key in ("version", "name", "provider", "region"):
@@ -81,7 +81,9 @@ def write_topology(imported: Imported) -> str:
         cidr += f"  # inferred: {imported.inferred['network']}"
     lines.append(cidr)
     if "nat" in network:
-        lines.append(f"  nat: {network['nat']}  # one NAT gateway serves the private subnets of every zone")
+        lines.append(
+            f"  nat: {network['nat']}  # one NAT gateway serves the private subnets of every zone"
+        )
     if "entry" in data:
         lines.append("entry:  # from the Route 53 failover records")
         for key, value in data["entry"].items():
@@ -105,7 +107,7 @@ def write_topology(imported: Imported) -> str:
 
 
 def _service(name: str, fields: dict[str, Any], draft: Draft) -> list[str]:
-    ids = ", ".join(dict.fromkeys(("/".join(filter(None, k)) for k in draft.keys)))
+    ids = ", ".join(dict.fromkeys("/".join(filter(None, k)) for k in draft.keys))
     lines = _comment(f"{draft.comment}: {ids}", "      ")
     lines.append(f"      {name}:")
     for key, value in fields.items():
