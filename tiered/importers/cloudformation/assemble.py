@@ -140,7 +140,7 @@ def _region(options: ImportOptions, resources: dict[str, Any], parameters: Any) 
     for zone in given + defaults + properties:
         match = _ZONE.match(zone) if isinstance(zone, str) else None
         if match and match.group(1) in AWS_REGIONS:
-            return match.group(1), f"from the zone {zone} named in the template"
+            return match.group(1), f"from the zone {zone}"
     return DEFAULT_REGION, "the template names no region; pass --region"
 
 
@@ -365,6 +365,11 @@ def _fit_network(
     from tiered.loader import Loaded
     from tiered.validate import validate
 
+    cidr = str(topology["network"]["cidr"])
+    if cidr == DEFAULT_CIDR or not cidr.rpartition("/")[2].isdigit():
+        return topology
+    if int(cidr.rpartition("/")[2]) <= 16:  # the largest VPC: nothing bigger to fall back to
+        return topology
     checked = validate(Loaded(topology, result.source, []))
     if any(p.code == "network-too-small" for p in checked.problems):
         topology["network"]["cidr"] = DEFAULT_CIDR

@@ -127,7 +127,7 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
                 zones.append(u.prop(key, "AvailabilityZone"))
                 public = False
             else:
-                zones.append(net.assume_zone("instances that name no subnet", u.locate(key)))
+                zones += net.default_zones(u.display(*key), u.locate(key))
                 public = False
             security |= groups_of(u, u.prop(key, "SecurityGroupIds", u.prop(key, "SecurityGroups")))
             security |= groups_of(u, data.get("SecurityGroupIds", data.get("SecurityGroups")))

@@ -49,6 +49,15 @@ class Unknown:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """An assumed value of a parameter without one; the note is made where it is used."""
+
+    value: Any
+    where: Location
+    note: str
+
+
 class _NoValue:
     def __repr__(self) -> str:
         return "AWS::NoValue"
@@ -168,7 +177,13 @@ class Resolver:
         if argument in self.pseudo:
             return self.pseudo[argument]
         if argument in self.parameters:
-            return self.parameters[argument]
+            value = self.parameters[argument]
+            if isinstance(value, Placeholder):
+                self.report.note(value.where, value.note)
+                return value.value
+            if isinstance(value, Unknown):
+                self.report.note(self.at(path), f"{value.reason}; left unresolved", once=True)
+            return value
         if argument in self.resources:
             return ResourceRef(argument, self.scope)
         return self._missing(

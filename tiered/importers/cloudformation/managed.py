@@ -88,11 +88,9 @@ def map_databases(u: Universe, net: Network) -> list[Draft]:
         if isinstance(zone, str):
             zones = [zone] + [z for z in zones if z != zone]
         if not zones:
-            zones = [net.assume_zone(u.display(*key), u.locate(key))]
+            zones = net.default_zones(u.display(*key), u.locate(key), 2 if multi else 1)
         if multi and len(zones) < 2:
-            zones.append(
-                net.assume_zone(f"the standby of {u.display(*key)}", u.locate(key, "MultiAZ"))
-            )
+            zones += net.default_zones(f"the standby of {u.display(*key)}", u.locate(key), 1)
         draft = Draft(
             name=tags.get(SERVICE_TAG) or kebab(key[1]),
             kind="database",
@@ -137,13 +135,14 @@ def _cluster(u: Universe, net: Network, key: Key) -> Draft:
         elif pool:
             zones.append(pool[index % len(pool)])
         else:
-            zones.append(net.assume_zone(u.display(*member), u.locate(member)))
+            zones += net.default_zones(u.display(*member), u.locate(member))
     count = len(members)
     if not members and u.prop(key, "DBClusterInstanceClass") is not None:
         count = 3  # a Multi-AZ DB cluster: a writer and two readers in three zones
-        zones = (pool * 3)[:3] if pool else [net.assume_zone(u.display(*key), u.locate(key))] * 3
+        zones = (pool * 3)[:3] if pool else net.default_zones(u.display(*key), u.locate(key), 3)
     if count == 0:
-        count, zones = 1, [pool[0] if pool else net.assume_zone(u.display(*key), u.locate(key))]
+        count = 1
+        zones = [pool[0]] if pool else net.default_zones(u.display(*key), u.locate(key))
     draft = Draft(
         name=tags.get(SERVICE_TAG) or kebab(key[1]),
         kind="database",
@@ -185,7 +184,7 @@ def map_caches(u: Universe, net: Network) -> list[Draft]:
         pool = [z for z in preferred if isinstance(z, str)] if isinstance(preferred, list) else []
         pool = pool or _group_zones(u, net, key, "CacheSubnetGroupName", "SubnetIds")
         if not pool:
-            pool = [net.assume_zone(u.display(*key), u.locate(key))]
+            pool = net.default_zones(u.display(*key), u.locate(key), min(max(nodes, 1), 3))
         multi = _true(u.prop(key, "MultiAZEnabled", False))
         count = nodes if automatic else 1
         engine = text_of(u.prop(key, "Engine", "redis")).lower()

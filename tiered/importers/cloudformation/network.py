@@ -78,9 +78,19 @@ class Network:
             return self._assume("a subnet", where, f"cannot be resolved ({value.reason})")
         return self._assume(f"subnet {text_of(value)}", where, "has no known zone")
 
-    def assume_zone(self, what: str, where: Location) -> str:
-        """The zone of a resource the template places nowhere: a zone of its own."""
-        return self._assume(what, where, "names no subnet or zone")
+    def default_zones(self, what: str, where: Location, count: int = 1) -> list[str]:
+        """Zones of a resource the template places nowhere (AWS picks them in the default
+        VPC): the same assumed zones for every such resource, said once per resource."""
+        tokens = [f"{_ASSUMED}default zone {n + 1}" for n in range(count)]
+        for token in tokens:
+            self.assumed.setdefault(token, where)
+        plural = f"{count} zones" if count > 1 else "a zone"
+        self.u.report.note(
+            where,
+            f"{what} names no subnet or zone (AWS places it in the default VPC): assumed "
+            f"{plural} of the default VPC",
+        )
+        return tokens
 
     def is_public(self, value: Any) -> bool:
         key = self.u.target("", value)

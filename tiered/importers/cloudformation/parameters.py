@@ -15,7 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from tiered.findings import Location, Problem
-from tiered.importers.cloudformation.intrinsics import ResourceRef, Unknown, region_zones
+from tiered.importers.cloudformation.intrinsics import (
+    Placeholder,
+    ResourceRef,
+    Unknown,
+    region_zones,
+)
 from tiered.importers.cloudformation.report import Report
 from tiered.loader import load_file
 
@@ -108,34 +113,33 @@ def _placeholder(
     if not top_level:
         return Unknown(f"parameter '{name}' of the nested stack is not passed")
     if kind == "List<AWS::EC2::Subnet::Id>":
-        report.note(
+        return Placeholder(
+            [f"{name}[1]", f"{name}[2]"],
             where,
             f"parameter {name} has no value: assumed two subnets, {name}[1] and {name}[2], each "
             f"in a zone of its own — pass --param {name}=subnet-…,subnet-… and --zone "
             "subnet-…=ZONE for the real zones",
         )
-        return [f"{name}[1]", f"{name}[2]"]
     if kind == "AWS::EC2::Subnet::Id":
-        report.note(
+        return Placeholder(
+            name,
             where,
             f"parameter {name} has no value: assumed a subnet in a zone of its own — pass "
             f"--param {name}=subnet-… and --zone subnet-…=ZONE",
         )
-        return f"{name}"
     if kind == "List<AWS::EC2::AvailabilityZone::Name>":
         zones = region_zones(region)[:2]
-        report.note(
+        return Placeholder(
+            zones,
             where,
             f"parameter {name} has no value: assumed {' and '.join(zones)} — pass "
             f"--param {name}=ZONE,ZONE",
         )
-        return zones
     if kind == "AWS::EC2::AvailabilityZone::Name":
         zone = region_zones(region)[0]
-        report.note(
-            where, f"parameter {name} has no value: assumed {zone} — pass --param {name}=ZONE"
+        return Placeholder(
+            zone, where, f"parameter {name} has no value: assumed {zone} — pass --param {name}=ZONE"
         )
-        return zone
     return Unknown(f"parameter '{name}' has no value and no default")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.intrinsics import (
+    NO_VALUE,
     AttributeRef,
     Resolver,
     ResourceRef,
@@ -28,6 +29,7 @@ from tiered.loader import Path, SourceMap
 
 Key = tuple[str, str]
 MAX_NESTING = 5
+_ABSENT = object()
 
 
 @dataclass(slots=True)
@@ -41,6 +43,7 @@ class Stack:
     resolver: Resolver
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     _props: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _one: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Universe:
@@ -53,6 +56,8 @@ class Universe:
         self.name = name
         self.stacks: dict[str, Stack] = {}
         self.order: list[Key] = []
+        self._types: dict[Key, str] = {}
+        self._by_type: dict[str, list[Key]] = {}
 
     # -- building --------------------------------------------------------------------
 
@@ -75,8 +80,6 @@ class Universe:
             "AWS::NotificationARNs": Unknown("the notification ARNs"),
             "AWS::NoValue": None,
         }
-        from tiered.importers.cloudformation.intrinsics import NO_VALUE
-
         pseudo["AWS::NoValue"] = NO_VALUE
         parameters = resolve_parameters(
             data.get("Parameters"),
@@ -114,6 +117,8 @@ class Universe:
                     continue
             stack.resources[logical] = body
             self.order.append((scope, logical))
+            self._types[(scope, logical)] = body["Type"]
+            self._by_type.setdefault(body["Type"], []).append((scope, logical))
             if body["Type"] == "AWS::CloudFormation::Stack":
                 self._nested(stack, logical, depth)
 
@@ -165,15 +170,17 @@ class Universe:
         return f"{scope}/{logical}" if scope else logical
 
     def type_of(self, key: Key) -> str:
-        body = self.stacks[key[0]].resources.get(key[1])
-        return str(body["Type"]) if body else ""
+        return self._types.get(key, "")
 
     def of_type(self, *types: str) -> list[Key]:
-        return [key for key in self.order if self.type_of(key) in types]
+        """Resources of these types, in template order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        wanted = set(types)
+        return [key for key in self.order if self._types[key] in wanted]
 
     def exists(self, key: Key) -> bool:
-        stack = self.stacks.get(key[0])
-        return stack is not None and key[1] in stack.resources
+        return key in self._types
 
     def properties(self, key: Key) -> dict[str, Any]:
         """The resolved Properties of a resource (computed once)."""
@@ -185,7 +192,22 @@ class Universe:
         return stack._props[key[1]]
 
     def prop(self, key: Key, name: str, default: Any = None) -> Any:
-        return self.properties(key).get(name, default)
+        """One resolved property (resolved on first use: what is never read is never
+        resolved, so its unresolvable parts are not reported)."""
+        stack = self.stacks[key[0]]
+        resolved = stack._props.get(key[1])
+        if resolved is not None:
+            return resolved.get(name, default)
+        cache = stack._one.setdefault(key[1], {})
+        if name not in cache:
+            raw = stack.resources[key[1]].get("Properties")
+            if not isinstance(raw, dict) or name not in raw:
+                cache[name] = _ABSENT
+            else:
+                path = ("Resources", key[1], "Properties", name)
+                cache[name] = stack.resolver.value(raw[name], path)
+        value = cache[name]
+        return default if value is _ABSENT or value is NO_VALUE else value
 
     def raw(self, key: Key) -> dict[str, Any]:
         return self.stacks[key[0]].resources[key[1]]
@@ -206,8 +228,7 @@ class Universe:
 
     def tags(self, key: Key) -> dict[str, str]:
         """The resource's tags (Tags, or a ``FileSystemTags``-like list, or a mapping)."""
-        properties = self.properties(key)
-        raw = properties.get("Tags", properties.get("FileSystemTags"))
+        raw = self.prop(key, "Tags", self.prop(key, "FileSystemTags"))
         if isinstance(raw, dict):
             return {str(k): text_of(v) for k, v in raw.items()}
         found: dict[str, str] = {}
