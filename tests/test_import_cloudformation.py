@@ -396,3 +396,83 @@ def test_written_file_validates_and_is_deterministic(tmp_path: Path) -> None:
     second = write_topology(import_template(str(template), ImportOptions()))
     assert first == second
     assert validate(load_bytes(first.encode(), "x.yaml")).ok
+
+
+# -- resource families -----------------------------------------------------------------
+
+FAMILIES = ROOT / "tests" / "fixtures" / "cfn" / "families.yaml"
+
+
+def test_every_resource_family_maps(tmp_path: Path) -> None:
+    imported = import_template(str(FAMILIES), ImportOptions())
+    assert not imported.report.problems, imported.report.problems
+    data = imported.data
+    assert data is not None
+    assert data["region"] == "eu-west-1" and data["zones"] == ["eu-west-1a", "eu-west-1b"]
+    assert data["network"] == {"cidr": "10.2.0.0/16", "nat": "single"}
+    services = {
+        name: fields for tier in data["tiers"].values() for name, fields in tier["services"].items()
+    }
+    assert services["classic"]["count"] == 2 and services["classic"]["listen"] == [80]
+    assert services["classic"]["routes"] == [{"path": "/", "to": "web"}]
+    assert services["web"]["software"] == "nginx" and services["web"]["failover"] == "active-active"
+    assert "software" not in imported.drafts[1].inferred  # the tag is honoured, not inferred
+    assert services["web"]["depends_on"] == ["worker"] and services["web"]["count"] == 2
+    assert services["worker"]["port"] == 9000
+    assert set(services["worker"]["depends_on"]) == {"aurora", "cache", "files"}
+    aurora = services["aurora"]
+    assert (aurora["kind"], aurora["engine"], aurora["count"], aurora["failover"]) == (
+        "database",
+        "postgres",
+        2,
+        "primary-standby",
+    )
+    assert services["cache"]["software"] == "redis"
+    assert services["cache"]["failover"] == "active-passive" and services["cache"]["count"] == 2
+    assert services["files"] == {"kind": "filesystem", "zones": ["eu-west-1a"]}
+    written = tmp_path / "families-topology.yaml"
+    written.write_text(write_topology(imported))
+    result = check(str(written))
+    assert result.plan is not None, [str(p) for p in result.problems]
+    rules = {(f.rule, f.service) for f in analyze(result.plan, result.source).findings}
+    assert ("TR007", None) in rules  # one NAT gateway for both zones
+
+
+def test_from_cloudformation_refuses_a_topology(tmp_path: Path) -> None:
+    run = tiered("--from", "cloudformation", "validate", str(ROOT / "topology.yaml"))
+    assert run.returncode == 2
+    assert "not a CloudFormation template" in run.stderr
+
+
+def test_json_template_with_tabs_and_a_parameters_file(tmp_path: Path) -> None:
+    body = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {"Subnet": {"Type": "AWS::EC2::Subnet::Id"}},
+        "Resources": {
+            "Box": {
+                "Type": "AWS::EC2::Instance",
+                "Properties": {"SubnetId": {"Ref": "Subnet"}, "InstanceType": "t3.micro"},
+            }
+        },
+    }
+    template = tmp_path / "stack.json"
+    template.write_text(json.dumps(body, indent="\t"))
+    parameters = tmp_path / "params.json"
+    parameters.write_text(json.dumps([{"ParameterKey": "Subnet", "ParameterValue": "subnet-9"}]))
+    out = tmp_path / "topology.yaml"
+    run = tiered(
+        "import",
+        "cloudformation",
+        str(template),
+        "--parameters",
+        str(parameters),
+        "--zone",
+        "subnet-9=ap-south-1b",
+        "-o",
+        str(out),
+    )
+    assert run.returncode == 0, run.stderr
+    written = yaml.safe_load(out.read_text())
+    assert written["region"] == "ap-south-1" and written["zones"] == ["ap-south-1b"]
+    run = tiered("--parameters", str(tmp_path / "missing.json"), "validate", str(template))
+    assert run.returncode == 2 and "no such file" in run.stderr

@@ -205,7 +205,7 @@ def _unique_names(drafts: list[Draft]) -> None:
     for draft in drafts:
         base = draft.name if valid_name(draft.name) else kebab(draft.name)
         name, index = base, 2
-        while name in seen or name in ROLE_TIER.values():
+        while name in seen:
             name = f"{base[:58]}-{index}"
             index += 1
         draft.name = name
@@ -243,6 +243,7 @@ def _build(
     if not all_zones:
         all_zones = [region + "a"]
     tiers: dict[str, tuple[str, bool, list[Draft]]] = {}
+    service_names = {d.name for d in drafts}
     for draft in drafts:
         if draft.kind == "compute" and draft.public and not draft.tier:
             draft.role = "presentation"
@@ -250,10 +251,11 @@ def _build(
         tier = draft.tier if draft.tier and valid_name(draft.tier) else ROLE_TIER[draft.role]
         if draft.role == "presentation" and not draft.tier and not draft.public:
             tier = "app"
+        if not draft.tier and tier in service_names:
+            tier = f"{tier}-tier"
+        base = {"web": "presentation", "app": "application", "data": "data"}
         role = draft.tags.get(TIER_ROLE_TAG) or (
-            draft.role
-            if tier == draft.tier
-            else {"web": "presentation", "app": "application", "data": "data"}.get(tier, draft.role)
+            draft.role if draft.tier else base.get(tier.removesuffix("-tier"), draft.role)
         )
         entry_tier = tiers.setdefault(tier, (role, False, []))
         tiers[tier] = (entry_tier[0], entry_tier[1] or draft.public, entry_tier[2] + [draft])
