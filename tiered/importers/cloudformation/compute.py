@@ -42,7 +42,21 @@ def groups_of(u: Universe, value: Any) -> set[Key]:
     return found
 
 
-def _launch_data(u: Universe, key: Key) -> tuple[dict[str, Any], Key | None]:
+class LaunchData:
+    """The launch template (or configuration) of an instance or group, read field by field."""
+
+    def __init__(self, u: Universe, key: Key | None, template: bool) -> None:
+        self.u, self.key, self.template = u, key, template
+
+    def get(self, field: str, default: Any = None) -> Any:
+        if self.key is None:
+            return default
+        if self.template:
+            return self.u.nested(self.key, "LaunchTemplateData", field, default)
+        return self.u.prop(self.key, field, default)
+
+
+def _launch_data(u: Universe, key: Key) -> tuple[LaunchData, Key | None]:
     """The launch template (or configuration) data an instance or group uses."""
     spec = u.prop(key, "LaunchTemplate")
     mixed = u.prop(key, "MixedInstancesPolicy")
@@ -51,12 +65,11 @@ def _launch_data(u: Universe, key: Key) -> tuple[dict[str, Any], Key | None]:
     if isinstance(spec, dict):
         target = u.target("", spec.get("LaunchTemplateId", spec.get("LaunchTemplateName")))
         if target is not None:
-            data = u.prop(target, "LaunchTemplateData")
-            return (data if isinstance(data, dict) else {}), target
+            return LaunchData(u, target, True), target
     config = u.target("", u.prop(key, "LaunchConfigurationName"))
     if config is not None:
-        return u.properties(config), config
-    return {}, None
+        return LaunchData(u, config, False), config
+    return LaunchData(u, None, False), None
 
 
 def _instance_type(value: Any) -> str | None:

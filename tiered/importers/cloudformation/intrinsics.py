@@ -49,6 +49,12 @@ class Unknown:
     reason: str
 
 
+class AssumedSubnet(str):
+    """A subnet id assumed for a parameter without a value (its note says so already)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Placeholder:
     """An assumed value of a parameter without one; the note is made where it is used."""

@@ -12,7 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from tiered.findings import Location
-from tiered.importers.cloudformation.intrinsics import Unknown, region_zones, text_of
+from tiered.importers.cloudformation.intrinsics import (
+    AssumedSubnet,
+    Unknown,
+    region_zones,
+    text_of,
+)
 from tiered.importers.cloudformation.stack import Key, Universe
 
 _ASSUMED = "?"
@@ -60,11 +65,12 @@ class Network:
     def _known(self, zone: str, where: Location) -> str:
         return zone
 
-    def _assume(self, what: str, where: Location, why: str) -> str:
+    def _assume(self, what: str, where: Location, why: str, quiet: bool = False) -> str:
         token = _ASSUMED + what
         if token not in self.assumed:
             self.assumed[token] = where
-            self.u.report.note(where, f"{what} {why}: assumed to be a zone of its own")
+            if not quiet:
+                self.u.report.note(where, f"{what} {why}: assumed to be a zone of its own")
         return token
 
     def zone_of(self, value: Any, where: Location) -> str:
@@ -74,6 +80,8 @@ class Network:
             return self._zone[key]
         if isinstance(value, str) and value in self.u.options.zones:
             return self.u.options.zones[value]
+        if isinstance(value, AssumedSubnet):
+            return self._assume(f"subnet {value}", where, "", quiet=True)
         if isinstance(value, Unknown):
             return self._assume("a subnet", where, f"cannot be resolved ({value.reason})")
         return self._assume(f"subnet {text_of(value)}", where, "has no known zone")

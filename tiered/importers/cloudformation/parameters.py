@@ -16,6 +16,7 @@ from typing import Any
 
 from tiered.findings import Location, Problem
 from tiered.importers.cloudformation.intrinsics import (
+    AssumedSubnet,
     Placeholder,
     ResourceRef,
     Unknown,
@@ -114,7 +115,7 @@ def _placeholder(
         return Unknown(f"parameter '{name}' of the nested stack is not passed")
     if kind == "List<AWS::EC2::Subnet::Id>":
         return Placeholder(
-            [f"{name}[1]", f"{name}[2]"],
+            [AssumedSubnet(f"{name}[1]"), AssumedSubnet(f"{name}[2]")],
             where,
             f"parameter {name} has no value: assumed two subnets, {name}[1] and {name}[2], each "
             f"in a zone of its own — pass --param {name}=subnet-…,subnet-… and --zone "
@@ -122,7 +123,7 @@ def _placeholder(
         )
     if kind == "AWS::EC2::Subnet::Id":
         return Placeholder(
-            name,
+            AssumedSubnet(name),
             where,
             f"parameter {name} has no value: assumed a subnet in a zone of its own — pass "
             f"--param {name}=subnet-… and --zone subnet-…=ZONE",

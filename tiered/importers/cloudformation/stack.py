@@ -209,6 +209,21 @@ class Universe:
         value = cache[name]
         return default if value is _ABSENT or value is NO_VALUE else value
 
+    def nested(self, key: Key, name: str, field: str, default: Any = None) -> Any:
+        """One field of a mapping property (``LaunchTemplateData.InstanceType``), resolved
+        alone when the mapping is written out, else from the resolved whole."""
+        stack = self.stacks[key[0]]
+        properties = stack.resources[key[1]].get("Properties")
+        raw = properties.get(name) if isinstance(properties, dict) else None
+        if isinstance(raw, dict) and not any(k == "Ref" or k.startswith("Fn::") for k in raw):
+            if field not in raw:
+                return default
+            path = ("Resources", key[1], "Properties", name, field)
+            value = stack.resolver.value(raw[field], path)
+            return default if value is NO_VALUE else value
+        whole = self.prop(key, name)
+        return whole.get(field, default) if isinstance(whole, dict) else default
+
     def raw(self, key: Key) -> dict[str, Any]:
         return self.stacks[key[0]].resources[key[1]]
 
