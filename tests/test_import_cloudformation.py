@@ -15,14 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tiered.analysis import analyze
 from tiered.importers.cloudformation.assemble import import_template
 from tiered.importers.cloudformation.options import ImportOptions
 from tiered.importers.cloudformation.writer import write_topology
-from tiered.loader import load_bytes
-from tiered.pipeline import check
-from tiered.renderer import RenderOptions
-from tiered.validate import validate
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import check, run
+from tiered.validation.validator import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "cfn-samples"
@@ -47,7 +45,7 @@ def summary(
     path: str,
 ) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str | None, str, bool]]]:
     """What must survive a round trip: per service its shape, and the findings."""
-    result = check(path)
+    result = run(path)
     assert result.plan is not None, [str(p) for p in result.problems]
     plan = result.plan
     services = {
@@ -61,19 +59,18 @@ def summary(
         )
         for s in plan.services.values()
     }
-    findings = {
-        (f.rule, f.service, f.severity.value, f.accepted)
-        for f in analyze(plan, result.source).findings
-    }
+    findings = {(f.rule, f.service, f.severity.value, f.accepted) for f in result.findings}
     return services, findings
 
 
 def render(source: Path, out: Path) -> Path:
-    from renderers.cloudformation import CloudFormationRenderer
+    from tiered.exporters.base import ExportOptions
+    from tiered.pipeline import Result
+    from tiered.renderers.cloudformation import CloudFormationRenderer
 
     plan = check(str(source)).plan
     assert plan is not None
-    files = CloudFormationRenderer().render(plan, RenderOptions())
+    files = CloudFormationRenderer().export(Result.of_plan(plan), ExportOptions())
     for name, text in files.items():
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,9 +212,7 @@ def test_sample_network_only_has_nothing_to_judge(tmp_path: Path) -> None:
 
 def test_troposphere_reference_reaches_the_verdict_of_topology_yaml() -> None:
     errors = lambda path: {  # noqa: E731
-        (f.rule, f.service)
-        for f in analyze(check(str(path)).plan, check(str(path)).source).findings  # type: ignore[arg-type]
-        if f.severity.value == "error"
+        (f.rule, f.service) for f in run(str(path)).findings if f.severity.value == "error"
     }
     imported, original = errors(TROPOSPHERE), errors(ROOT / "topology.yaml")
     assert ("TR003", "zookeeper") in imported
@@ -432,9 +427,9 @@ def test_every_resource_family_maps(tmp_path: Path) -> None:
     assert services["files"] == {"kind": "filesystem", "zones": ["eu-west-1a"]}
     written = tmp_path / "families-topology.yaml"
     written.write_text(write_topology(imported))
-    result = check(str(written))
+    result = run(str(written))
     assert result.plan is not None, [str(p) for p in result.problems]
-    rules = {(f.rule, f.service) for f in analyze(result.plan, result.source).findings}
+    rules = {(f.rule, f.service) for f in result.findings}
     assert ("TR007", None) in rules  # one NAT gateway for both zones
 
 

@@ -27,9 +27,9 @@ __all__ = [
 if TYPE_CHECKING:
     from tiered.analysis import Analysis, analyze, whatif
     from tiered.findings import InvalidTopology, Problem
-    from tiered.model import Topology
     from tiered.pipeline import load, plan
-    from tiered.placement import Plan
+    from tiered.placement.plan import Plan
+    from tiered.validation.model import Topology
 
 _LAZY = {
     "analyze": "tiered.analysis",
@@ -37,8 +37,8 @@ _LAZY = {
     "Analysis": "tiered.analysis",
     "load": "tiered.pipeline",
     "plan": "tiered.pipeline",
-    "Topology": "tiered.model",
-    "Plan": "tiered.placement",
+    "Topology": "tiered.validation.model",
+    "Plan": "tiered.placement.plan",
     "InvalidTopology": "tiered.findings",
     "Problem": "tiered.findings",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tiered.placement import ServicePlan
+    from tiered.placement.plan import ServicePlan
 
 TOPOLOGY, TIER, SERVICE = "tiered:topology", "tiered:tier", "tiered:service"
 

@@ -145,12 +145,12 @@ def cloudformation(
     """
     from pathlib import Path
 
+    from tiered.exporters.writer import write_files
     from tiered.importers.cloudformation.assemble import import_template
     from tiered.importers.cloudformation.options import ImportOptions
     from tiered.importers.cloudformation.writer import write_topology
-    from tiered.loader import load_bytes
-    from tiered.validate import validate
-    from tiered.writer import write_files
+    from tiered.loading.loader import load_bytes
+    from tiered.validation.validator import validate
 
     options = options_from(params, parameters_file, region, zones, template_dir, True)
     assert isinstance(options, ImportOptions)

@@ -7,7 +7,7 @@ None for a topology file, which the ordinary loader then reads.
 
 from __future__ import annotations
 
-from tiered.loader import Loaded
+from tiered.loading.loader import Loaded
 
 
 def read_foreign(path: str) -> Loaded | None:

@@ -15,7 +15,7 @@ import sys
 
 from tiered.importers.cloudformation.options import current
 from tiered.importers.cloudformation.source import sniff
-from tiered.loader import Loaded
+from tiered.loading.loader import Loaded
 
 __all__ = ["read_if_template"]
 

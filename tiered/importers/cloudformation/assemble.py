@@ -37,9 +37,9 @@ from tiered.importers.cloudformation.report import Report
 from tiered.importers.cloudformation.source import load_template
 from tiered.importers.cloudformation.stack import Key, Universe
 from tiered.importers.cloudformation.unmapped import reason_for
-from tiered.loader import SourceMap
-from tiered.regions import AWS_REGIONS
+from tiered.loading.loader import SourceMap
 from tiered.software import SOFTWARE
+from tiered.validation.regions import AWS_REGIONS
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -364,8 +364,8 @@ def _fit_network(
     topology: dict[str, Any], result: Imported, where: Location | None
 ) -> dict[str, Any]:
     """The topology, with the default network when the template's is too small for tiered."""
-    from tiered.loader import Loaded
-    from tiered.validate import validate
+    from tiered.loading.loader import Loaded
+    from tiered.validation.validator import validate
 
     cidr = str(topology["network"]["cidr"])
     if cidr == DEFAULT_CIDR or not cidr.rpartition("/")[2].isdigit():

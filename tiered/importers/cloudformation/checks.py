@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tiered.importers.cloudformation.report import Report
-from tiered.loader import SourceMap
+from tiered.loading.loader import SourceMap
 
 
 def _referenced(data: Any, names: dict[str, Any], found: set[str]) -> None:

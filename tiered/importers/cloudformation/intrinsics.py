@@ -18,7 +18,7 @@ from typing import Any
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.report import Report
-from tiered.loader import Path, SourceMap
+from tiered.loading.loader import Path, SourceMap
 
 #: Letters of the zones ``Fn::GetAZs`` lists for a region (accounts map letters to zones
 #: differently; the import says so where it uses them).

@@ -23,7 +23,7 @@ from tiered.importers.cloudformation.intrinsics import (
     region_zones,
 )
 from tiered.importers.cloudformation.report import Report
-from tiered.loader import load_file
+from tiered.loading.loader import load_file
 
 _HINT = 'use [{"ParameterKey": "K", "ParameterValue": "V"}], {"Parameters": {"K": "V"}} or ["K=V"]'
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tiered.loader import MAX_FILE_BYTES, Loaded, load_bytes, load_file
+from tiered.loading.loader import MAX_FILE_BYTES, Loaded, load_bytes, load_file
 
 #: Short-form tags and the key of the long form each stands for.
 SHORT_TAGS: dict[str, str] = {

@@ -25,7 +25,7 @@ from tiered.importers.cloudformation.options import ImportOptions
 from tiered.importers.cloudformation.parameters import resolve_parameters
 from tiered.importers.cloudformation.report import Report
 from tiered.importers.cloudformation.source import load_template
-from tiered.loader import Path, SourceMap
+from tiered.loading.loader import Path, SourceMap
 
 Key = tuple[str, str]
 MAX_NESTING = 5

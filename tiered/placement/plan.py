@@ -1,7 +1,7 @@
 """The placement plan: every replica as an instance with a zone, a subnet and an address.
 
 The plan is the one truth every analysis and renderer reads. It is computed once from a
-valid topology by ``tiered.planner``, is deterministic (same topology, same plan) and
+valid topology by ``tiered.placement.planner``, is deterministic (same topology, same plan) and
 frozen. Instances are derived on demand from blocks of consecutive addresses, so that
 validating and analysing a plan costs nothing per replica.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from tiered import model
+from tiered.validation import model
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The topology format as pydantic models: declarations and single-field checks only.
 
 Checks that span fields or refer to other parts of the file (references, placement,
-zones of the region, CIDR fit) live in ``tiered.validate`` so that each one can be
+zones of the region, CIDR fit) live in ``tiered.validation.checks`` so that each one can be
 reported at the right place with a hint.
 """
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from tiered import model
-from tiered.placement import (
+from tiered.placement.plan import (
     Block,
     ManagedEndpoint,
     NatGateway,
@@ -25,6 +24,7 @@ from tiered.placement import (
     TierPlan,
 )
 from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
+from tiered.validation import model
 
 #: Addresses reserved at the start and the end of every subnet, per provider.
 RESERVED = {"aws": (4, 1), "generic": (2, 1)}
