@@ -471,3 +471,38 @@ def test_json_template_with_tabs_and_a_parameters_file(tmp_path: Path) -> None:
     assert written["region"] == "ap-south-1" and written["zones"] == ["ap-south-1b"]
     run = tiered("--parameters", str(tmp_path / "missing.json"), "validate", str(template))
     assert run.returncode == 2 and "no such file" in run.stderr
+
+
+def test_nested_stack_outputs_carry_subnets_to_the_parent(tmp_path: Path) -> None:
+    (tmp_path / "network.yaml").write_text(
+        "Resources:\n"
+        "  A: {Type: AWS::EC2::Subnet, Properties: {AvailabilityZone: eu-north-1a}}\n"
+        "  B: {Type: AWS::EC2::Subnet, Properties: {AvailabilityZone: eu-north-1b}}\n"
+        "Outputs:\n  SubnetA: {Value: !Ref A}\n  SubnetB: {Value: !Ref B}\n"
+    )
+    template = tmp_path / "app.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Network: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: network.yaml}}\n"
+        "  Api:\n    Type: AWS::AutoScaling::AutoScalingGroup\n"
+        "    Properties:\n      MinSize: '2'\n      MaxSize: '4'\n"
+        "      VPCZoneIdentifier:\n"
+        "        - !GetAtt Network.Outputs.SubnetA\n"
+        "        - !GetAtt Network.Outputs.SubnetB\n"
+    )
+    imported = import_template(str(template), ImportOptions(region="eu-north-1"))
+    assert not imported.report.problems and not imported.report.notes
+    assert imported.data is not None
+    assert imported.data["zones"] == ["eu-north-1a", "eu-north-1b"]
+    assert imported.data["tiers"]["app"]["services"]["api"]["count"] == 2
+
+
+def test_output_folder_is_refused(tmp_path: Path) -> None:
+    run = tiered(
+        "import",
+        "cloudformation",
+        str(SAMPLES / "EC2InstanceWithSecurityGroupSample.yaml"),
+        "-o",
+        str(tmp_path),
+    )
+    assert run.returncode == 2 and "is a folder" in run.stderr

@@ -152,6 +152,8 @@ def cloudformation(
     from tiered.loading.loader import load_bytes
     from tiered.validation.validator import validate
 
+    if output is not None and Path(output).is_dir():
+        usage_error(f"-o {output} is a folder", "give the path of the topology file to write")
     options = options_from(params, parameters_file, region, zones, template_dir, True)
     assert isinstance(options, ImportOptions)
     imported = import_template(template, options)

@@ -75,6 +75,7 @@ class Network:
 
     def zone_of(self, value: Any, where: Location) -> str:
         """The zone of a subnet value (a resource, a parameter's id or a placeholder)."""
+        value = self.u.follow(value)
         key = self.u.target("", value)
         if key is not None and key in self._zone:
             return self._zone[key]

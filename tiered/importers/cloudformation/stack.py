@@ -234,8 +234,29 @@ class Universe:
             return source.locate(("Resources", key[1], "Properties", *sub))
         return source.locate(("Resources", key[1]), key=True)
 
+    def follow(self, value: Any) -> Any:
+        """``!GetAtt Child.Outputs.Name`` of a nested stack: the output's value, resolved
+        in the child; any other value unchanged."""
+        for _ in range(MAX_NESTING + 1):
+            if not (
+                isinstance(value, AttributeRef)
+                and value.attribute.startswith("Outputs.")
+                and self.type_of((value.scope, value.logical)) == "AWS::CloudFormation::Stack"
+            ):
+                return value
+            scope = f"{value.scope}/{value.logical}" if value.scope else value.logical
+            child = self.stacks.get(scope)
+            name = value.attribute.removeprefix("Outputs.")
+            outputs = child.data.get("Outputs") if child else None
+            output = outputs.get(name) if isinstance(outputs, dict) else None
+            if child is None or not isinstance(output, dict) or "Value" not in output:
+                return value
+            value = child.resolver.value(output["Value"], ("Outputs", name, "Value"))
+        return value
+
     def target(self, scope: str, value: Any) -> Key | None:
-        """The resource a resolved value refers to, if any."""
+        """The resource a resolved value refers to, if any (through nested outputs)."""
+        value = self.follow(value)
         if isinstance(value, ResourceRef | AttributeRef):
             key = (value.scope, value.logical)
             return key if self.exists(key) else None
