@@ -126,6 +126,7 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
         name = tags.get(SERVICE_TAG) or kebab(re.sub(r"[-_]?\d+$", "", first[1]) or first[1])
         zones, public = [], True
         security = set()
+        unplaced: list[Key] = []
         for key in keys:
             subnet = u.prop(key, "SubnetId")
             interfaces = u.prop(key, "NetworkInterfaces")
@@ -140,10 +141,17 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
                 zones.append(u.prop(key, "AvailabilityZone"))
                 public = False
             else:
-                zones += net.default_zones(u.display(*key), u.locate(key))
+                unplaced.append(key)
+                zones.append("")
                 public = False
             security |= groups_of(u, u.prop(key, "SecurityGroupIds", u.prop(key, "SecurityGroups")))
             security |= groups_of(u, data.get("SecurityGroupIds", data.get("SecurityGroups")))
+        if unplaced:
+            what = u.display(*unplaced[0]) + (
+                f" and {len(unplaced) - 1} more instances" if len(unplaced) > 1 else ""
+            )
+            zone = net.default_zones(what, u.locate(unplaced[0]))[0]
+            zones = [z or zone for z in zones]
         draft = Draft(
             name=name,
             kind="compute",

@@ -96,7 +96,7 @@ class Network:
         plural = f"{count} zones" if count > 1 else "a zone"
         self.u.report.note(
             where,
-            f"{what} names no subnet or zone (AWS places it in the default VPC): assumed "
+            f"{what}: no subnet or zone named (AWS places it in the default VPC); assumed "
             f"{plural} of the default VPC",
         )
         return tokens
