@@ -113,14 +113,15 @@ def test_template_is_read_directly_with_findings_located_in_it(tmp_path: Path) -
     rules = {r["ruleId"] for r in results}
     assert {"TR003", "TR006"} <= rules
     text = template.read_text().splitlines()
+    first_instance = {"zookeeper": "InstanceZookeeper1", "integrate": "InstanceIntegrate1"}
+    first_instance |= {"nginx": "InstanceNginx1", "solr": "InstanceSolr1"}
     for result in results:
         place = result["locations"][0]["physicalLocation"]
         assert place["artifactLocation"]["uri"].endswith(template.name)
-        line = place["region"]["startLine"]
-        assert text[line - 1].startswith("  Instance") or text[line - 1].startswith("  ")
-        zookeeper = next(r for r in results if r["ruleId"] == "TR003")
-        line = zookeeper["locations"][0]["physicalLocation"]["region"]["startLine"]
-        assert text[line - 1] == "  InstanceZookeeper1:"
+        line, column = place["region"]["startLine"], place["region"]["startColumn"]
+        service = result["properties"]["service"]
+        # each finding points at the logical id of the service's first resource
+        assert text[line - 1] == f"  {first_instance[service]}:" and column == 3
 
 
 # -- third-party samples -------------------------------------------------------------
