@@ -15,6 +15,8 @@ import typer
 from tiered.cli.common import app, invalid, usage_error, version_callback
 from tiered.findings import Location, Problem
 
+PANEL = "Reading a CloudFormation template"
+
 import_app = typer.Typer(
     name="import",
     help="Write a topology from infrastructure that already exists (CloudFormation).",
@@ -24,24 +26,37 @@ app.add_typer(import_app)
 
 ParamOpt = Annotated[
     list[str] | None,
-    typer.Option("--param", help="A parameter value, K=V (lists: K=a,b). Repeatable."),
+    typer.Option(
+        "--param", rich_help_panel=PANEL, help="A parameter value, K=V (lists: K=a,b). Repeatable."
+    ),
 ]
 ParamsFileOpt = Annotated[
     str | None,
     typer.Option(
         "--parameters",
+        rich_help_panel=PANEL,
         help="Parameters file in CloudFormation's formats (create-stack JSON, "
         "template configuration, or deploy's K=V list).",
     ),
 ]
-RegionOpt = Annotated[str | None, typer.Option("--region", help="Region the stack runs in.")]
+RegionOpt = Annotated[
+    str | None, typer.Option("--region", rich_help_panel=PANEL, help="Region the stack runs in.")
+]
 ZoneOpt = Annotated[
     list[str] | None,
-    typer.Option("--zone", help="Zone of a subnet id or parameter value, SUBNET=ZONE. Repeatable."),
+    typer.Option(
+        "--zone",
+        rich_help_panel=PANEL,
+        help="Zone of a subnet id or parameter value, SUBNET=ZONE. Repeatable.",
+    ),
 ]
 TemplateDirOpt = Annotated[
     str | None,
-    typer.Option("--template-dir", help="Folder holding the templates of nested stacks."),
+    typer.Option(
+        "--template-dir",
+        rich_help_panel=PANEL,
+        help="Folder holding the templates of nested stacks.",
+    ),
 ]
 
 
@@ -91,7 +106,11 @@ def _root_with_templates(
     ] = False,
     source: Annotated[
         str | None,
-        typer.Option("--from", help="Read FILE as: cloudformation (default: detected)."),
+        typer.Option(
+            "--from",
+            rich_help_panel=PANEL,
+            help="Read FILE as: cloudformation (default: detected).",
+        ),
     ] = None,
     params: ParamOpt = None,
     parameters_file: ParamsFileOpt = None,
