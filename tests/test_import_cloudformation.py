@@ -507,3 +507,16 @@ def test_output_folder_is_refused(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert run.returncode == 2 and "is a folder" in run.stderr
+
+
+def test_a_transform_is_reported_and_its_resources_listed(tmp_path: Path) -> None:
+    template = tmp_path / "sam.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Fn: {Type: AWS::Serverless::Function, Properties: {Runtime: python3.12}}\n"
+        "  Box: {Type: AWS::EC2::Instance, Properties: {AvailabilityZone: us-east-1a}}\n"
+    )
+    imported = import_template(str(template), ImportOptions())
+    assert any("transform AWS::Serverless-2016-10-31" in n.message for n in imported.report.notes)
+    assert imported.report.notes[0].location.line == 1
+    assert [u.logical for u in imported.report.unmapped] == ["Fn"]

@@ -80,6 +80,15 @@ def import_template(path: str, options: ImportOptions) -> Imported:
             "give a template with `Resources:`, or a topology file",
         )
         return result
+    transform = data.get("Transform")
+    if transform:
+        names = ", ".join(map(str, transform)) if isinstance(transform, list) else str(transform)
+        report.note(
+            source.locate(("Transform",)),
+            f"the template uses the transform {names}: the resources it generates are not "
+            "seen; import the processed template (`sam package`, or `aws cloudformation "
+            "get-template --template-stage Processed`)",
+        )
     check_cycles(resources, source, report)
     if report.problems:
         return result
