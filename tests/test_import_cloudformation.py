@@ -314,6 +314,15 @@ HOSTILE = {
         "Fn::GetAtt of 'Ghost'",
     ),
     "no-type.yaml": ("Resources:\n  A:\n    Properties: {}\n", "has no Type"),
+    "missing-parameter.yaml": (
+        "Resources:\n  A:\n    Type: AWS::EC2::Instance\n    Properties:\n"
+        "      InstanceType: !Sub '${Size}.large'\n",
+        "5:21: Ref to 'Size'",
+    ),
+    "missing-condition.yaml": (
+        "Resources:\n  A:\n    Type: AWS::EC2::Instance\n    Condition: IsProd\n",
+        "condition 'IsProd' is not defined",
+    ),
     "unsafe.yaml": ("Resources:\n  A: !!python/object:os.system {}\n", "unsupported YAML tag"),
 }
 
