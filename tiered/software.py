@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tiered.validation.model import Failover
+
 
 @dataclass(frozen=True, slots=True)
 class Software:
     """Defaults a service inherits from the software it runs."""
 
     port: int
-    failover: str
+    failover: Failover
     listen: tuple[int, ...] = ()
 
 

@@ -140,7 +140,10 @@ class _Builder:
                 continue
             failed, down = self._state(service.name, (endpoint.name,), zone)
             if service.kind == "database":
-                texts = (f"{service.engine} · {service.instance_type}", endpoint.role)
+                texts: tuple[str, str] = (
+                    f"{service.engine} · {service.instance_type}",
+                    endpoint.role,
+                )
                 kind = "database"
             else:
                 texts = ("EFS mount target", str(endpoint.ip))

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from tiered.analysis.availability import Availability, availability
+from tiered.analysis.data import MarginData
 from tiered.analysis.domains import Failure, UnknownDomain, resolve, survivors
 from tiered.analysis.scenarios import (
     Cause,
@@ -68,7 +69,7 @@ class ServiceMargin:
         """Survivors beyond what the failover mode needs (negative: the service goes down)."""
         return self.worst - self.needed
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> MarginData:
         return {
             "name": self.name,
             "tier": self.tier,

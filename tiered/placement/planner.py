@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from tiered.placement.plan import (
     Block,
+    EndpointRole,
+    FailoverMode,
     ManagedEndpoint,
     NatGateway,
     Plan,
@@ -49,8 +51,8 @@ def resolve_service(topology: model.Topology, tier: str, name: str, entry: bool)
     service = topology.tiers[tier].services[name]
     zones = tuple(service.zones or topology.zones)
     software: str
-    failover: str
-    engine: str | None
+    failover: FailoverMode
+    engine: model.Engine | None
     if service.kind == "database":
         engine = service.engine or "postgres"
         software, port = engine, service.port or ENGINE_PORTS[engine]
@@ -169,7 +171,7 @@ class _Planner:
                     next_low[key] += count
             elif service.kind == "database":
                 for index, zone in enumerate(service.zones, start=1):
-                    role = "primary" if index == 1 else "standby"
+                    role: EndpointRole = "primary" if index == 1 else "standby"
                     managed.append(
                         ManagedEndpoint(
                             name=f"{name}-{role}",
