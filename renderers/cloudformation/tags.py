@@ -32,7 +32,7 @@ SOFTWARE, FAILOVER = "tiered:software", "tiered:failover"
 
 def kind_tags(service: ServicePlan) -> list[dict[str, Any]]:
     """``tiered:software`` (compute) and ``tiered:failover`` of a service's resources."""
-    pairs = {FAILOVER: service.failover}
+    pairs: dict[str, str] = {FAILOVER: service.failover}
     if service.kind == "compute":
         pairs[SOFTWARE] = service.software
     return [{"Key": key, "Value": value} for key, value in sorted(pairs.items())]
