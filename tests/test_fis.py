@@ -486,3 +486,37 @@ def test_checkov_fails_nothing(tmp_path: Path) -> None:
     for skipped in report["results"]["skipped_checks"]:
         assert skipped["check_id"] == "CKV_AWS_158"
         assert len(skipped["check_result"].get("suppress_comment", "")) > 40
+
+
+# --- the report's "How to test this" -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", AWS, **IDS)
+def test_report_names_the_experiment_and_command_of_each_prediction(path: Path) -> None:
+    plan = plan_file(str(path))
+    result = run_tiered("report", str(path), "--format", "json")
+    how = json.loads(result.stdout)["how_to_test"]
+    template = fis_template(plan)
+    found = experiments_of(template)
+    assert how["stack"] == f"{plan.name}-fis"
+    assert sorted(x["experiment"] for x in how["experiments"]) == sorted(found)
+    for row in how["experiments"]:
+        properties = found[row["experiment"]]
+        stated = f"{row['tests']}: {row['expected']}"
+        assert properties["Description"] == stated or (
+            len(stated) > 512 and stated.startswith(properties["Description"][:-1])
+        )
+        assert template["Outputs"][row["experiment"]]["Value"] == {"Ref": row["experiment"]}
+        assert row["command"].startswith("aws fis start-experiment --experiment-template-id ")
+        assert f"--stack-name {plan.name}-fis " in row["command"]
+        assert f"OutputKey=='{row['experiment']}'" in row["command"]
+    markdown = run_tiered("report", str(path), "--format", "markdown").stdout
+    assert "## How to test this" in markdown
+    assert how["experiments"][0]["command"] in markdown
+
+
+def test_report_of_a_generic_topology_has_no_experiments() -> None:
+    result = run_tiered("report", "examples/onprem-generic.yaml", "--format", "json")
+    assert json.loads(result.stdout)["how_to_test"] is None
+    text = run_tiered("report", "examples/onprem-generic.yaml", "--format", "markdown").stdout
+    assert "How to test this" not in text

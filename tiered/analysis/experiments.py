@@ -195,3 +195,17 @@ def _experiment(
         scenario=scenario,
         keeps=tuple(keeps),
     )
+
+
+def how_to_test(plan: Plan) -> dict[str, object] | None:
+    """The report's "How to test this": each experiment, its prediction and its command.
+
+    None off AWS: FIS experiments exist only there.
+    """
+    if plan.provider != "aws":
+        return None
+    return {
+        "stack": stack_name(plan.name),
+        "render": "tiered render fis",
+        "experiments": [e.to_dict(plan.name) for e in experiments(plan)],
+    }

@@ -9,6 +9,7 @@ from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    how_to_test_intro,
     service_cells,
     verdict,
 )
@@ -53,6 +54,16 @@ def markdown(data: dict[str, Any]) -> str:
             for s in data["scenarios"]
         ],
     )
+    if data.get("how_to_test"):
+        how = data["how_to_test"]
+        out += ["", "## How to test this", "", how_to_test_intro(how), ""]
+        out += _table(
+            ["prediction", "experiment", "command"],
+            [
+                [f"{x['tests']}: {x['expected']}", x["experiment"], f"`{x['command']}`"]
+                for x in how["experiments"]
+            ],
+        )
     if data["depth"] >= 2:
         pairs = data["pairs"]
         out += ["", "## Double failures", ""]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tiered.analysis import Analysis, Scenario, TooManyCutSets
+from tiered.analysis.experiments import how_to_test
 from tiered.findings import Finding
 
 #: Rows of the depth-2 table and cut sets listed, at most (the counts are always given).
@@ -76,6 +77,7 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
         },
         "services": [m.to_dict() for m in analysis.margins],
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
+        "how_to_test": how_to_test(plan),
         "depth": analysis.depth,
         "pairs": {
             "system_down": len(pairs),

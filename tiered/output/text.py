@@ -9,6 +9,7 @@ from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    how_to_test_intro,
     service_cells,
     verdict,
 )
@@ -50,6 +51,14 @@ def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
             ", ".join(s["root_causes"]) or "—",
         )
     console.print(scenarios)
+
+    if data.get("how_to_test"):
+        how = data["how_to_test"]
+        console.print("[bold]How to test this[/bold]")
+        console.print(f"  {how_to_test_intro(how)}", markup=False)
+        for x in how["experiments"]:
+            console.print(f"  {x['tests']}: {x['expected']}  ({x['experiment']})", markup=False)
+            console.print(f"      {x['command']}", markup=False, soft_wrap=True)
 
     if data["depth"] >= 2:
         pairs = data["pairs"]

@@ -114,3 +114,12 @@ def assumption_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("database", f"{a['database']} (a managed database as a whole)"),
         ("filesystem", f"{a['filesystem']} (a managed file system as a whole)"),
     ]
+
+
+def how_to_test_intro(how: dict[str, Any]) -> str:
+    """The sentence opening the "How to test this" section."""
+    return (
+        f"Each prediction has an AWS FIS experiment: `{how['render']}` writes them as "
+        f"CloudFormation; deploy it as stack {how['stack']} beside the main stack, then "
+        "start an experiment with its command."
+    )
