@@ -520,3 +520,16 @@ def test_report_of_a_generic_topology_has_no_experiments() -> None:
     assert json.loads(result.stdout)["how_to_test"] is None
     text = run_tiered("report", "examples/onprem-generic.yaml", "--format", "markdown").stdout
     assert "How to test this" not in text
+
+
+@pytest.mark.parametrize("path", AWS, **IDS)
+def test_every_experiment_predicts_what_whatif_does(path: Path) -> None:
+    """Instance and failover experiments look only at the service they touch: same outcome."""
+    from tiered.analysis import whatif
+
+    plan = plan_file(str(path))
+    for experiment in experiments(plan):
+        failed = list(experiment.scenario.failed)
+        expected = whatif(plan, failed).to_dict()
+        got = experiment.scenario.to_dict()
+        assert {**got, "label": ""} == {**expected, "label": ""}, experiment.key

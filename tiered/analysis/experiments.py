@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.analysis.domains import resolve, survivors
-from tiered.analysis.scenarios import Scenario, simulate
+from tiered.analysis.domains import direct_reason, resolve, survivors
+from tiered.analysis.scenarios import Cause, Scenario, cascade
 from tiered.graph import Calls
 from tiered.placement import Plan
 
@@ -175,9 +175,23 @@ def _experiment(
     label: str | None = None,
 ) -> Experiment:
     failure = resolve(plan, [failed])
-    scenario = simulate(plan, calls, failure, label or f"{kind} {failed}")
+    # Only a zone touches every service; an instance or an endpoint touches its own service
+    # alone, so the rest never needs looking at (thousands of services, hundreds of
+    # experiments).
+    touched = (
+        list(plan.services)
+        if failure.zones
+        else list(dict.fromkeys([*failure.services, *(s for s, _, _ in failure.lost)]))
+    )
+    direct = {}
+    for name in touched:
+        found = direct_reason(plan.services[name], failure)
+        if found is not None:
+            direct[name] = Cause(root=name, reason=found[0], domains=found[1])
+    scenario = cascade(plan, calls, failure.names, direct, label or f"{kind} {failed}")
     keeps = []
-    for name, service in plan.services.items():
+    for name in touched:
+        service = plan.services[name]
         if name in scenario.down:
             continue
         left = survivors(service, failure.zones, failure.lost_in(name))
