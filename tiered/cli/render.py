@@ -15,7 +15,8 @@ from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_
 )
 def render(
     name: Annotated[
-        str, typer.Argument(help="Renderer: cloudformation, fis, nginx, keepalived, or all that apply.")
+        str,
+        typer.Argument(help="Renderer: cloudformation, fis, nginx, keepalived, or all that apply."),
     ],
     file: FileArg = DEFAULT_FILE,
     out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out",
