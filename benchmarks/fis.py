@@ -33,10 +33,10 @@ from benchmarks.generate import generate  # noqa: E402
 
 
 def in_process(path: Path) -> None:
-    from renderers.cloudformation.serialize import dump
-    from renderers.fis.build import build
     from tiered.analysis.experiments import experiments
     from tiered.pipeline import plan_file
+    from tiered.renderers.cloudformation.serialize import dump
+    from tiered.renderers.fis.build import build
 
     gc.disable()
     start = time.perf_counter()

@@ -18,8 +18,6 @@ import yaml
 from cfnlint.api import ManualArgs, lint
 from hypothesis import HealthCheck, given, settings
 
-from renderers.fis import FisRenderer
-from renderers.fis.build import tag_value
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.test_cloudformation_helpers import (
     RENDERABLE,
@@ -29,9 +27,12 @@ from tests.test_cloudformation_helpers import (
 )
 from tests.test_cloudformation_helpers import render as render_main
 from tiered.analysis.experiments import experiments
-from tiered.pipeline import plan_file
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, RenderRefused, get
+from tiered.exporters.base import ExportOptions, ExportRefused
+from tiered.exporters.registry import get
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Plan
+from tiered.renderers.fis import FisRenderer
+from tiered.renderers.fis.build import tag_value
 
 GOLDEN = ROOT / "tests" / "golden"
 IDS = {"ids": lambda p: Path(p).stem}
@@ -75,7 +76,10 @@ LOG_DELIVERY = {
 
 
 def render(plan: Plan, fmt: str | None = None) -> dict[str, str]:
-    return {k: str(v) for k, v in FisRenderer().render(plan, RenderOptions(format=fmt)).items()}
+    return {
+        k: str(v)
+        for k, v in FisRenderer().export(Result.of_plan(plan), ExportOptions(variant=fmt)).items()
+    }
 
 
 def fis_template(plan: Plan) -> dict[str, Any]:
@@ -432,11 +436,11 @@ def test_stop_condition_is_the_main_stacks_alarm_and_logs_go_to_cloudwatch(path:
 @pytest.mark.parametrize("path", ALL_TOPOLOGIES, **IDS)
 def test_refuses_generic_topologies_only(path: Path) -> None:
     plan = plan_file(str(path))
-    assert get("fis").applies_to(plan) == (plan.provider == "aws")
+    assert get("render", "fis").applies_to(Result.of_plan(plan)) == (plan.provider == "aws")
     if plan.provider == "aws":
         assert render(plan)
         return
-    with pytest.raises(RenderRefused, match="only on AWS"):
+    with pytest.raises(ExportRefused, match="only on AWS"):
         render(plan)
 
 
@@ -465,7 +469,7 @@ def test_command_line_writes_the_template(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_checkov_fails_nothing(tmp_path: Path) -> None:
     from tests.test_cloudformation_checkov import CHECKOV, scan
-    from tiered.writer import write_files
+    from tiered.exporters.writer import write_files
 
     if not CHECKOV.exists():
         subprocess.run(["make", "-s", "checkov-env"], cwd=ROOT, check=True, timeout=1200)

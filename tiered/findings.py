@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tiered.problems import problem_id
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -23,11 +25,10 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
-    NOTE = "note"
 
     @property
     def rank(self) -> int:
-        return {"error": 2, "warning": 1, "note": 0}[self.value]
+        return 2 if self is Severity.ERROR else 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Problem:
             "line": self.location.line,
             "column": self.location.column,
             "code": self.code,
+            "id": problem_id(self.code),
             "message": self.message,
             "hint": self.hint,
         }

@@ -9,11 +9,11 @@ condition of the FIS experiments (``renderers.fis``).
 
 from __future__ import annotations
 
-from renderers.cloudformation.compute import eip_id, instance_id
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Template, ref
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.renderers.cloudformation.compute import eip_id, instance_id
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Template, ref
 
 HEALTH_PATH = "/healthz"
 UNIT = "entry-dns"

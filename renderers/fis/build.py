@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 
-from renderers.cloudformation.dns import entry_alarm_name
-from renderers.cloudformation.parameters import interface, zone_parameter, zone_ref
-from renderers.cloudformation.tags import TOPOLOGY, tags
-from renderers.cloudformation.template import Json, Template, get_att, ref, sub
-from renderers.fis.policy import FAILOVER, NETWORK, STOP, statements
 from tiered import __version__
 from tiered.analysis.experiments import Experiment, experiments, stack_name
-from tiered.placement import Plan
-from tiered.renderer import RenderRefused
+from tiered.exporters.base import ExportRefused
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.dns import entry_alarm_name
+from tiered.renderers.cloudformation.parameters import interface, zone_parameter, zone_ref
+from tiered.renderers.cloudformation.tags import TOPOLOGY, tags
+from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
+from tiered.renderers.fis.policy import FAILOVER, NETWORK, STOP, statements
 
 VPC_ID, DURATION, STOP_ALARM, HAS_STOP_ALARM = "VpcId", "Duration", "StopAlarm", "HasStopAlarm"
 ROLE, LOG_GROUP = "ExperimentRole", "ExperimentLogGroup"
@@ -60,7 +60,7 @@ def build(plan: Plan) -> Template:
     for experiment in found:
         _experiment(template, plan, experiment)
     if len(template.resources) > MAX_RESOURCES:
-        raise RenderRefused(
+        raise ExportRefused(
             f"{len(found)} experiments are past CloudFormation's {MAX_RESOURCES} resources "
             "in one template",
             "split the topology, or accept fewer single points of failure",
@@ -264,7 +264,7 @@ def _experiment(template: Template, plan: Plan, experiment: Experiment) -> None:
             "Targets": {"DBInstances": key},
         }
     if len(actions) > MAX_PARALLEL_ACTIONS:
-        raise RenderRefused(
+        raise ExportRefused(
             f"the experiment of {experiment.label} needs {len(actions)} parallel FIS actions, "
             f"past FIS's limit of {MAX_PARALLEL_ACTIONS}",
             "spread the primaries of the databases over more zones",

@@ -9,8 +9,8 @@ creates (``managedByFIS``), or the topology's VPC. Reads that IAM cannot scope s
 
 from __future__ import annotations
 
-from renderers.cloudformation.tags import TOPOLOGY
-from renderers.cloudformation.template import Json, sub
+from tiered.renderers.cloudformation.tags import TOPOLOGY
+from tiered.renderers.cloudformation.template import Json, sub
 
 STOP, NETWORK, FAILOVER = (
     "aws:ec2:stop-instances",

@@ -17,8 +17,8 @@ from functools import cache
 from itertools import product
 from math import comb
 
-from tiered.graph import Calls
-from tiered.placement import Plan
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan
 
 MINUTES_PER_YEAR = 365.25 * 24 * 60
 #: Zone states are enumerated exactly; past this many zones the estimate is not made.

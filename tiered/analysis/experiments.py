@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tiered.analysis.domains import direct_reason, resolve, survivors
+from tiered.analysis.graph import Calls
 from tiered.analysis.scenarios import Cause, Scenario, cascade
-from tiered.graph import Calls
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 #: The CloudFormation stack the experiment templates are deployed as: ``<topology>-fis``.
 STACK_SUFFIX = "-fis"

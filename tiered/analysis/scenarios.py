@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from tiered.analysis.domains import Failure, direct_reason, representatives
-from tiered.graph import Calls
-from tiered.placement import Plan
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from tiered.analysis.domains import survivors
-from tiered.graph import Calls
-from tiered.placement import Plan, ServicePlan
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan, ServicePlan
 
 
 @dataclass(frozen=True, slots=True)

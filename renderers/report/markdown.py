@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tiered.output.words import (
+from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,

@@ -9,7 +9,7 @@ import re
 from html import escape
 from typing import Any
 
-from tiered.output.words import (
+from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tiered.analysis import Analysis, Scenario, TooManyCutSets
+from tiered.analysis import Scenario, TooManyCutSets
 from tiered.analysis.experiments import how_to_test
 from tiered.findings import Finding
+from tiered.pipeline import Result
 
 #: Rows of the depth-2 table and cut sets listed, at most (the counts are always given).
 MAX_ROWS = 60
@@ -36,8 +37,9 @@ def finding_row(finding: Finding) -> dict[str, Any]:
     return finding.to_dict()
 
 
-def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
+def report_data(result: Result) -> dict[str, Any]:
     """Everything the report shows, as JSON-ready data."""
+    analysis, file = result.analysis, result.file
     plan = analysis.plan
     tolerance = analysis.fault_tolerance
     smallest: list[list[str]] = []
@@ -48,7 +50,7 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
         cuts, cut_note = [], f"minimal cut sets not listed: {error}"
     if tolerance.order is not None:
         smallest = [sorted(c) for c in cuts if len(c) == tolerance.order]
-    findings = analysis.findings
+    findings = result.findings
     counts = {
         "error": sum(1 for f in findings if f.severity == "error" and not f.accepted),
         "warning": sum(1 for f in findings if f.severity == "warning" and not f.accepted),
