@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypedDict
 
 from tiered.problems import problem_id
 
@@ -29,6 +30,22 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return 2 if self is Severity.ERROR else 1
+
+
+class FindingData(TypedDict):
+    """A finding as JSON-ready data."""
+
+    rule: str
+    severity: str
+    service: str | None
+    zones: list[str]
+    file: str
+    line: int
+    column: int
+    message: str
+    fix: str
+    accepted: bool
+    accept_reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +117,7 @@ class Finding:
         """Whether the finding counts against a run (accepted findings never do)."""
         return not self.accepted
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> FindingData:
         return {
             "rule": self.rule,
             "severity": self.severity.value,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
@@ -17,6 +17,10 @@ from tiered.renderers.report.words import (
     service_cells,
     verdict,
 )
+
+if TYPE_CHECKING:
+    from tiered.renderers.report.report_data import Report
+
 
 CSS = """
 :root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee8;--bad:#b42318;--warn:#b54708;--ok:#067647;
@@ -59,7 +63,7 @@ def _svg(svg: str) -> str:
     return svg.strip()
 
 
-def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
+def html(data: Report, diagram_svg: str | None = None) -> str:
     t = data["topology"]
     e = escape
     where = f"{t['provider']} {t['region']}" if t["region"] else t["provider"]
@@ -107,8 +111,8 @@ def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
             ],
         )
     )
-    if data.get("how_to_test"):
-        how = data["how_to_test"]
+    how = data["how_to_test"]
+    if how:
         parts.append(f"<h2>How to test this</h2>\n<p>{e(how_to_test_intro(how))}</p>\n")
         parts.append(
             _table(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
@@ -13,6 +13,9 @@ from tiered.renderers.report.words import (
     service_cells,
     verdict,
 )
+
+if TYPE_CHECKING:
+    from tiered.renderers.report.report_data import Report
 
 
 def _cell(text: object) -> str:
@@ -25,7 +28,7 @@ def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     return lines
 
 
-def markdown(data: dict[str, Any]) -> str:
+def markdown(data: Report) -> str:
     t = data["topology"]
     out = [f"# Redundancy review: {t['name']}", ""]
     if t["description"]:
@@ -54,8 +57,8 @@ def markdown(data: dict[str, Any]) -> str:
             for s in data["scenarios"]
         ],
     )
-    if data.get("how_to_test"):
-        how = data["how_to_test"]
+    how = data["how_to_test"]
+    if how:
         out += ["", "## How to test this", "", how_to_test_intro(how), ""]
         out += _table(
             ["prediction", "experiment", "command"],

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from tiered.analysis.availability import Availability, availability
+from tiered.analysis.data import MarginData
 from tiered.analysis.domains import Failure, UnknownDomain, resolve, survivors
 from tiered.analysis.scenarios import (
     Cause,
@@ -68,7 +69,7 @@ class ServiceMargin:
         """Survivors beyond what the failover mode needs (negative: the service goes down)."""
         return self.worst - self.needed
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> MarginData:
         return {
             "name": self.name,
             "tier": self.tier,
@@ -117,14 +118,15 @@ class Analysis:
 
     @cached_property
     def margins(self) -> list[ServiceMargin]:
-        return [_margin(self.plan, name) for name in self.plan.services]
+        return [service_margin(self.plan, name) for name in self.plan.services]
 
     def cut_sets(self, limit: int = 200_000) -> list[frozenset[str]]:
         """Every minimal cut set (instances, zones, managed services); may raise TooManyCutSets."""
         return minimal_cut_sets(self.plan, self.calls, limit)
 
 
-def _margin(plan: Plan, name: str) -> ServiceMargin:
+def service_margin(plan: Plan, name: str) -> ServiceMargin:
+    """A service's replicas and the survivors it keeps in its worst single failure."""
     service = plan.services[name]
     worst, worst_case = service.count, "none"
     for zone in service.per_zone:

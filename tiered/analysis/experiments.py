@@ -10,6 +10,7 @@ here knows about AWS resources beyond the names of the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from tiered.analysis.domains import direct_reason, resolve, survivors
 from tiered.analysis.graph import Calls
@@ -18,6 +19,30 @@ from tiered.placement.plan import Plan
 
 #: The CloudFormation stack the experiment templates are deployed as: ``<topology>-fis``.
 STACK_SUFFIX = "-fis"
+
+
+class ExperimentData(TypedDict):
+    """An experiment as the report shows it."""
+
+    experiment: str
+    kind: str
+    tests: str
+    why: str
+    expected: str
+    system_down: bool
+    root_causes: list[str]
+    stops: list[str]
+    cuts_off: list[str]
+    fails_over: list[str]
+    command: str
+
+
+class HowToTestData(TypedDict):
+    """The report's "How to test this": the stack to deploy and every experiment."""
+
+    stack: str
+    render: str
+    experiments: list[ExperimentData]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +93,7 @@ class Experiment:
             f'--query "{query}" --output text)"'
         )
 
-    def to_dict(self, plan_name: str) -> dict[str, object]:
+    def to_dict(self, plan_name: str) -> ExperimentData:
         return {
             "experiment": self.output,
             "kind": self.kind,
@@ -211,7 +236,7 @@ def _experiment(
     )
 
 
-def how_to_test(plan: Plan) -> dict[str, object] | None:
+def how_to_test(plan: Plan) -> HowToTestData | None:
     """The report's "How to test this": each experiment, its prediction and its command.
 
     None off AWS: FIS experiments exist only there.
