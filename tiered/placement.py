@@ -18,13 +18,22 @@ from tiered import model
 
 @dataclass(frozen=True, slots=True)
 class Subnet:
-    """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone."""
+    """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone.
+
+    A stretched segment (``tiered.entry_segment``: one VLAN for a VRRP pair) spans several
+    zones: ``zones`` lists them and ``zone`` joins them with ``+``.
+    """
 
     name: str
     tier: str | None
     zone: str
     cidr: ipaddress.IPv4Network
     public: bool
+    zones: tuple[str, ...] = ()
+
+    @property
+    def stretched(self) -> bool:
+        return bool(self.zones)
 
 
 class Instance(NamedTuple):
@@ -224,7 +233,13 @@ class Plan:
         return self._cache["blocks"].get(service, {})  # type: ignore[no-any-return]
 
     def subnet_of(self, tier: str, zone: str) -> Subnet:
+        """The subnet of ``tier`` in ``zone`` (never the stretched entry segment)."""
         return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
+
+    @property
+    def entry_segment(self) -> Subnet | None:
+        """The one segment the on-premises VRRP entry pair and its VIP share, if any."""
+        return next((s for s in self.subnets if s.stretched), None)
 
     @property
     def entry_services(self) -> tuple[str, ...]:
@@ -246,6 +261,8 @@ class Plan:
                     "zone": s.zone,
                     "cidr": str(s.cidr),
                     "public": s.public,
+                    "zones": list(s.zones or (s.zone,)),
+                    "stretched": s.stretched,
                 }
                 for s in self.subnets
             ],
