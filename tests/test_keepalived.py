@@ -141,7 +141,7 @@ def test_vrrp_values_come_from_the_plan() -> None:
         assert f"router_id {node.name}\n" in text
         assert "    state BACKUP\n" in text  # the election by priority decides
         assert f"    priority {[150, 100, 99][position]}\n" in text
-        assert "    advert_int 2\n    preempt_delay 0\n" in text
+        assert "    advert_int 2\n" in text and "    preempt_delay 0\n" in text
         assert f"    unicast_src_ip {node.ip}\n" in text
         peers = re.findall(r"^ {8}(\d+\.\d+\.\d+\.\d+)  # ", text, re.M)
         assert peers == [str(n.ip) for n in nodes if n.name != node.name]

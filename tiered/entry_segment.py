@@ -20,9 +20,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from tiered import model
-from tiered.placement import ServicePlan, Subnet
+from tiered.model import Vrrp
+from tiered.placement import Plan, ServicePlan, Subnet
+from tiered.vrrp_timing import Takeover, seconds
 
 #: Addresses reserved in the segment: network, gateway (the router's leg) and broadcast.
 RESERVED = (2, 1)
@@ -35,7 +38,7 @@ L2_ASSUMPTION = (
     "{service}: {nodes} and the virtual IP {vip} share the entry segment {name} {cidr}, "
     "one L2 segment (a VLAN stretched over {zones}): VRRP adverts and the gratuitous ARP "
     "that moves the virtual IP do not cross a router, so the network must carry this VLAN "
-    "to every node of the pair"
+    "to every node of the pair."
 )
 
 
@@ -106,9 +109,43 @@ def assumption(subnet: Subnet, service: ServicePlan, vip: str, nodes: list[str])
     """The L2 requirement of the segment in one sentence."""
     return L2_ASSUMPTION.format(
         service=service.name,
-        nodes=" and ".join(nodes) if len(nodes) == 2 else ", ".join(nodes),
+        nodes=", ".join(nodes),
         vip=vip,
         name=subnet.name,
         cidr=subnet.cidr,
         zones=", ".join(subnet.zones),
+    )
+
+
+def entry_failover(plan: Plan) -> dict[str, Any] | None:
+    """How the on-premises entry pair fails over, for the report and ``tiered validate``:
+    the mechanism, its segment, the expected takeover times and the L2 assumption."""
+    segment = plan.entry_segment
+    if segment is None or plan.entry is None or plan.entry.vip is None:
+        return None
+    service = plan.services[next(i.service for i in plan.instances if i.subnet == segment.name)]
+    nodes = [i.name for i in plan.instances_of(service.name)]
+    takeover = Takeover(plan.entry.vrrp or Vrrp())
+    return {
+        "mechanism": "keepalived (VRRP)",
+        "service": service.name,
+        "vip": plan.entry.vip,
+        "master": nodes[0],
+        "backups": nodes[1:],
+        "segment": {"name": segment.name, "cidr": str(segment.cidr), "zones": list(segment.zones)},
+        "takeover_seconds": takeover.to_dict(),
+        "assumption": assumption(segment, service, plan.entry.vip, nodes),
+    }
+
+
+def failover_sentence(failover: dict[str, Any]) -> str:
+    """The verdict's sentence on the entry failover: mechanism and expected takeover time."""
+    times = failover["takeover_seconds"]
+    worst = "master crashed" if times["crashed"] >= times["nginx_hung"] else "nginx hung"
+    return (
+        f"Entry failover: {failover['mechanism']} moves the virtual IP {failover['vip']} from "
+        f"{failover['master']} to {', '.join(failover['backups'])} on the entry segment "
+        f"{failover['segment']['name']}; expected takeover {seconds(times['stopped'])} "
+        f"(keepalived stopped), {seconds(times['nginx_dead'])} (nginx dead), "
+        f"{seconds(times['worst'])} at worst ({worst})."
     )

@@ -236,6 +236,9 @@ class Plan:
         """The subnet of ``tier`` in ``zone`` (never the stretched entry segment)."""
         return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
 
+    def _segment_dict(self) -> dict[str, Any] | None:
+        return _segment_dict_of(self)
+
     @property
     def entry_segment(self) -> Subnet | None:
         """The one segment the on-premises VRRP entry pair and its VIP share, if any."""
@@ -266,6 +269,7 @@ class Plan:
                 }
                 for s in self.subnets
             ],
+            "entry_segment": self._segment_dict(),
             "services": [_service_dict(s) for s in self.services.values()],
             "instances": [
                 {
@@ -302,6 +306,20 @@ class Plan:
                 for n in self.nat_gateways
             ],
         }
+
+
+def _segment_dict_of(plan: Plan) -> dict[str, Any] | None:
+    segment = plan.entry_segment
+    if segment is None or plan.entry is None:
+        return None
+    return {
+        "name": segment.name,
+        "cidr": str(segment.cidr),
+        "zones": list(segment.zones),
+        "vip": f"{plan.entry.vip}/{segment.cidr.prefixlen}",
+        "instances": [i.name for i in plan.instances if i.subnet == segment.name],
+        "why": "one VLAN stretched over its zones: VRRP and gratuitous ARP stay in one segment",
+    }
 
 
 def _service_dict(s: ServicePlan) -> dict[str, Any]:

@@ -66,6 +66,7 @@ def validate(
     how to fix it). With several files, json prints a list with one object per file.
     """
     from tiered.analysis import analyze
+    from tiered.entry_segment import entry_failover
 
     threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
     exit_code = 0
@@ -91,6 +92,8 @@ def validate(
         all_findings.extend(findings)
         if any(f.failing and f.severity.rank >= threshold for f in findings):
             exit_code = max(exit_code, EXIT_FINDINGS)
+        failover = entry_failover(plan)
+        assumptions = [failover["assumption"]] if failover else []
         if output_format is ReportFormat.json:
             payloads.append(
                 {
@@ -98,6 +101,7 @@ def validate(
                     "valid": True,
                     "problems": [],
                     "summary": _summary(plan),
+                    "assumptions": assumptions,
                     "findings": [f.to_dict() for f in findings],
                 }
             )
@@ -111,6 +115,8 @@ def validate(
                 f"{_count(s['managed'], 'managed endpoint')} "
                 f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
             )
+            for line in assumptions:  # what the network must provide: not a finding
+                typer.echo(f"assumes: {line}")
             sys.stdout.write(findings_text(findings))
     if output_format is ReportFormat.json:
         document: object = payloads[0] if len(payloads) == 1 else payloads

@@ -9,6 +9,7 @@ from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -38,6 +39,9 @@ def markdown(data: dict[str, Any]) -> str:
         "",
     ]
     out += [f"- {line}" for line in verdict(data)]
+    if network_assumptions(data):
+        out += ["", "## Network assumptions", ""]
+        out += [f"- {line}" for line in network_assumptions(data)]
     out += ["", "## Services", ""]
     out += _table(list(SERVICE_COLUMNS), [service_cells(s) for s in data["services"]])
     out += ["", "## Single failures", ""]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tiered.analysis import Analysis, Scenario, TooManyCutSets
+from tiered.entry_segment import entry_failover
 from tiered.findings import Finding
 
 #: Rows of the depth-2 table and cut sets listed, at most (the counts are always given).
@@ -74,6 +75,7 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
             ],
             "findings": counts,
         },
+        "entry_failover": entry_failover(plan),
         "services": [m.to_dict() for m in analysis.margins],
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
         "depth": analysis.depth,

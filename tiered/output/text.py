@@ -9,6 +9,7 @@ from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -30,6 +31,11 @@ def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
     console.print(f"[bold]Redundancy review: {t['name']}[/bold]  ({data['file']})")
     for line in verdict(data):
         console.print(f"  • {line}", soft_wrap=False)
+    assumed = network_assumptions(data)
+    if assumed:
+        console.print("[bold]Network assumptions[/bold]")
+        for line in assumed:
+            console.print(f"  • {line}", soft_wrap=False)
 
     services = Table(title="Services", title_justify="left")
     for column in SERVICE_COLUMNS:

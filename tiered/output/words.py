@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tiered.entry_segment import failover_sentence
+
 
 def duration(minutes: float | None) -> str:
     """Expected downtime in the largest sensible unit: '11.1 hours (663.6 minutes)'."""
@@ -69,6 +71,8 @@ def verdict(data: dict[str, Any]) -> list[str]:
             + ", ".join(s["failed"] for s in others)
             + "."
         )
+    if data.get("entry_failover"):
+        lines.append(failover_sentence(data["entry_failover"]))
     ft = data["fault_tolerance"]
     if ft["order"] is None:
         lines.append("Fault tolerance: no set of failures takes the system down.")
@@ -95,6 +99,12 @@ def verdict(data: dict[str, Any]) -> list[str]:
         f"{c['warning']} warning{'s' * (c['warning'] != 1)}, {c['accepted']} accepted."
     )
     return lines
+
+
+def network_assumptions(data: dict[str, Any]) -> list[str]:
+    """What the network must provide for the verdict to hold (the entry segment's L2)."""
+    failover = data.get("entry_failover")
+    return [failover["assumption"]] if failover else []
 
 
 def down_text(row: dict[str, Any]) -> str:
