@@ -30,7 +30,8 @@ zones: [room-1, room-2, room-3]
 network: {cidr: 192.168.0.0/16}
 entry:
   vip: 192.168.255.200
-  vrrp: {check_interval: 3, check_timeout: 1, fall: 2, rise: 4, advert_interval: 2, preempt_delay: 0}
+  vrrp:
+    {check_interval: 3, check_timeout: 1, fall: 2, rise: 4, advert_interval: 2, preempt_delay: 0}
 tiers:
   front:
     role: presentation
