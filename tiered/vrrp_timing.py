@@ -12,9 +12,9 @@ skew. Hence, per kind of failure, the worst case:
   up to one interval after the death, then ``skew``; a hung nginx adds ``check_timeout``;
 * host, link or keepalived crashed (nothing is sent): ``3 x advert_interval + skew``.
 
-The recovered master takes the address back without an outage (the backup lets go when
-it hears the higher priority), at most ``rise`` checks, one advert timeout and
-``preempt_delay`` after its keepalived or nginx is back.
+The recovered master takes the address back (the backup lets go when it hears the higher
+priority) at most ``rise`` checks, one advert timeout and ``preempt_delay`` after its
+keepalived or nginx is back; a request in flight on the backup at that moment may fail.
 
 These are the figures the keepalived configuration states in its comments and the report
 gives as the expected takeover time; the namespace test
