@@ -4,15 +4,20 @@ top of the network, holding both nodes and the VIP; the other subnets do not mov
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from renderers.keepalived import KeepalivedRenderer
 from tests.conftest import ROOT, run_tiered
 from tiered.loader import load_bytes
 from tiered.pipeline import plan_file
 from tiered.placement import Plan
+from tiered.renderer import RenderOptions
 from tiered.validate import validate
 
 ONPREM = ROOT / "examples" / "onprem-generic.yaml"
@@ -130,3 +135,84 @@ def test_report_names_the_mechanism_and_its_takeover_time() -> None:
         "stopped), 2.6 s (nginx dead), 3.6 s at worst (master crashed)."
     ) in result.stdout
     assert result.stdout.count("one L2 segment") == 1
+
+
+@st.composite
+def generic_pairs(draw: st.DrawFn) -> dict[str, Any]:
+    """Generic topologies with an entry pair and a VIP at the top host of the network."""
+    zones = [f"rack-{i}" for i in range(draw(st.integers(1, 6)))]
+    prefix = draw(st.integers(16, 23))
+    network = ipaddress.IPv4Network((0x0A000000, prefix))
+    pair_zones = draw(st.lists(st.sampled_from(zones), min_size=1, unique=True))
+    data = pair(str(network), str(network.broadcast_address - 1))
+    data["zones"] = zones
+    lb = data["tiers"]["web"]["services"]["lb"]
+    lb.update(count=draw(st.integers(2, 4)), zones=pair_zones)
+    data["tiers"]["web"]["services"]["side"] = {"count": draw(st.integers(1, 9))}
+    data["tiers"]["back"]["services"]["app"]["count"] = draw(st.integers(1, 40))
+    return data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generic_pairs())
+def test_segment_invariants(data: dict[str, Any]) -> None:
+    plan = plan_of(data)
+    segment = plan.entry_segment
+    assert segment is not None
+    lb = plan.services["lb"]
+    assert segment.zones == tuple(lb.per_zone)
+    assert segment.cidr.broadcast_address == plan.network.broadcast_address  # on top
+    others = [s for s in plan.subnets if s is not segment]
+    assert all(not s.cidr.overlaps(segment.cidr) for s in others)
+    nodes = plan.instances_of("lb")
+    assert {i.subnet for i in nodes} == {segment.name}
+    assert len({i.ip for i in nodes}) == len(nodes)
+    assert all(segment.cidr.network_address + 1 < i.ip < segment.cidr[-1] for i in nodes)
+    # the other subnets and addresses are those of the same topology without the VIP,
+    # whenever the network has room for the smallest segment beside them
+    del data["entry"]
+    plain = plan_of(data)
+    used = sum(s.cidr.num_addresses for s in plain.subnets)
+    if used + 8 > plan.network.num_addresses:
+        return
+    assert [(s.name, s.cidr) for s in others] == [(s.name, s.cidr) for s in plain.subnets]
+    # (in the pair's own tier the others move down into the addresses the pair left)
+    assert [i.ip for i in plan.instances if i.tier != "web"] == [
+        i.ip for i in plain.instances if i.tier != "web"
+    ]
+    # keepalived renders the VIP with the segment's prefix, peers inside the segment
+    files = KeepalivedRenderer().render(plan, RenderOptions())
+    text = str(files["keepalived/lb-1/keepalived.conf"])
+    assert f" {data_vip(plan)}/{segment.cidr.prefixlen} dev eth0\n" in text
+
+
+def data_vip(plan: Plan) -> str:
+    assert plan.entry is not None and plan.entry.vip is not None
+    return plan.entry.vip
+
+
+def test_plan_table_json_diagram_and_keepalived_agree(tmp_path: Any) -> None:
+    cidr, vip = "10.20.255.0/24", "10.20.255.250/24"
+    table = run_tiered("plan", str(ONPREM))
+    assert f"dmz-lb-segment {cidr}: one VLAN stretched over rack-a, rack-b" in table.stdout
+    document = json.loads(run_tiered("plan", str(ONPREM), "--format", "json").stdout)
+    assert document["entry_segment"]["cidr"] == cidr
+    assert document["entry_segment"]["vip"] == vip
+    assert document["entry_segment"]["instances"] == ["lb-1", "lb-2"]
+    mermaid = run_tiered(
+        "diagram", str(ONPREM), "--format", "mermaid", "-o", str(tmp_path / "d.mmd")
+    )
+    assert mermaid.returncode == 0, mermaid.stderr
+    drawn = (tmp_path / "d.mmd").read_text()
+    assert f"entry segment {cidr} · one VLAN over rack-a, rack-b" in drawn
+    assert f"VIP {vip}" in drawn
+    rendered = run_tiered("render", "keepalived", str(ONPREM), "--out", str(tmp_path / "out"))
+    assert rendered.returncode == 0, rendered.stderr
+    for name, own, peer in (
+        ("lb-1", "10.20.255.2", "10.20.255.3"),
+        ("lb-2", "10.20.255.3", "10.20.255.2"),
+    ):
+        text = (tmp_path / "out" / "keepalived" / name / "keepalived.conf").read_text()
+        assert f"segment dmz-lb-segment {cidr}, one VLAN stretched over rack-a, rack-b" in text
+        assert f"unicast_src_ip {own}\n" in text and f"        {peer}  # " in text
+        assert f"        {vip} dev eth0\n" in text

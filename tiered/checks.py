@@ -195,6 +195,14 @@ class CrossChecks:
                 "remove it; on aws the entry fails over with Route 53 failover records",
                 key=True,
             )
+        elif entry.vrrp is not None and entry.vip is None:
+            self.add(
+                ("entry", "vrrp"),
+                "vrrp-without-vip",
+                "'vrrp' sets how keepalived moves the virtual IP, but there is no 'vip'",
+                "add `vip: ADDRESS` to entry (`tiered plan` shows the entry segment it goes in)",
+                key=True,
+            )
         if entry.hosted_zone is not None:
             if self.t.provider != "aws":
                 self.add(

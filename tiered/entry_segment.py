@@ -10,9 +10,10 @@ own that spans its zones: both nodes and the VIP are addressed inside it, and th
 carries its prefix.
 
 The segment is carved from the top of the network, the per-zone subnets from the bottom
-(``tiered.planner``), so adding or dropping it never moves any other subnet. It is a /24
-when the network has room for it beside the per-zone subnets, else the smallest block
-that holds its reserved addresses, the pair and the VIP.
+(``tiered.planner``), so adding or dropping it moves no other subnet whenever the network
+has room for it beside them. It is then a /24, or the largest block that still fits,
+down to the smallest that holds its reserved addresses, the pair and the VIP. Only in a
+network too tight for even that do the per-zone subnets shrink to make room.
 """
 
 from __future__ import annotations

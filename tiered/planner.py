@@ -262,6 +262,20 @@ class _Planner:
         if self.segment is None:
             return self._prefixes(layout, demand, self.network.num_addresses), None
         error: PlanError | None = None
+        # First the subnets as they would be without the segment, beside the largest
+        # segment that fits on top: adding the segment then moves nothing.
+        try:
+            alone = self._prefixes(layout, demand, self.network.num_addresses)
+        except PlanError as failed:
+            error = failed
+        else:
+            used = sum(1 << (32 - alone[key[0]]) for key in layout)
+            for prefix in self.segment.prefixes():
+                if prefix >= self.network.prefixlen and (
+                    used + (1 << (32 - prefix)) <= self.network.num_addresses
+                ):
+                    return alone, self.segment.subnet(self.network, prefix)
+        # A tight network: the per-zone subnets shrink to make room.
         for prefix in self.segment.prefixes():
             if prefix < self.network.prefixlen:
                 continue
