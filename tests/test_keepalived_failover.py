@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -51,11 +52,13 @@ pytestmark = pytest.mark.slow
 
 EXAMPLE = ROOT / "examples" / "onprem-generic.yaml"
 AGENTS = str(ROOT / "tests" / "vrrp_agents.py")
-KEEPALIVED = "/usr/sbin/keepalived"
+KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
 #: The client's link to the router: a documentation range, outside the topology's network.
 CLIENT_NET = ("198.51.100.1", "198.51.100.2", 24)
-#: What the probe adds to a stated takeover time: its 100 ms slots and a request's own time.
-PROBE_SLACK = 0.6
+#: What a measurement may add to a stated takeover time: the probe's 100 ms slots, the
+#: request's own time, and the scheduling of keepalived's check on a loaded machine (the
+#: stated times are keepalived's own timers; one run here measured nginx 3.14 s for 2.6 s).
+PROBE_SLACK = 1.0
 #: Answers in a row from one load balancer that count as "it serves now".
 STEADY = 5
 
