@@ -52,6 +52,7 @@ class SegmentSpec:
     service: str
     zones: tuple[str, ...]
     count: int
+    public: bool
 
     @property
     def need(self) -> int:
@@ -71,7 +72,7 @@ class SegmentSpec:
             tier=self.tier,
             zone="+".join(self.zones),
             cidr=ipaddress.IPv4Network((top, prefix)),
-            public=True,
+            public=self.public,
             zones=self.zones,
         )
 
@@ -89,6 +90,7 @@ def segment_spec(topology: model.Topology, services: dict[str, ServicePlan]) -> 
         service=pair.name,
         zones=tuple(pair.per_zone),
         count=pair.count,
+        public=topology.tiers[pair.tier].public,
     )
 
 

@@ -239,7 +239,7 @@ class _Builder:
                 f"{', '.join(segment.zones)}",
                 kind="subnet",
                 nodes=tuple(nodes),
-                public=True,
+                public=segment.public,
                 failed=all(zone in self.notes.failed for zone in segment.zones),
             ),
         )
