@@ -29,11 +29,13 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -96,8 +98,8 @@ class Pair:
         self.router = lab.namespace("router")
         self.app = lab.namespace("app")
         self.client = lab.namespace("client")
-        self.keepalived: dict[str, object] = {}
-        self.nginx: dict[str, object] = {}
+        self.keepalived: dict[str, subprocess.Popen[bytes]] = {}
+        self.nginx: dict[str, subprocess.Popen[bytes]] = {}
         self.keepalived_conf = KeepalivedRenderer().render(plan, RenderOptions())
         self.nginx_conf = NginxRenderer().render(plan, RenderOptions())
         self._wire()
@@ -200,8 +202,7 @@ class Pair:
 
     def stop(self, what: str, lb: str, sig: signal.Signals) -> None:
         table = self.keepalived if what == "keepalived" else self.nginx
-        process = table.pop(lb)
-        self.lab.stop(process, sig)  # type: ignore[arg-type]
+        self.lab.stop(table.pop(lb), sig)
 
 
 def sandboxed_nginx(text: str, prefix: Path) -> str:
@@ -223,19 +224,34 @@ def sandboxed_nginx(text: str, prefix: Path) -> str:
     return text
 
 
-def records(path: Path) -> list[dict[str, object]]:
+class Answer(NamedTuple):
+    """One probe request: when it left and ended (time.monotonic), and who answered."""
+
+    t: float
+    end: float
+    ok: bool
+    by: str
+
+
+def records(path: Path) -> list[Answer]:
+    """The probe's answers so far, by sending time (a line being written waits)."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
+    answers = []
+    for line in path.read_text().splitlines():
+        if line.endswith("}"):
+            raw = json.loads(line)
+            answers.append(Answer(raw["t"], raw["end"], raw["ok"], raw.get("by", "")))
+    return sorted(answers)  # in the order they were sent
 
 
-def steady(answers: list[dict[str, object]], by: str, since: float) -> dict[str, object] | None:
-    """The first of ``STEADY`` answers in a row from ``by`` after ``since``, if there are."""
-    run: list[dict[str, object]] = []
+def steady(answers: list[Answer], by: str, since: float) -> Answer | None:
+    """The first of ``STEADY`` answers in a row from ``by`` sent after ``since``, if any."""
+    run: list[Answer] = []
     for answer in answers:
-        if float(answer["t"]) < since:  # type: ignore[arg-type]
+        if answer.t < since:
             continue
-        if answer.get("ok") and answer.get("by") == by:
+        if answer.ok and answer.by == by:
             run.append(answer)
             if len(run) == STEADY:
                 return run[0]
@@ -272,7 +288,7 @@ def run_scenario(
     master, backup = (str(lb.ip) for lb in pair.lbs)
     log = pair.folder / f"probe-{name}.jsonl"
     url = f"https://{pair.vip}/"
-    pair.lab.start(
+    probe = pair.lab.start(
         pair.client,
         [sys.executable, AGENTS, "probe", url, str(log), "--duration", "90"],
         log.with_suffix(".out"),
@@ -290,10 +306,8 @@ def run_scenario(
     answers = records(log)
     first = steady(answers, backup, fault_at)
     assert first is not None
-    took = float(first["end"]) - fault_at  # type: ignore[arg-type]
-    failed = sum(
-        1 for a in answers if fault_at <= float(a["t"]) < float(first["t"]) and not a["ok"]
-    )  # type: ignore[arg-type]
+    took = first.end - fault_at
+    failed = sum(1 for a in answers if fault_at <= a.t < first.t and not a.ok)
     assert "lb-2" in pair.holders()
 
     restore_at = time.monotonic()
@@ -306,9 +320,10 @@ def run_scenario(
     answers = records(log)
     back = steady(answers, master, restore_at)
     assert back is not None
-    gave = float(back["end"]) - restore_at  # type: ignore[arg-type]
-    failed_back = sum(1 for a in answers if float(a["t"]) >= restore_at and not a["ok"])  # type: ignore[arg-type]
+    gave = back.end - restore_at
     wait_for(f"{name}: lb-2 releases the VIP", lambda: pair.holders() == {"lb-1"}, 10)
+    pair.lab.stop(probe, signal.SIGTERM)
+    failed_back = sum(1 for a in records(log) if a.t >= restore_at and not a.ok)
     measure = Measure(name, stated, took, failed, gave, failed_back)
     print(measure.line())
     return measure

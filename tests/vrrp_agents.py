@@ -6,11 +6,12 @@ replicas) and answers every GET with 200 and, as the body, the address the reque
 from: the load balancer that proxied it.
 
 ``python tests/vrrp_agents.py probe URL OUT --every 0.1 --timeout 0.5 --duration 60`` is
-the client: one HTTPS request every ``every`` seconds (a slot missed by a slow request is
-skipped, not made up), each on a new connection, until ``duration`` has passed or it is
-terminated. Each result is appended to OUT as one JSON line: ``t`` and ``end``
-(time.monotonic when the request left and when it ended: one clock for every process of
-the machine), ``ok`` and ``by`` (the body: which load balancer answered) or ``error``.
+the client: one HTTPS request every ``every`` seconds, each on a new connection and in a
+thread of its own (a request hanging on an address that is moving does not delay the next
+ones), until ``duration`` has passed or it is terminated. Each result is appended to OUT
+as one JSON line, in the order they end: ``t`` and ``end`` (time.monotonic when the
+request left and when it ended: one clock for every process of the machine), ``ok`` and
+``by`` (the body: which load balancer answered) or ``error``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import IO
 
 
 def serve(ports: list[int]) -> None:
@@ -56,21 +58,27 @@ def probe(url: str, out: str, every: float, timeout: float, duration: float) -> 
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # the test's self-signed certificate
-    start = time.monotonic()
-    slot = 0
-    with open(out, "a", buffering=1) as log:
-        while time.monotonic() - start < duration:
-            t = time.monotonic()
-            record: dict[str, object] = {"t": t}
-            try:
-                with urllib.request.urlopen(url, timeout=timeout, context=context) as answer:
-                    record.update(ok=answer.status == 200, by=answer.read().decode())
-            except Exception as error:
-                record.update(ok=False, error=type(error).__name__)
-            record["end"] = time.monotonic()
+    lock = threading.Lock()
+
+    def request(log: IO[str]) -> None:
+        record: dict[str, object] = {"t": time.monotonic()}
+        try:
+            with urllib.request.urlopen(url, timeout=timeout, context=context) as answer:
+                record.update(ok=answer.status == 200, by=answer.read().decode())
+        except Exception as error:
+            record.update(ok=False, error=type(error).__name__)
+        record["end"] = time.monotonic()
+        with lock:
             log.write(json.dumps(record) + "\n")
-            slot = max(slot + 1, int((time.monotonic() - start) / every) + 1)
-            time.sleep(max(0.0, start + slot * every - time.monotonic()))
+
+    start = time.monotonic()
+    with open(out, "a", buffering=1) as log:
+        for slot in range(int(duration / every)):
+            # One thread per slot: a request hanging on a moving address does not hold
+            # back the next ones; at most timeout / every run at once.
+            threading.Thread(target=request, args=(log,), daemon=True).start()
+            time.sleep(max(0.0, start + (slot + 1) * every - time.monotonic()))
+        time.sleep(timeout)  # let the last requests end
 
 
 def main() -> None:
