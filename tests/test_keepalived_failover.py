@@ -58,8 +58,8 @@ KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
 #: The client's link to the router: a documentation range, outside the topology's network.
 CLIENT_NET = ("198.51.100.1", "198.51.100.2", 24)
 #: What a measurement may add to a stated takeover time: the probe's 100 ms slots, the
-#: request's own time, and the scheduling of keepalived's check on a loaded machine (the
-#: stated times are keepalived's own timers; one run here measured nginx 3.14 s for 2.6 s).
+#: request's own time, and keepalived's checks and adverts running late on a busy machine
+#: (the stated times are keepalived's own timers).
 PROBE_SLACK = 1.0
 #: Answers in a row from one load balancer that count as "it serves now".
 STEADY = 5
