@@ -10,7 +10,7 @@ gratuitous ARP for an address it did not assign, so a floating IP cannot move th
 Choices, per node:
 
 * one ``vrrp_instance`` holding ``entry.vip`` with the prefix of the pair's entry segment
-  (``tiered.entry_segment``: one VLAN stretched over the pair's zones, which VRRP adverts
+  (``tiered.placement.entry_segment``: one VLAN stretched over the pair's zones, which VRRP adverts
   and gratuitous ARP need); every node starts as ``BACKUP`` (keepalived applies
   ``preempt_delay`` only then), the first replica (the plan's active one) with priority
   150, the others 100, 99, ...: the election makes the first one master;
@@ -23,7 +23,7 @@ Choices, per node:
   HTTP listen port (HTTPS with ``-k`` when there is none); interval, timeout, ``fall`` and
   ``rise`` and the advert interval come from ``entry.vrrp`` (defaults: a dead nginx is
   detected within 2 s). A failing check puts the node in FAULT, which releases the VIP;
-* the worst-case takeover time of each kind of failure (``tiered.vrrp_timing``) is stated
+* the worst-case takeover time of each kind of failure (``tiered.analysis.vrrp_timing``) is stated
   in the file's comments;
 * ``virtual_router_id`` and the PASS authentication password are derived from the
   topology and service names and the VIP, so renders are deterministic; VRRP PASS is
@@ -33,41 +33,48 @@ Choices, per node:
   aborts its own ``--config-test`` whenever ``script_user`` names another user:
   acassen/keepalived#2617, fixed in 2.2.8.)
 
-``RenderOptions.extra["interface"]`` names the network interface (default ``eth0``).
+``ExportOptions.extra["interface"]`` names the network interface (default ``eth0``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from renderers import templating
-from renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
-from tiered.model import Vrrp
-from tiered.placement import Plan, ServicePlan, Subnet
-from tiered.renderer import RenderOptions, RenderRefused
-from tiered.vrrp_timing import BACKUP_PRIORITY, MASTER_PRIORITY, Takeover, figure
+from tiered.analysis.vrrp_timing import BACKUP_PRIORITY, MASTER_PRIORITY, Takeover, figure
+from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.placement.plan import Plan, ServicePlan, Subnet
+from tiered.renderers import templating
+from tiered.renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
+from tiered.validation.model import Vrrp
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
 
 DEFAULT_INTERFACE = "eth0"
 SCRIPT_USER = "root"
 CURL = "/usr/bin/curl"
 
 
-class KeepalivedRenderer:
+class KeepalivedRenderer(Exporter):
     """VRRP configuration of the entry NGINX pair on premises (``tiered render keepalived``)."""
 
     name = "keepalived"
+    kind = "render"
     description = "keepalived.conf for each node of the on-premises entry NGINX pair"
 
-    def applies_to(self, plan: Plan) -> bool:
+    def applies_to(self, result: Result) -> bool:
+        plan = result.valid_plan
         try:
             _pair(plan)
-        except RenderRefused:
+        except ExportRefused:
             return False
         return True
 
-    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        plan = result.valid_plan
         service, segment, vip = _pair(plan)
         interface = templating.token((options.extra or {}).get("interface", DEFAULT_INTERFACE))
         assert plan.entry is not None  # _pair checked it
@@ -116,9 +123,9 @@ def _times(takeover: Takeover) -> dict[str, float]:
 
 
 def _pair(plan: Plan) -> tuple[ServicePlan, Subnet, str]:
-    """The entry NGINX pair, its segment and its VIP (``address/prefix``), or RenderRefused."""
+    """The entry NGINX pair, its segment and its VIP (``address/prefix``), or ExportRefused."""
     if plan.provider != "generic":
-        raise RenderRefused(
+        raise ExportRefused(
             f"keepalived does not apply to provider '{plan.provider}': VRRP does not work in "
             "a VPC (no multicast, and the VPC ignores gratuitous ARP for addresses it did "
             "not assign, so a virtual IP cannot move)",
@@ -127,18 +134,18 @@ def _pair(plan: Plan) -> tuple[ServicePlan, Subnet, str]:
         )
     candidates = [s for s in proxies(plan) if s.failover == "active-passive" and s.count >= 2]
     if not candidates:
-        raise RenderRefused(
+        raise ExportRefused(
             "keepalived needs an active-passive NGINX pair in the entry tier "
             f"'{plan.tiers[0].name}'",
             "give the entry NGINX service `count: 2` and `failover: active-passive`",
         )
     if plan.entry is None or plan.entry.vip is None:
-        raise RenderRefused(
+        raise ExportRefused(
             "keepalived needs the virtual IP the pair shares",
             "add `entry: {vip: <address>}` with a free address of the network",
         )
     segment = plan.entry_segment
-    assert segment is not None  # planned for every such pair (tiered.entry_segment)
+    assert segment is not None  # planned for every such pair (tiered.placement.entry_segment)
     vip = ipaddress.IPv4Address(plan.entry.vip)
     return candidates[0], segment, f"{vip}/{segment.cidr.prefixlen}"
 

@@ -12,13 +12,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from renderers.keepalived import KeepalivedRenderer
 from tests.conftest import ROOT, run_tiered
-from tiered.loader import load_bytes
-from tiered.pipeline import plan_file
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions
-from tiered.validate import validate
+from tiered.exporters.base import ExportOptions
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Plan
+from tiered.renderers.keepalived import KeepalivedRenderer
+from tiered.validation.validator import validate
 
 ONPREM = ROOT / "examples" / "onprem-generic.yaml"
 
@@ -181,7 +181,7 @@ def test_segment_invariants(data: dict[str, Any]) -> None:
         i.ip for i in plain.instances if i.tier != "web"
     ]
     # keepalived renders the VIP with the segment's prefix, peers inside the segment
-    files = KeepalivedRenderer().render(plan, RenderOptions())
+    files = KeepalivedRenderer().export(Result.of_plan(plan), ExportOptions())
     text = str(files["keepalived/lb-1/keepalived.conf"])
     assert f" {data_vip(plan)}/{segment.cidr.prefixlen} dev eth0\n" in text
 

@@ -39,16 +39,16 @@ from typing import NamedTuple
 
 import pytest
 
-from renderers.keepalived import KeepalivedRenderer
-from renderers.nginx import NginxRenderer
 from tests.conftest import ROOT
 from tests.netns_lab import Lab, unavailable, wait_for
 from tests.nginx_support import NGINX, make_certificate
-from tiered.model import Vrrp
-from tiered.pipeline import plan_file
-from tiered.placement import Instance, Plan
-from tiered.renderer import RenderOptions
-from tiered.vrrp_timing import Takeover
+from tiered.analysis.vrrp_timing import Takeover
+from tiered.exporters.base import ExportOptions
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Instance, Plan
+from tiered.renderers.keepalived import KeepalivedRenderer
+from tiered.renderers.nginx import NginxRenderer
+from tiered.validation.model import Vrrp
 
 pytestmark = pytest.mark.slow
 
@@ -100,8 +100,9 @@ class Pair:
         self.client = lab.namespace("client")
         self.keepalived: dict[str, subprocess.Popen[bytes]] = {}
         self.nginx: dict[str, subprocess.Popen[bytes]] = {}
-        self.keepalived_conf = KeepalivedRenderer().render(plan, RenderOptions())
-        self.nginx_conf = NginxRenderer().render(plan, RenderOptions())
+        result = Result.of_plan(plan)
+        self.keepalived_conf = KeepalivedRenderer().export(result, ExportOptions())
+        self.nginx_conf = NginxRenderer().export(result, ExportOptions())
         self._wire()
 
     # -- the network, as the plan describes it -------------------------------------------
