@@ -38,6 +38,7 @@ _TABLE = (
     ("E0113", "bad-key", "a key is not a plain string (a list, a mapping, a number)"),
     ("E0114", "string-too-long", "a string is longer than the limit"),
     ("E0115", "unsafe-tag", "a YAML tag that could construct objects (e.g. !!python/...)"),
+    ("E0116", "not-a-revision", "a side of `tiered diff` is neither a file nor a git revision"),
     # E02xx: the schema
     ("E0201", "not-a-mapping", "the document is not a mapping of keys"),
     ("E0202", "unsupported-version", "`version` is missing or not a version tiered knows"),
