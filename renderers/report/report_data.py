@@ -16,6 +16,7 @@ from tiered.analysis.data import (
     PairData,
 )
 from tiered.analysis.entry_failover import EntryFailoverData, entry_failover
+from tiered.analysis.experiments import HowToTestData, how_to_test
 from tiered.findings import Finding, FindingData
 from tiered.pipeline import Result
 
@@ -86,6 +87,7 @@ class Report(TypedDict):
     entry_failover: EntryFailoverData | None
     services: list[MarginData]
     scenarios: list[ScenarioRow]
+    how_to_test: HowToTestData | None
     depth: int
     pairs: PairsData
     findings: list[FindingData]
@@ -156,6 +158,7 @@ def report_data(result: Result) -> Report:
         "entry_failover": entry_failover(plan),
         "services": [m.to_dict() for m in analysis.margins],
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
+        "how_to_test": how_to_test(plan),
         "depth": analysis.depth,
         "pairs": {
             "system_down": len(pairs),

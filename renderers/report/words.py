@@ -8,6 +8,7 @@ from tiered.analysis.entry_failover import failover_sentence
 
 if TYPE_CHECKING:
     from tiered.analysis.data import MarginData
+    from tiered.analysis.experiments import HowToTestData
     from tiered.renderers.report.report_data import Report, ScenarioRow
 
 
@@ -128,3 +129,12 @@ def assumption_rows(data: Report) -> list[tuple[str, str]]:
         ("database", f"{a['database']} (a managed database as a whole)"),
         ("filesystem", f"{a['filesystem']} (a managed file system as a whole)"),
     ]
+
+
+def how_to_test_intro(how: HowToTestData) -> str:
+    """The sentence opening the "How to test this" section."""
+    return (
+        f"Each prediction has an AWS FIS experiment: `{how['render']}` writes them as "
+        f"CloudFormation; deploy it as stack {how['stack']} beside the main stack, then "
+        "start an experiment with its command."
+    )
