@@ -14,6 +14,7 @@ from tiered.renderers.report.words import (
     assumption_rows,
     down_text,
     how_to_test_intro,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -83,6 +84,10 @@ def html(data: Report, diagram_svg: str | None = None) -> str:
     parts.append('<section class="verdict"><ul>\n')
     parts += [f"<li>{e(line)}</li>\n" for line in verdict(data)]
     parts.append("</ul></section>\n")
+    if network_assumptions(data):
+        parts.append("<h2>Network assumptions</h2>\n<ul>\n")
+        parts += [f"<li>{e(line)}</li>\n" for line in network_assumptions(data)]
+        parts.append("</ul>\n")
     if diagram_svg:
         parts.append(
             f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'

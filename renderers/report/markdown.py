@@ -10,6 +10,7 @@ from tiered.renderers.report.words import (
     assumption_rows,
     down_text,
     how_to_test_intro,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -42,6 +43,9 @@ def markdown(data: Report) -> str:
         "",
     ]
     out += [f"- {line}" for line in verdict(data)]
+    if network_assumptions(data):
+        out += ["", "## Network assumptions", ""]
+        out += [f"- {line}" for line in network_assumptions(data)]
     out += ["", "## Services", ""]
     out += _table(list(SERVICE_COLUMNS), [service_cells(s) for s in data["services"]])
     out += ["", "## Single failures", ""]

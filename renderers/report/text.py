@@ -10,6 +10,7 @@ from tiered.renderers.report.words import (
     assumption_rows,
     down_text,
     how_to_test_intro,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -34,6 +35,11 @@ def text(data: Report, color: bool = False, width: int = 120) -> str:
     console.print(f"[bold]Redundancy review: {t['name']}[/bold]  ({data['file']})")
     for line in verdict(data):
         console.print(f"  • {line}", soft_wrap=False)
+    assumed = network_assumptions(data)
+    if assumed:
+        console.print("[bold]Network assumptions[/bold]")
+        for line in assumed:
+            console.print(f"  • {line}", soft_wrap=False)
 
     services = Table(title="Services", title_justify="left")
     for column in SERVICE_COLUMNS:

@@ -2,14 +2,18 @@
 
 Addressing: one subnet per tier per zone, carved from the network CIDR in a fixed order
 (largest first, then tiers in file order, zones in topology order). A tier's subnets all
-have one size, grown to /24 when the network has room. In each subnet the addresses the
-provider reserves are skipped (AWS: the first four and the last; on premises: the
-network, gateway and broadcast addresses); NAT gateways and file-system mount targets
-take addresses from the top. Each compute service gets an address block of its own at a
-position derived from its name (``tiered.addressing``), so that adding a service or a
-replica moves no other instance. When the network has no room for blocks with headroom,
-the plan falls back to compact addressing (instances packed from the bottom in service
-order) and says so in ``Plan.addressing``.
+have one size: the smallest that fits its busiest zone, grown to /24 when the network has
+room. In each subnet the addresses the provider reserves are skipped (AWS: the first four
+and the last; on premises: the network, gateway and broadcast addresses); NAT gateways and
+file-system mount targets take addresses from the top. Each compute service gets an address
+block of its own at a position derived from its name (``tiered.placement.addressing``), so
+that adding a service or a replica moves no other instance. When the network has no room
+for blocks with headroom, the plan falls back to compact addressing (instances packed from
+the bottom in service order) and says so in ``Plan.addressing``.
+
+On premises, an active-passive entry pair with a virtual IP is addressed in its own entry
+segment instead (one VLAN over its zones, carved from the top of the network: see
+``tiered.placement.entry_segment``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import ipaddress
 from collections.abc import Sequence
 
 from tiered.placement import addressing
+from tiered.placement.entry_segment import SegmentSpec, segment_spec
 from tiered.placement.plan import (
     Block,
     EndpointRole,
@@ -141,6 +146,7 @@ class _Planner:
         self.network = ipaddress.IPv4Network(topology.network.cidr)
         self.zones = tuple(topology.zones)
         self.public_tiers = [name for name, tier in topology.tiers.items() if tier.public]
+        self.segment = segment_spec(topology, services)
         # Filled by _demands: addresses per subnet, compact and with blocks; top areas.
         self.compact_demand: dict[tuple[str | None, str], int] = {}
         self.block_demand: dict[tuple[str | None, str], int] = {}
@@ -149,7 +155,13 @@ class _Planner:
 
     def run(self) -> Plan:
         layout = self._layout()
-        mode, prefixes = self._choose(layout)
+        self._demands(layout)
+        mode = "blocks"
+        try:
+            prefixes, segment = self._fit(layout, self.block_demand)
+        except PlanError:  # no room for a block per service: pack the addresses
+            mode = "compact"
+            prefixes, segment = self._fit(layout, self.compact_demand)
         subnets: dict[tuple[str | None, str], Subnet] = {}
         cursor = int(self.network.network_address)
         # Largest subnets first (then tier and zone order): every subnet stays aligned to
@@ -165,6 +177,8 @@ class _Planner:
             )
             cursor += 1 << (32 - prefix)
         subnets = {key: subnets[key] for key in layout}
+        if segment is not None:
+            subnets[self._segment_key()] = segment
         low, high = RESERVED[self.provider]
         next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
@@ -186,9 +200,9 @@ class _Planner:
                     )
             elif service.kind == "compute":
                 for zone, count in service.per_zone.items():
-                    key = (service.tier, zone)
+                    key = self._compute_key(service, zone)
                     first = next_low[key]
-                    blocks.append(Block(name, zone, subnets[key].name, first, count, first, count))
+                    blocks.append(Block(name, zone, names[key], first, count, first, count))
                     next_low[key] += count
             elif service.kind == "database":
                 for index, zone in enumerate(service.zones, start=1):
@@ -259,6 +273,51 @@ class _Planner:
             addressing=mode,
         )
 
+    # -- the entry segment (tiered.placement.entry_segment), carved from the network's top --
+
+    def _segment_key(self) -> tuple[str | None, str]:
+        assert self.segment is not None
+        return (self.segment.tier, self.segment.name)
+
+    def _compute_key(self, service: ServicePlan, zone: str) -> tuple[str | None, str]:
+        """The subnet a compute replica is addressed in: its zone's, or the entry segment."""
+        if self.segment is not None and service.name == self.segment.service:
+            return self._segment_key()
+        return (service.tier, zone)
+
+    def _fit(
+        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
+    ) -> tuple[dict[str | None, int], Subnet | None]:
+        """Prefixes of the per-zone subnets, and the entry segment in what is left on top."""
+        if self.segment is None:
+            return self._prefixes(layout, demand, self.network.num_addresses), None
+        error: PlanError | None = None
+        # First the subnets as they would be without the segment, beside the largest
+        # segment that fits on top: adding the segment then moves nothing.
+        try:
+            alone = self._prefixes(layout, demand, self.network.num_addresses)
+        except PlanError as failed:
+            error = failed
+        else:
+            used = sum(1 << (32 - alone[key[0]]) for key in layout)
+            for prefix in self.segment.prefixes():
+                if prefix >= self.network.prefixlen and (
+                    used + (1 << (32 - prefix)) <= self.network.num_addresses
+                ):
+                    return alone, self.segment.subnet(self.network, prefix)
+        # A tight network: the per-zone subnets shrink to make room.
+        for prefix in self.segment.prefixes():
+            if prefix < self.network.prefixlen:
+                continue
+            budget = self.network.num_addresses - (1 << (32 - prefix))
+            try:
+                prefixes = self._prefixes(layout, demand, budget)
+            except PlanError as failed:
+                error = failed
+                continue
+            return prefixes, self.segment.subnet(self.network, prefix)
+        raise _segment_error(self.segment, self.network, error)
+
     def _egress_tier(self) -> str | None:
         return self.public_tiers[0] if self.public_tiers else None
 
@@ -294,6 +353,8 @@ class _Planner:
         block_size = addressing.block_size
         sizes: dict[str, dict[str, int]] = {}
         for service in self.services.values():
+            if self.segment is not None and service.name == self.segment.service:
+                continue  # addressed in the entry segment
             tier = service.tier
             if service.kind == "compute":
                 busiest = 0
@@ -339,85 +400,65 @@ class _Planner:
             placed.update(addressing.allocate(blocks, subnet_size, self.tops[tier]))
         return placed
 
-    def _choose(self, layout: list[tuple[str | None, str]]) -> tuple[str, dict[str | None, int]]:
-        """The addressing mode and the subnet prefix of each tier.
+    def _prefixes(
+        self,
+        layout: list[tuple[str | None, str]],
+        demand: dict[tuple[str | None, str], int],
+        budget: int,
+    ) -> dict[str | None, int]:
+        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is room.
 
-        Blocks when the network holds them, else compact addressing. Subnets are not given
-        extra room against collisions: a subnet that changes size replaces everything in it
-        (and can move the subnets carved after it), which costs far more than a collision.
+        ``budget``: the addresses of the network left to the per-zone subnets.
         """
-        self._demands(layout)
-        compact = self.compact_demand
-        self._check_aws_limit(layout, compact)
-        prefixes = self._prefixes(layout, self.block_demand)
-        if prefixes is not None:
-            return "blocks", prefixes
-        prefixes = self._prefixes(layout, compact)
-        if prefixes is None:
-            raise self._too_small(layout, compact)
-        return "compact", prefixes
-
-    def _busiest(
-        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
-    ) -> dict[str | None, tuple[int, str]]:
         busiest: dict[str | None, tuple[int, str]] = {}
         for tier, zone in layout:
             if demand[(tier, zone)] > busiest.get(tier, (0, ""))[0]:
                 busiest[tier] = (demand[(tier, zone)], zone)
-        return busiest
-
-    def _fit(self, need: int) -> int:
-        return min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
-
-    def _check_aws_limit(
-        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
-    ) -> None:
-        if self.provider != "aws":
-            return
-        for tier, (need, zone) in self._busiest(layout, demand).items():
-            if self._fit(need) < 16:
+        fit = {
+            tier: min(32 - (need - 1).bit_length(), SMALLEST_SUBNET[self.provider])
+            for tier, (need, _) in busiest.items()
+        }
+        for tier, prefix in fit.items():
+            if self.provider == "aws" and prefix < 16:
+                need, zone = busiest[tier]
                 raise PlanError(
                     f"tier '{tier}' needs {need:,} addresses in zone {zone}, more than an AWS "
                     "subnet (/16) can hold",
                     "spread the replicas over more zones or split the tier",
                     ("network", "cidr"),
                 )
-
-    def _prefixes(
-        self,
-        layout: list[tuple[str | None, str]],
-        demand: dict[tuple[str | None, str], int],
-    ) -> dict[str | None, int] | None:
-        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is
-        room; None when the network cannot hold them."""
-        busiest = self._busiest(layout, demand)
-        fit = {tier: self._fit(need) for tier, (need, _) in busiest.items()}
-        if self.provider == "aws" and any(p < 16 for p in fit.values()):
-            return None
         zones = len(self.zones)
         for ceiling in range(PREFERRED_PREFIX, 33):  # shrink step by step until it fits
             prefixes = {t: min(p, ceiling) for t, p in fit.items()}
             total = sum(zones << (32 - p) for p in prefixes.values())
-            if total <= self.network.num_addresses and all(
-                p >= self.network.prefixlen for p in prefixes.values()
-            ):
+            if total <= budget and all(p >= self.network.prefixlen for p in prefixes.values()):
                 return prefixes
-        return None
-
-    def _too_small(
-        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
-    ) -> PlanError:
-        busiest = self._busiest(layout, demand)
-        fit = {tier: self._fit(need) for tier, (need, _) in busiest.items()}
         tier = max(busiest, key=lambda t: busiest[t][0])
         need, zone = busiest[tier]
         where = f"tier '{tier}' in zone {zone}" if tier else f"the egress subnet of {zone}"
-        zones = len(self.zones)
         total = sum(zones << (32 - p) for p in fit.values())
         suggestion = 32 - (total - 1).bit_length()
-        return PlanError(
+        raise PlanError(
             f"network {self.network} is too small: {len(layout)} subnets need {total:,} "
             f"addresses ({need:,} in {where} alone)",
             f"use a larger network, e.g. {self.network.network_address}/{suggestion} or wider",
             ("network", "cidr"),
         )
+
+
+def _segment_error(
+    segment: SegmentSpec, network: ipaddress.IPv4Network, error: PlanError | None
+) -> PlanError:
+    """Why no entry segment fits beside the per-zone subnets."""
+    smallest = max(segment.prefixes())
+    message = (
+        f"network {network} has no room for the entry segment of {segment.service} "
+        f"(a /{smallest} at least) beside the per-zone subnets"
+    )
+    if error is not None:
+        message += f": {error.message}"
+    return PlanError(
+        message,
+        error.hint if error is not None else "use a larger network",
+        ("network", "cidr"),
+    )
