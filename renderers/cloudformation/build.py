@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from renderers.cloudformation.boot import add_boot, delivery
 from renderers.cloudformation.compute import (
     DEFAULT_INSTANCE_TYPE,
     add_instance_profile,
@@ -15,7 +16,7 @@ from renderers.cloudformation.filesystem import add_filesystems
 from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.network import VPC, add_network
 from renderers.cloudformation.parameters import add_parameters
-from renderers.cloudformation.security import add_security_groups
+from renderers.cloudformation.security import add_peer_rules, add_security_groups
 from renderers.cloudformation.template import Template, ref
 from tiered.placement import Plan
 
@@ -34,13 +35,17 @@ def build(plan: Plan) -> Template:
     add_parameters(template, plan, architectures)
     add_network(template, plan)
     add_security_groups(template, plan)
-    if plan.instances:
-        add_instance_profile(template, plan)
-        add_instances(template, plan)
+    add_peer_rules(template, plan)
     add_databases(template, plan)
     add_filesystems(template, plan)
+    if plan.instances:
+        boot = delivery(plan)
+        add_instance_profile(template, plan)
+        add_instances(template, plan, boot)
+        add_boot(template, plan, boot)
     add_dns_failover(template, plan)
     template.output("VpcId", "id of the VPC", ref(VPC))
+
     for instance in plan.instances:
         eip = eip_id(instance.name)
         if instance.service in plan.entry_services and eip in template.resources:

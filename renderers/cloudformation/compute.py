@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 from renderers.cloudformation.ids import logical_id
 from renderers.cloudformation.network import ATTACHMENT, subnet_id
 from renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
@@ -17,6 +19,9 @@ from renderers.cloudformation.security import group_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Template, get_att, ref, sub
 from tiered.placement import Instance, Plan
+
+if TYPE_CHECKING:  # boot imports this module
+    from renderers.cloudformation.boot import Delivery
 
 ROLE, PROFILE, LAUNCH_TEMPLATE = "InstanceRole", "InstanceProfile", "LaunchTemplate"
 #: Graviton instance families (t4g, m7g, c6gn, r8gd ...) boot arm64 images.
@@ -88,7 +93,7 @@ def add_instance_profile(template: Template, plan: Plan) -> None:
     )
 
 
-def add_instances(template: Template, plan: Plan) -> None:
+def add_instances(template: Template, plan: Plan, boot: Delivery) -> None:
     """An instance, its recovery alarm and (public tiers) its Elastic IP per replica."""
     public = {tier.name for tier in plan.tiers if tier.public}
     for instance in plan.instances:
@@ -112,10 +117,12 @@ def add_instances(template: Template, plan: Plan) -> None:
                 "SecurityGroupIds": [get_att(group_id(service.name), "GroupId")],
                 "SubnetId": ref(subnet_id(instance.subnet)),
                 "Tags": _instance_tags(plan, instance),
+                "UserData": boot.user_data(instance),
             },
             source=f"instance {instance.name}",
             group=instance.tier,
             unit=unit,
+            CreationPolicy=boot.creation_policy,
         )
         template.add(
             logical_id("RecoveryAlarm", instance.name),

@@ -1,0 +1,54 @@
+"""The configuration renderer: for every planned instance, the files its software needs.
+
+Files: ``config/<instance>/<path on the instance>`` (``config/zookeeper-1/etc/zookeeper/
+zoo.cfg``), and on ``provider: aws`` also ``config/<instance>/cloud-config.yaml``, the user
+data ``tiered render cloudformation`` gives that instance (its ``${Name}`` placeholders are
+filled in by CloudFormation, see ``renderers.config.stack``). On ``provider: generic`` the
+file tree is the whole delivery: copy each instance's tree onto the machine planned for it.
+What each software gets is documented in ``renderers.config.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from renderers.config.cloudinit import cloud_config
+from renderers.config.model import InstanceBoot
+from renderers.config.services import configure
+from tiered.placement import Plan
+from tiered.renderer import RenderOptions, RenderRefused
+
+__all__ = ["ConfigRenderer", "boots"]
+
+FOLDER = "config"
+
+
+def boots(plan: Plan) -> list[InstanceBoot]:
+    """What every instance of ``plan`` needs, in plan order."""
+    aws = plan.provider == "aws"
+    return [configure(plan, instance, aws=aws) for instance in plan.instances]
+
+
+class ConfigRenderer:
+    """Per-instance software configuration (``tiered render config``)."""
+
+    name = "config"
+    description = "configuration files of every instance's software, and its cloud-init user data"
+
+    def applies_to(self, plan: Plan) -> bool:
+        return bool(plan.instance_count)
+
+    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+        if not plan.instance_count:
+            raise RenderRefused(
+                f"'{plan.name}' plans no compute instance: there is nothing to configure",
+                "add a compute service (managed databases and file systems need no files)",
+            )
+        files: dict[str, str | bytes] = {}
+        for boot in boots(plan):
+            base = f"{FOLDER}/{boot.instance.name}"
+            for file in boot.files:
+                files[f"{base}{file.path}"] = file.content
+            if plan.provider == "aws":
+                files[f"{base}/cloud-config.yaml"] = cloud_config(boot, signal=None)
+        return files
