@@ -187,11 +187,9 @@ def _child(
         if owner is None or owner == name:
             return value
         # a resource of another child stack (an instance's user data naming a database):
-        # that child outputs it, the parent passes the output on and creates it first
+        # that child outputs it, the parent passes the output on (and so creates it first)
         exports.append((owner, parameter, value))
-        stack = logical_id("Stack", owner)
-        depends.add(stack)
-        return {"Fn::GetAtt": [stack, f"Outputs.{parameter}"]}
+        return {"Fn::GetAtt": [logical_id("Stack", owner), f"Outputs.{parameter}"]}
 
     for logical in ids:
         resource = dict(template.resources[logical])

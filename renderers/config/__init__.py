@@ -1,19 +1,21 @@
 """The configuration renderer: for every planned instance, the files its software needs.
 
 Files: ``config/<instance>/<path on the instance>`` (``config/zookeeper-1/etc/zookeeper/
-zoo.cfg``), and on ``provider: aws`` also ``config/<instance>/cloud-config.yaml``, the user
-data ``tiered render cloudformation`` gives that instance (its ``${Name}`` placeholders are
-filled in by CloudFormation, see ``renderers.config.stack``). On ``provider: generic`` the
-file tree is the whole delivery: copy each instance's tree onto the machine planned for it.
-What each software gets is documented in ``renderers.config.services``.
+zoo.cfg``). On ``provider: aws`` the tree includes the boot script
+(``usr/local/sbin/tiered-boot``) that installs and starts the software; ``tiered render
+cloudformation`` delivers the tree as each instance's ``#cloud-config`` user data
+(``renderers.config.cloudinit``) and fills in the ``${Name}`` placeholders of values only the
+stack knows (``renderers.config.stack``). On ``provider: generic`` the tree is the whole
+delivery: copy each instance's tree onto the machine planned for it. What each software
+gets is documented in ``renderers.config.services``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from renderers.config.cloudinit import cloud_config
-from renderers.config.model import InstanceBoot
+from renderers.config.cloudinit import boot_script
+from renderers.config.model import BOOT_SCRIPT, InstanceBoot
 from renderers.config.services import configure
 from tiered.placement import Plan
 from tiered.renderer import RenderOptions, RenderRefused
@@ -33,7 +35,7 @@ class ConfigRenderer:
     """Per-instance software configuration (``tiered render config``)."""
 
     name = "config"
-    description = "configuration files of every instance's software, and its cloud-init user data"
+    description = "configuration files of every instance's software, and its boot script"
 
     def applies_to(self, plan: Plan) -> bool:
         return bool(plan.instance_count)
@@ -50,5 +52,5 @@ class ConfigRenderer:
             for file in boot.files:
                 files[f"{base}{file.path}"] = file.content
             if plan.provider == "aws":
-                files[f"{base}/cloud-config.yaml"] = cloud_config(boot, signal=None)
+                files[f"{base}{BOOT_SCRIPT}"] = boot_script(boot)
         return files

@@ -50,6 +50,8 @@ EFS_OPTIONS = "_netdev,noresvport,tls"
 ZK_QUORUM_PORT, ZK_ELECTION_PORT = 2888, 3888
 #: The ZooKeeper chroot SolrCloud keeps its state under.
 SOLR_CHROOT = "/solr"
+#: The broker's own (unshared) data: temporary stores, scheduler.
+ACTIVEMQ_DATA = "/var/lib/activemq"
 #: Seconds a mount may take to come up (mount targets are created with the stack).
 MOUNT_ATTEMPTS, MOUNT_PAUSE = 30, 10
 
@@ -354,6 +356,7 @@ def activemq_xml(plan: Plan, service: ServicePlan) -> str:
         "activemq.xml.j2",
         header=_header(plan, service, "activemq.xml").rstrip("\n").split("\n"),
         broker=service.name,
+        data=ACTIVEMQ_DATA,
         kahadb=kahadb_directory(plan, service),
         port=service.port,
         brokers=[i.name for i in plan.instances_of(service.name)],
@@ -367,7 +370,7 @@ def _activemq(
     if not aws:
         return
     boot.steps.append(
-        "install -d -o activemq -g activemq /var/lib/activemq /var/lib/activemq/tmp \\\n"
+        f"install -d -o activemq -g activemq {ACTIVEMQ_DATA} {ACTIVEMQ_DATA}/tmp \\\n"
         f"  {kahadb_directory(plan, service)}"
     )
     _systemd(
@@ -376,7 +379,8 @@ def _activemq(
         f"Apache ActiveMQ, {instance.name} of {service.name} (shared-storage master/slave)",
         "User=activemq\n"
         "Group=activemq\n"
-        "Environment=ACTIVEMQ_DATA=/var/lib/activemq ACTIVEMQ_TMP=/var/lib/activemq/tmp\n"
+        f"Environment=ACTIVEMQ_DATA={ACTIVEMQ_DATA} ACTIVEMQ_TMP={ACTIVEMQ_DATA}/tmp\n"
+        f"WorkingDirectory={ACTIVEMQ_DATA}\n"
         "ExecStart=/opt/activemq/bin/activemq console xbean:file:/etc/activemq/activemq.xml\n",
     )
 
@@ -400,7 +404,7 @@ def environment_file(plan: Plan, service: ServicePlan, instance: Instance, boot:
     if plan.provider == "aws":
         region = stack.region()
         boot.use(region)
-        lines.insert(1, "# Values written ${Name} are filled in by CloudFormation at deploy time.")
+        lines.insert(1, "# Addresses and ARNs of managed services are filled in by CloudFormation.")
         lines.append(f'AWS_REGION="{stack.ref(region)}"')
     lines += dependency_variables(plan, service, boot)
     return "\n".join(lines) + "\n"
