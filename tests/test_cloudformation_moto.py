@@ -2,22 +2,21 @@
 
 moto ignores some properties (instance ``SecurityGroupIds``, RDS ``VPCSecurityGroups``, the
 NAT gateway's ``PrivateIpAddress``); those are asserted from the template itself in
-``test_cloudformation.py``. moto 5.2.5 also lacks the documented ``Fn::GetAtt`` attribute
-``MasterUserSecret.SecretArn`` of ``AWS::RDS::DBInstance``; the ``aws`` fixture teaches it
-to answer with the ARN of the secret moto created for the database, or one shaped like RDS's (nothing else changes),
-nor ``Fn::GetAtt`` of a nested stack's ``Outputs.<key>``, taught likewise. CreationPolicy
-signals are not awaited by moto (the instances never boot there).
+``test_cloudformation.py``. moto 5.2.5 lacks two documented ``Fn::GetAtt`` attributes:
+``MasterUserSecret.SecretArn`` of ``AWS::RDS::DBInstance`` and a nested stack's
+``Outputs.<key>``; the ``aws`` fixture teaches it both (the ARN of the secret moto made for
+the database, or one shaped like RDS's; the child stack's output), nothing else.
+CreationPolicy signals are not awaited by moto (the instances never boot there).
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import base64
-import re
 
 import boto3
 import pytest

@@ -167,8 +167,10 @@ def test_nginx_runs_as_the_distributions_account() -> None:
 
 
 def test_a_broker_pair_without_shared_storage_is_refused(tmp_path: Path) -> None:
-    text = (ROOT / "topology.yaml").read_text().replace(
-        "        depends_on: [files]\n\n  data:", "\n  data:"
+    text = (
+        (ROOT / "topology.yaml")
+        .read_text()
+        .replace("        depends_on: [files]\n\n  data:", "\n  data:")
     )
     assert text != (ROOT / "topology.yaml").read_text()
     source = tmp_path / "topology.yaml"
@@ -178,6 +180,21 @@ def test_a_broker_pair_without_shared_storage_is_refused(tmp_path: Path) -> None
     assert result.returncode == 2, result.stderr
     assert "no shared file system" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("path", RENDERABLE, **IDS)
+def test_boot_scripts_are_valid_shell(path: Path, tmp_path: Path) -> None:
+    """`sh -n` (dash, a POSIX shell like Amazon Linux's /bin/sh target) parses every script."""
+    files = config_files(plan_file(str(path)))
+    scripts = [name for name in files if name.endswith("/usr/local/sbin/tiered-boot")]
+    assert scripts
+    for name in scripts:
+        script = tmp_path / "boot.sh"
+        script.write_text(files[name])
+        result = subprocess.run(
+            ["dash", "-n", str(script)], capture_output=True, text=True, timeout=30, check=False
+        )
+        assert result.returncode == 0, f"{name}: {result.stderr}"
 
 
 def test_cli_writes_the_instance_trees(tmp_path: Path) -> None:
@@ -216,7 +233,7 @@ def test_every_instance_boots_from_its_configuration(path: Path) -> None:
         assert "PRIVATE KEY-----" not in text and "password" not in text.lower()
         download = SOFTWARE[service.software].download
         if download is not None and service.name not in plan.entry_services:
-            assert f"{download.checksum}  /tmp/" in text
+            assert f'"{download.checksum}  $work/' in text
             assert f"{download.algorithm}sum -c -" in text
 
 

@@ -106,9 +106,7 @@ SOFTWARE: dict[str, Software] = {
     ),
     "haproxy": Software(80, "active-passive", (80, 443), packages=("haproxy",)),
     "envoy": Software(8080, "active-active", (80, 443), config_files=_APP_FILES),
-    "toro-integrate": Software(
-        8080, "active-active", packages=(JAVA,), config_files=_APP_FILES
-    ),
+    "toro-integrate": Software(8080, "active-active", packages=(JAVA,), config_files=_APP_FILES),
     "tomcat": Software(8080, "active-active", packages=(JAVA,), config_files=_APP_FILES),
     "nodejs": Software(3000, "active-active", packages=("nodejs",), config_files=_APP_FILES),
     "zookeeper": Software(

@@ -68,7 +68,9 @@ class Delivery:
             for value in boot.stack_values.values()
             if value.kind != "pseudo"
         }
-        return {"Fn::Base64": {"Fn::Sub": [_escape(text, variables), dict(sorted(variables.items()))]}}
+        return {
+            "Fn::Base64": {"Fn::Sub": [_escape(text, variables), dict(sorted(variables.items()))]}
+        }
 
     @property
     def creation_policy(self) -> Json:
@@ -132,9 +134,7 @@ def _tls(template: Template, used: dict[str, StackValue]) -> None:
         "Type": "String",
     }
     template.conditions[HAS_TLS_SECRET] = {"Fn::Not": [{"Fn::Equals": [ref(TLS_SECRET), ""]}]}
-    template.conditions[HAS_TLS_PARAMETER] = {
-        "Fn::Not": [{"Fn::Equals": [ref(TLS_PARAMETER), ""]}]
-    }
+    template.conditions[HAS_TLS_PARAMETER] = {"Fn::Not": [{"Fn::Equals": [ref(TLS_PARAMETER), ""]}]}
     template.conditions[HAS_TLS] = {
         "Fn::Or": [{"Condition": HAS_TLS_SECRET}, {"Condition": HAS_TLS_PARAMETER}]
     }
@@ -195,9 +195,7 @@ def _tls(template: Template, used: dict[str, StackValue]) -> None:
 
 
 def _artifacts(template: Template, plan: Plan, used: dict[str, StackValue]) -> None:
-    urls = sorted(
-        (v for v in used.values() if v.kind == "artifact-url"), key=lambda v: v.name
-    )
+    urls = sorted((v for v in used.values() if v.kind == "artifact-url"), key=lambda v: v.name)
     names = []
     for url in urls:
         service = url.service or ""
@@ -237,7 +235,14 @@ def _artifacts(template: Template, plan: Plan, used: dict[str, StackValue]) -> N
                             "Resource": {
                                 "Fn::Sub": [
                                     "arn:${AWS::Partition}:s3:::${Object}",
-                                    {"Object": {"Fn::Select": [1, {"Fn::Split": ["s3://", ref(url.name)]}]}},
+                                    {
+                                        "Object": {
+                                            "Fn::Select": [
+                                                1,
+                                                {"Fn::Split": ["s3://", ref(url.name)]},
+                                            ]
+                                        }
+                                    },
                                 ]
                             },
                         }

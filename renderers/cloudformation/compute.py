@@ -9,7 +9,6 @@ failed system status check, and instances of public tiers get an Elastic IP.
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING
 
 from renderers.cloudformation.ids import logical_id

@@ -41,6 +41,9 @@ def boot_script(boot: InstanceBoot) -> str:
         "# its software. Written by `tiered render config`; run once by cloud-init.\n"
         "set -eu\n"
         'log() { echo "tiered-boot: $*"; }\n'
+        "# downloads and secrets in transit go to a private folder, removed on exit\n"
+        "work=$(mktemp -d)\n"
+        "trap 'rm -rf \"$work\"' EXIT\n"
     )
     body = "\n\n".join(boot.steps)
     return f"{head}\n{body}\n\nlog done\n" if body else f"{head}\nlog done\n"
@@ -86,13 +89,13 @@ def _cloud_config(boot: InstanceBoot, signal: str | None, compress: bool) -> str
         lines += [
             f"  - path: {_quote(file.path)}",
             f"    permissions: {_quote(file.mode)}",
-            "    owner: \"root:root\"",
+            '    owner: "root:root"',
             "    defer: true",
         ]
         data = file.content.encode()
         if compress and len(data) >= COMPRESS_FROM and b"${" not in data:
             packed = base64.b64encode(gzip.compress(data, mtime=0)).decode()
-            lines += ["    encoding: \"gz+b64\"", f"    content: {_quote(packed)}"]
+            lines += ['    encoding: "gz+b64"', f"    content: {_quote(packed)}"]
             continue
         lines.append("    content: |")
         lines += [f"      {line}" if line else "" for line in file.content.rstrip("\n").split("\n")]
@@ -102,7 +105,7 @@ def _cloud_config(boot: InstanceBoot, signal: str | None, compress: bool) -> str
             f"; {CFN_SIGNAL} --exit-code $? --stack '${{AWS::StackName}}' "
             f"--resource {signal} --region '${{AWS::Region}}'"
         )
-    lines += ["runcmd:", f"  - [\"sh\", \"-c\", {_quote(command)}]"]
+    lines += ["runcmd:", f'  - ["sh", "-c", {_quote(command)}]']
     return "\n".join(lines) + "\n"
 
 

@@ -29,6 +29,7 @@ from renderers import templating
 from renderers.config import stack
 from renderers.config.endpoints import (
     dependency_variables,
+    members,
     mount_point,
     prefix,
     zookeeper_connect,
@@ -129,13 +130,13 @@ def _download(boot: InstanceBoot, download: Download | None, service: ServicePla
         f"# {service.software} {download.version}: the release archive, checked against its "
         f"published {download.algorithm}\n"
         f"if [ ! -d {home}/bin ]; then\n"
-        f"  curl -fsSL --retry 5 --retry-delay 5 -o /tmp/{service.software}.tgz \\\n"
+        f"  curl -fsSL --retry 5 --retry-delay 5 -o $work/{service.software}.tgz \\\n"
         f"    {download.url}\n"
-        f'  echo "{download.checksum}  /tmp/{service.software}.tgz" | '
+        f'  echo "{download.checksum}  $work/{service.software}.tgz" | '
         f"{download.algorithm}sum -c -\n"
         f"  install -d {home}\n"
-        f"  tar -xzf /tmp/{service.software}.tgz -C {home} --strip-components=1\n"
-        f"  rm -f /tmp/{service.software}.tgz\n"
+        f"  tar -xzf $work/{service.software}.tgz -C {home} --strip-components=1\n"
+        f"  rm -f $work/{service.software}.tgz\n"
         "fi"
     )
 
@@ -199,11 +200,11 @@ def _nginx(
             'if [ -n "$tls_secret" ]; then\n'
             f"  aws secretsmanager get-secret-value --region '{stack.ref(region)}' "
             '--secret-id "$tls_secret" \\\n'
-            "    --query SecretString --output text > /run/tiered-tls.pem\n"
+            "    --query SecretString --output text > $work/tls.pem\n"
             'elif [ -n "$tls_parameter" ]; then\n'
             f"  aws ssm get-parameter --region '{stack.ref(region)}' --with-decryption "
             '--name "$tls_parameter" \\\n'
-            "    --query Parameter.Value --output text > /run/tiered-tls.pem\n"
+            "    --query Parameter.Value --output text > $work/tls.pem\n"
             "else\n"
             '  log "WARNING: no certificate given: generating a SELF-SIGNED one for '
             f'{name}"\n'
@@ -211,11 +212,11 @@ def _nginx(
             f"-subj '/CN={name}' \\\n"
             f"    -keyout {tls.key} -out {tls.certificate}\n"
             "fi\n"
-            "if [ -s /run/tiered-tls.pem ]; then\n"
+            "if [ -s $work/tls.pem ]; then\n"
             f"  awk -v crt={tls.certificate} -v key={tls.key} \\\n"
             "    '/-----BEGIN/ { out = ($0 ~ /PRIVATE KEY/) ? key : crt } out { print > out }' \\\n"
-            "    /run/tiered-tls.pem\n"
-            "  rm -f /run/tiered-tls.pem\n"
+            "    $work/tls.pem\n"
+            "  rm -f $work/tls.pem\n"
             "fi\n"
             "umask 022\n"
             f"chmod 0644 {tls.certificate}\n"
@@ -370,7 +371,7 @@ def _activemq(
     if not aws:
         return
     boot.steps.append(
-        f"install -d -o activemq -g activemq {ACTIVEMQ_DATA} {ACTIVEMQ_DATA}/tmp \\\n"
+        f"install -d -o activemq -g activemq {ACTIVEMQ_DATA} {ACTIVEMQ_DATA}/temp \\\n"
         f"  {kahadb_directory(plan, service)}"
     )
     _systemd(
@@ -379,7 +380,7 @@ def _activemq(
         f"Apache ActiveMQ, {instance.name} of {service.name} (shared-storage master/slave)",
         "User=activemq\n"
         "Group=activemq\n"
-        f"Environment=ACTIVEMQ_DATA={ACTIVEMQ_DATA} ACTIVEMQ_TMP={ACTIVEMQ_DATA}/tmp\n"
+        f"Environment=ACTIVEMQ_DATA={ACTIVEMQ_DATA} ACTIVEMQ_TMP={ACTIVEMQ_DATA}/temp\n"
         f"WorkingDirectory={ACTIVEMQ_DATA}\n"
         "ExecStart=/opt/activemq/bin/activemq console xbean:file:/etc/activemq/activemq.xml\n",
     )
@@ -388,7 +389,9 @@ def _activemq(
 # --- applications --------------------------------------------------------------------------
 
 
-def environment_file(plan: Plan, service: ServicePlan, instance: Instance, boot: InstanceBoot) -> str:
+def environment_file(
+    plan: Plan, service: ServicePlan, instance: Instance, boot: InstanceBoot
+) -> str:
     """The application's environment file: itself, its peers, and its dependencies."""
     lines = [
         _header(plan, service, "Environment").rstrip("\n"),
@@ -399,7 +402,7 @@ def environment_file(plan: Plan, service: ServicePlan, instance: Instance, boot:
         f'TIERED_ZONE="{instance.zone}"',
         f'TIERED_ADDRESS="{instance.ip}"',
         f'TIERED_PORT="{service.port}"',
-        f'TIERED_MEMBERS="{",".join(f"{i.ip}:{service.port}" for i in plan.instances_of(service.name))}"',
+        f'TIERED_MEMBERS="{",".join(members(plan, service))}"',
     ]
     if plan.provider == "aws":
         region = stack.region()
@@ -438,13 +441,13 @@ def _application(
         f'  [ -n "$artifact_sha256" ] || {{ log "{checksum.name} is required"; exit 1; }}\n'
         '  case "$artifact_url" in\n'
         f"    s3://*) aws s3 cp --region '{stack.ref(region)}' \"$artifact_url\" "
-        "/tmp/artifact.tar.gz ;;\n"
-        '    *) curl -fsSL --retry 5 -o /tmp/artifact.tar.gz "$artifact_url" ;;\n'
+        "$work/artifact.tar.gz ;;\n"
+        '    *) curl -fsSL --retry 5 -o $work/artifact.tar.gz "$artifact_url" ;;\n'
         "  esac\n"
-        '  echo "$artifact_sha256  /tmp/artifact.tar.gz" | sha256sum -c -\n'
+        '  echo "$artifact_sha256  $work/artifact.tar.gz" | sha256sum -c -\n'
         f"  install -d {home}\n"
-        f"  tar -xzf /tmp/artifact.tar.gz -C {home}\n"
-        "  rm -f /tmp/artifact.tar.gz\n"
+        f"  tar -xzf $work/artifact.tar.gz -C {home}\n"
+        "  rm -f $work/artifact.tar.gz\n"
         f"  {home}/install.sh {env}\n"
         "fi"
     )

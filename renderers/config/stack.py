@@ -15,7 +15,7 @@ from dataclasses import dataclass
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9:]+)\}")
 
 #: The certificate sources of the entry NGINX (stack parameters; empty: self-signed).
-TLS_SECRET = "TlsCertificateSecretArn"
+TLS_SECRET = "TlsCertificateSecretArn"  # noqa: S105 - a parameter name, not a secret
 TLS_PARAMETER = "TlsCertificateParameter"
 REGION = "AWS::Region"
 
