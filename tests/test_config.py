@@ -237,6 +237,55 @@ def test_every_instance_boots_from_its_configuration(path: Path) -> None:
             assert f"{download.algorithm}sum -c -" in text
 
 
+def test_each_role_reads_exactly_what_its_boot_needs() -> None:
+    template = yaml.safe_load(
+        render(plan_file("topology.yaml"))["cloudformation/toro-integrate-ha.yaml"]
+    )
+    resources = template["Resources"]
+    policies = {k: v for k, v in resources.items() if v["Type"] == "AWS::IAM::Policy"}
+    assert sorted(policies) == [
+        "BootPolicyArtifactIntegrate",
+        "BootPolicySecretDb",
+        "BootPolicyTlsCertificate",
+    ]
+    secret = policies["BootPolicySecretDb"]["Properties"]
+    assert secret["Roles"] == [{"Ref": "InstanceRoleIntegrate"}]  # the db's only reader
+    assert secret["PolicyDocument"]["Statement"] == [
+        {
+            "Action": "secretsmanager:GetSecretValue",
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": ["DatabaseDb", "MasterUserSecret.SecretArn"]},
+        }
+    ]
+    tls = policies["BootPolicyTlsCertificate"]
+    assert tls["Condition"] == "HasTlsCertificate"  # no grant at all when nothing is given
+    assert tls["Properties"]["Roles"] == [{"Ref": "InstanceRoleNginx"}]
+    artifact = policies["BootPolicyArtifactIntegrate"]
+    assert artifact["Condition"] == "ArtifactInS3Integrate"
+    assert artifact["Properties"]["Roles"] == [{"Ref": "InstanceRoleIntegrate"}]
+    profiles = {
+        name: r["Properties"]["IamInstanceProfile"]["Ref"]
+        for name, r in resources.items()
+        if r["Type"] == "AWS::EC2::Instance"
+    }
+    assert profiles["InstanceZookeeper1"] == "InstanceProfile"  # reads nothing: shared role
+    assert profiles["InstanceIntegrate1"] == "InstanceProfileIntegrate"
+    assert profiles["InstanceNginx2"] == "InstanceProfileNginx"
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::EC2::Instance":
+            assert resource["CreationPolicy"] == {
+                "ResourceSignal": {"Count": 1, "Timeout": "PT30M"}
+            }, name
+    outputs = template["Outputs"]
+    assert outputs["DatabaseSecretArnDb"]["Value"] == {
+        "Fn::GetAtt": ["DatabaseDb", "MasterUserSecret.SecretArn"]
+    }
+    assert outputs["DatabaseEndpointDb"]["Value"] == {
+        "Fn::GetAtt": ["DatabaseDb", "Endpoint.Address"]
+    }
+    assert "SELF-SIGNED" in outputs["TlsCertificate"]["Value"]["Fn::If"][2]
+
+
 def test_user_data_too_large_for_plain_text_is_compressed() -> None:
     plan = plan_of(large_topology())
     data = user_data(plan)

@@ -6,9 +6,11 @@ addresses, the ARNs of their managed secrets, the parameters below). Each instan
 ``CreationPolicy``: the stack completes only when the instance's boot script reports
 success through ``cfn-signal``, and fails when it reports an error or stays silent.
 
-What the boot needs, and nothing else, is granted to the instance role: reading the
-managed secret of the databases the instances depend on, the certificate secret or
-parameter when one is given, and the application artifacts when they are in S3. The stack
+What the boot needs, and nothing else, is granted to the instances that need it: a service
+whose boot reads something gets its own role (the shared role's SSM access, plus exactly
+that): the managed secret of each database it depends on, the certificate secret or
+parameter of the entry when one is given, its application artifact when that is in S3.
+Services that read nothing keep the shared role. The stack
 outputs name each database's address and secret ARN, and say loudly when the entry's
 certificate is a self-signed one made at first boot. No secret is ever in the user data:
 instances fetch them with their role.
@@ -22,13 +24,15 @@ application service ``ArtifactUrl<Service>`` (https:// or s3://) and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from renderers.cloudformation.compute import ROLE, instance_id
+from renderers.cloudformation.compute import PROFILE, instance_id
 from renderers.cloudformation.database import database_id
 from renderers.cloudformation.filesystem import filesystem_id
 from renderers.cloudformation.ids import logical_id
+from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Json, Template, get_att, ref, sub
 from renderers.config import boots
 from renderers.config.cloudinit import MAX_USER_DATA, cloud_config
@@ -45,6 +49,8 @@ HAS_TLS_SECRET, HAS_TLS_PARAMETER, HAS_TLS = (
     "HasTlsCertificate",
 )
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
+#: Stack values whose reading needs a grant: such a service gets a role of its own.
+GRANTED = ("database-secret", "tls-secret", "tls-parameter", "artifact-url")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,30 @@ class Delivery:
     @property
     def creation_policy(self) -> Json:
         return {"ResourceSignal": {"Count": 1, "Timeout": SIGNAL_TIMEOUT}}
+
+    def profile(self, instance: Instance) -> Json:
+        """The instance profile of ``instance``: its service's own, or the shared one."""
+        if instance.service in self.readers:
+            return ref(profile_id(instance.service))
+        return ref(PROFILE)
+
+    @property
+    def readers(self) -> dict[str, dict[str, StackValue]]:
+        """Services whose boot reads something, with the stack values they read."""
+        found: dict[str, dict[str, StackValue]] = {}
+        for boot in self.by_instance.values():
+            for value in boot.stack_values.values():
+                if value.kind in GRANTED:
+                    found.setdefault(boot.instance.service, {})[value.name] = value
+        return found
+
+
+def role_id(service: str) -> str:
+    return logical_id("InstanceRole", service)
+
+
+def profile_id(service: str) -> str:
+    return logical_id("InstanceProfile", service)
 
 
 def delivery(plan: Plan) -> Delivery:
@@ -109,12 +139,52 @@ def add_boot(template: Template, plan: Plan, chosen: Delivery) -> None:
     used: dict[str, StackValue] = {}
     for boot in chosen.by_instance.values():
         used.update(boot.stack_values)
-    _tls(template, used)
-    _artifacts(template, plan, used)
-    _database_secrets(template, plan, used)
+    readers = chosen.readers
+    for service in readers:
+        _role(template, plan, service)
+
+    def roles(name: str) -> list[Json]:
+        return [ref(role_id(s)) for s, values in readers.items() if name in values]
+
+    _tls(template, used, roles(TLS_SECRET))
+    _artifacts(template, used)
+    _database_secrets(template, plan, used, roles)
 
 
-def _tls(template: Template, used: dict[str, StackValue]) -> None:
+def _role(template: Template, plan: Plan, service: str) -> None:
+    """A role of its own for ``service``: SSM Session Manager, plus its boot's grants."""
+    template.add(
+        role_id(service),
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "sts:AssumeRole",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ec2.amazonaws.com"},
+                    }
+                ],
+                "Version": "2012-10-17",
+            },
+            "Description": f"{plan.name}: instances of {service}, managed through SSM Session "
+            "Manager, reading what their boot needs",
+            "ManagedPolicyArns": [
+                sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")
+            ],
+            "Tags": tags(plan.name, f"{service}-role", plan.services[service].tier, service),
+        },
+        source=f"the role of {service}",
+    )
+    template.add(
+        profile_id(service),
+        "AWS::IAM::InstanceProfile",
+        {"Roles": [ref(role_id(service))]},
+        source=f"the instance profile of {service}",
+    )
+
+
+def _tls(template: Template, used: dict[str, StackValue], roles: list[Json]) -> None:
     if TLS_SECRET not in used:
         return
     template.parameters[TLS_SECRET] = {
@@ -174,7 +244,7 @@ def _tls(template: Template, used: dict[str, StackValue]) -> None:
                 "Version": "2012-10-17",
             },
             "PolicyName": "tls-certificate",
-            "Roles": [ref(ROLE)],
+            "Roles": roles,
         },
         source="the certificate read policy",
         Condition=HAS_TLS,
@@ -194,7 +264,7 @@ def _tls(template: Template, used: dict[str, StackValue]) -> None:
     )
 
 
-def _artifacts(template: Template, plan: Plan, used: dict[str, StackValue]) -> None:
+def _artifacts(template: Template, used: dict[str, StackValue]) -> None:
     urls = sorted((v for v in used.values() if v.kind == "artifact-url"), key=lambda v: v.name)
     names = []
     for url in urls:
@@ -250,17 +320,21 @@ def _artifacts(template: Template, plan: Plan, used: dict[str, StackValue]) -> N
                     "Version": "2012-10-17",
                 },
                 "PolicyName": f"artifact-{service}",
-                "Roles": [ref(ROLE)],
+                "Roles": [ref(role_id(service))],
             },
             source=f"the artifact read policy of {service}",
             Condition=in_s3,
         )
     if names:
         _group(template, "Applications", names)
-    del plan
 
 
-def _database_secrets(template: Template, plan: Plan, used: dict[str, StackValue]) -> None:
+def _database_secrets(
+    template: Template,
+    plan: Plan,
+    used: dict[str, StackValue],
+    roles: Callable[[str], list[Json]],
+) -> None:
     for value in sorted(used.values(), key=lambda v: v.name):
         if value.kind != "database-secret" or value.service is None:
             continue
@@ -281,7 +355,7 @@ def _database_secrets(template: Template, plan: Plan, used: dict[str, StackValue
                     "Version": "2012-10-17",
                 },
                 "PolicyName": f"database-secret-{service.name}",
-                "Roles": [ref(ROLE)],
+                "Roles": roles(value.name),
             },
             source=f"database {service.name}",
             group=service.tier,

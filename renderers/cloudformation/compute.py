@@ -1,9 +1,11 @@
 """EC2: one instance per compute replica, at the plan's subnet and private address.
 
-All instances share an instance profile carrying the SSM managed policy (Session
-Manager instead of SSH; ``KeyName`` is an optional parameter) and a launch template
-that enforces IMDSv2. Each instance gets a CloudWatch alarm that recovers it on a
-failed system status check, and instances of public tiers get an Elastic IP.
+Instances share an instance profile carrying the SSM managed policy (Session Manager
+instead of SSH; ``KeyName`` is an optional parameter; services whose boot reads secrets get
+their own, see ``boot``) and a launch template that enforces IMDSv2. Each instance boots
+from its user data and signals CloudFormation (``boot``). Each instance gets a CloudWatch
+alarm that recovers it on a failed system status check, and instances of public tiers get
+an Elastic IP.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def add_instances(template: Template, plan: Plan, boot: Delivery) -> None:
             instance_id(instance.name),
             "AWS::EC2::Instance",
             {
-                "IamInstanceProfile": ref(PROFILE),
+                "IamInstanceProfile": boot.profile(instance),
                 "ImageId": ref(ami_parameter(architecture(instance_type))),
                 "InstanceType": instance_type,
                 "KeyName": {"Fn::If": [HAS_KEY_NAME, ref(KEY_NAME), ref("AWS::NoValue")]},
