@@ -10,6 +10,8 @@ mount point.
 
 from __future__ import annotations
 
+from typing import Any
+
 from renderers.config import stack
 from renderers.config.model import InstanceBoot
 from tiered.placement import Plan, ServicePlan
@@ -26,10 +28,14 @@ def mount_point(filesystem: str) -> str:
     return f"{MOUNT_ROOT}/{filesystem}"
 
 
-def members(plan: Plan, service: ServicePlan, port: int | None = None) -> list[str]:
-    """``ip:port`` of every instance of ``service``, in replica order."""
-    chosen = port or service.port
-    return [f"{i.ip}:{chosen}" for i in plan.instances_of(service.name)]
+def members(plan: Plan, service: ServicePlan) -> list[str]:
+    """``ip:port`` of every instance of ``service``, in replica order (computed once a plan)."""
+    cache: dict[str, tuple[str, ...]] = plan._cache.setdefault("config.members", {})
+    if service.name not in cache:
+        cache[service.name] = tuple(
+            f"{i.ip}:{service.port}" for i in plan.instances_of(service.name)
+        )
+    return list(cache[service.name])
 
 
 def zookeeper_connect(plan: Plan, service: ServicePlan) -> str:
@@ -48,6 +54,19 @@ def failover_url(plan: Plan, service: ServicePlan) -> str:
 
 def dependency_variables(plan: Plan, service: ServicePlan, boot: InstanceBoot) -> list[str]:
     """``NAME="value"`` lines for every dependency of ``service``, in ``depends_on`` order."""
+    cache: dict[str, Any] = plan._cache.setdefault("config.dependencies", {})
+    if service.name not in cache:
+        cache[service.name] = _dependency_variables(plan, service)
+    lines, values = cache[service.name]
+    boot.use(*values)
+    return list(lines)
+
+
+def _dependency_variables(
+    plan: Plan, service: ServicePlan
+) -> tuple[tuple[str, ...], tuple[stack.StackValue, ...]]:
+    """The lines of one service (the same for each of its instances) and the stack values."""
+    used: list[stack.StackValue] = []
     lines: list[str] = []
     for name in service.depends_on:
         dep = plan.services[name]
@@ -55,7 +74,7 @@ def dependency_variables(plan: Plan, service: ServicePlan, boot: InstanceBoot) -
         lines.append(f"# {name}: {dep.kind} service ({dep.software})")
         if dep.kind == "database":
             address, secret = stack.database_address(name), stack.database_secret(name)
-            boot.use(address, secret)
+            used += [address, secret]
             lines += [
                 f'{key}_ENGINE="{dep.engine}"',
                 f'{key}_HOST="{stack.ref(address)}"',
@@ -72,4 +91,4 @@ def dependency_variables(plan: Plan, service: ServicePlan, boot: InstanceBoot) -
                 lines.append(f'{key}_URLS="{solr_urls(plan, dep)}"')
             elif dep.software == "activemq":
                 lines.append(f'{key}_URL="{failover_url(plan, dep)}"')
-    return lines
+    return tuple(lines), tuple(used)

@@ -173,10 +173,11 @@ def _header(plan: Plan, service: ServicePlan, what: str) -> str:
 def _nginx(
     plan: Plan, service: ServicePlan, instance: Instance, boot: InstanceBoot, aws: bool
 ) -> None:
-    boot.add_file(
-        "/etc/nginx/nginx.conf",
-        render_config(plan, service, None, user="nginx" if aws else "www-data"),
-    )
+    cache: dict[str, str] = plan._cache.setdefault("config.nginx", {})
+    if service.name not in cache:  # the same for every instance of the service
+        user = "nginx" if aws else "www-data"
+        cache[service.name] = render_config(plan, service, None, user=user)
+    boot.add_file("/etc/nginx/nginx.conf", cache[service.name])
     if not aws:
         keepalived = KeepalivedRenderer()
         if keepalived.applies_to(plan):
