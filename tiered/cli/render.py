@@ -15,7 +15,10 @@ from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_
 )
 def render(
     name: Annotated[
-        str, typer.Argument(help="Renderer: cloudformation, nginx, keepalived, or all that apply.")
+        str,
+        typer.Argument(
+            help="Renderer: cloudformation, config, nginx, keepalived, or all that apply."
+        ),
     ],
     file: FileArg = DEFAULT_FILE,
     out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out",
