@@ -4,7 +4,7 @@
 
 Generates a topology (``benchmarks.generate``), plans it once, then times in process, best
 of ``--runs``: what every instance needs (``renderers.config.boots``), the renderer's files
-(``ConfigRenderer.render``), and the user data of every instance as the CloudFormation
+(``ConfigRenderer.export``), and the user data of every instance as the CloudFormation
 renderer builds it (``renderers.cloudformation.boot``). Also ``tiered render config
 topology.yaml`` as a whole process.
 """
@@ -42,10 +42,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from renderers.cloudformation.boot import delivery
-    from renderers.config import ConfigRenderer, boots
-    from tiered.pipeline import plan_file
-    from tiered.renderer import RenderOptions
+    from tiered.exporters.base import ExportOptions
+    from tiered.pipeline import Result, plan_file
+    from tiered.renderers.cloudformation.boot import delivery
+    from tiered.renderers.config import ConfigRenderer, boots
 
     with tempfile.TemporaryDirectory() as folder:
         big = Path(folder) / "big.yaml"
@@ -60,7 +60,7 @@ def main() -> None:
 
         def render() -> None:
             files.clear()
-            files.update(ConfigRenderer().render(plan, RenderOptions()))
+            files.update(ConfigRenderer().export(Result.of_plan(plan), ExportOptions()))
 
         seconds = best(args.runs, render)
         size = sum(len(str(text)) for text in files.values())

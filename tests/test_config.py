@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 import yaml
 
-from renderers.config import ConfigRenderer
-from renderers.config.cloudinit import MAX_USER_DATA
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
-from tiered.pipeline import plan_file
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions
+from tiered.exporters.base import ExportOptions
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Plan
+from tiered.renderers.config import ConfigRenderer
+from tiered.renderers.config.cloudinit import MAX_USER_DATA
 from tiered.software import SOFTWARE
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -29,7 +29,9 @@ IDS = {"ids": lambda p: Path(p).stem}
 
 
 def config_files(plan: Plan) -> dict[str, str]:
-    return {k: str(v) for k, v in ConfigRenderer().render(plan, RenderOptions()).items()}
+    return {
+        k: str(v) for k, v in ConfigRenderer().export(Result.of_plan(plan), ExportOptions()).items()
+    }
 
 
 def instance_file(files: dict[str, str], instance: str, path: str) -> str:

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from renderers.config import ConfigRenderer
-from renderers.config.services import ACTIVEMQ_DATA, kahadb_directory
 from tests.conftest import ROOT, run_tiered
 from tests.java_support import (
     activemq_command,
@@ -29,8 +27,10 @@ from tests.java_support import (
     wait_until,
     zookeeper_command,
 )
-from tiered.pipeline import plan_file
-from tiered.renderer import RenderOptions
+from tiered.exporters.base import ExportOptions
+from tiered.pipeline import Result, plan_file
+from tiered.renderers.config import ConfigRenderer
+from tiered.renderers.config.services import ACTIVEMQ_DATA, kahadb_directory
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_zookeeper_quorum_survives_exactly_as_whatif_predicts(
     path: str, network: int, tmp_path: Path
 ) -> None:
     plan = plan_file(str(ROOT / path))
-    files = ConfigRenderer().render(plan, RenderOptions())
+    files = ConfigRenderer().export(Result.of_plan(plan), ExportOptions())
     members = plan.instances_of("zookeeper")
     local = {m.name: f"127.{network}.0.{m.ordinal}" for m in members}
     hosts = list(local.values())
@@ -114,7 +114,7 @@ def test_zookeeper_quorum_survives_exactly_as_whatif_predicts(
 def test_activemq_slave_takes_over_when_the_master_dies(tmp_path: Path) -> None:
     plan = plan_file(str(ROOT / "topology.yaml"))
     service = plan.services["activemq"]
-    files = ConfigRenderer().render(plan, RenderOptions())
+    files = ConfigRenderer().export(Result.of_plan(plan), ExportOptions())
     brokers = plan.instances_of("activemq")
     local = {b.name: f"127.79.0.{b.ordinal}" for b in brokers}
     port = free_port(list(local.values()))

@@ -28,18 +28,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from renderers.cloudformation.compute import PROFILE, instance_id
-from renderers.cloudformation.database import database_id
-from renderers.cloudformation.filesystem import filesystem_id
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Json, Template, get_att, ref, sub
-from renderers.config import boots
-from renderers.config.cloudinit import MAX_USER_DATA, cloud_config
-from renderers.config.model import InstanceBoot
-from renderers.config.stack import TLS_PARAMETER, TLS_SECRET, StackValue
-from tiered.placement import Instance, Plan
-from tiered.renderer import RenderRefused
+from tiered.exporters.base import ExportRefused
+from tiered.placement.plan import Instance, Plan
+from tiered.renderers.cloudformation.compute import PROFILE, instance_id
+from tiered.renderers.cloudformation.database import database_id
+from tiered.renderers.cloudformation.filesystem import filesystem_id
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
+from tiered.renderers.config import boots
+from tiered.renderers.config.cloudinit import MAX_USER_DATA, cloud_config
+from tiered.renderers.config.model import InstanceBoot
+from tiered.renderers.config.stack import TLS_PARAMETER, TLS_SECRET, StackValue
 
 #: How long CloudFormation waits for an instance to report its boot (downloads included).
 SIGNAL_TIMEOUT = "PT30M"
@@ -64,7 +64,7 @@ class Delivery:
         boot = self.by_instance[instance.name]
         text = cloud_config(boot, signal=instance_id(instance.name))
         if len(text.encode()) > MAX_USER_DATA:
-            raise RenderRefused(
+            raise ExportRefused(
                 f"the user data of {instance.name} is {len(text.encode()):,} bytes, past "
                 f"EC2's limit of {MAX_USER_DATA:,}",
                 "give the service fewer routes or split it; see `tiered render config`",

@@ -11,11 +11,11 @@ a separate ingress rule whose source is the service's own group.
 
 from __future__ import annotations
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.network import VPC
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Json, Template, get_att, ref
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.network import VPC
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Json, Template, get_att, ref
 from tiered.software import software
 
 WORLD = "0.0.0.0/0"

@@ -12,13 +12,16 @@ gets is documented in ``renderers.config.services``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from renderers.config.cloudinit import boot_script
-from renderers.config.model import BOOT_SCRIPT, InstanceBoot
-from renderers.config.services import configure
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, RenderRefused
+from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.placement.plan import Plan
+from tiered.renderers.config.cloudinit import boot_script
+from tiered.renderers.config.model import BOOT_SCRIPT, InstanceBoot
+from tiered.renderers.config.services import configure
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
 
 __all__ = ["ConfigRenderer", "boots"]
 
@@ -31,18 +34,20 @@ def boots(plan: Plan) -> list[InstanceBoot]:
     return [configure(plan, instance, aws=aws) for instance in plan.instances]
 
 
-class ConfigRenderer:
+class ConfigRenderer(Exporter):
     """Per-instance software configuration (``tiered render config``)."""
 
     name = "config"
+    kind = "render"
     description = "configuration files of every instance's software, and its boot script"
 
-    def applies_to(self, plan: Plan) -> bool:
-        return bool(plan.instance_count)
+    def applies_to(self, result: Result) -> bool:
+        return bool(result.valid_plan.instance_count)
 
-    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        plan = result.valid_plan
         if not plan.instance_count:
-            raise RenderRefused(
+            raise ExportRefused(
                 f"'{plan.name}' plans no compute instance: there is nothing to configure",
                 "add a compute service (managed databases and file systems need no files)",
             )

@@ -17,9 +17,9 @@ import base64
 import gzip
 import json
 
-from renderers.config.endpoints import mount_point
-from renderers.config.model import BOOT_SCRIPT, File, InstanceBoot
-from renderers.config.services import EFS_OPTIONS
+from tiered.renderers.config.endpoints import mount_point
+from tiered.renderers.config.model import BOOT_SCRIPT, File, InstanceBoot
+from tiered.renderers.config.services import EFS_OPTIONS
 
 #: Where the boot script's output goes on the instance.
 BOOT_LOG = "/var/log/tiered-boot.log"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from renderers.config import stack
-from renderers.config.model import InstanceBoot
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.renderers.config import stack
+from tiered.renderers.config.model import InstanceBoot
 
 #: Where a file-system service is mounted on the instances that depend on it.
 MOUNT_ROOT = "/mnt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from renderers.config.stack import StackValue
-from tiered.placement import Instance
+from tiered.placement.plan import Instance
+from tiered.renderers.config.stack import StackValue
 
 #: Where the boot script lives on the instance (cloud-init runs it once, at first boot).
 BOOT_SCRIPT = "/usr/local/sbin/tiered-boot"

@@ -25,22 +25,22 @@ catalogue's pinned checksum before anything is unpacked.
 
 from __future__ import annotations
 
-from renderers import templating
-from renderers.config import stack
-from renderers.config.endpoints import (
+from tiered.exporters.base import ExportOptions, ExportRefused
+from tiered.placement.plan import Instance, Plan, ServicePlan
+from tiered.renderers import templating
+from tiered.renderers.config import stack
+from tiered.renderers.config.endpoints import (
     dependency_variables,
     members,
     mount_point,
     prefix,
     zookeeper_connect,
 )
-from renderers.config.model import InstanceBoot, Mount
-from renderers.keepalived import KeepalivedRenderer
-from renderers.nginx import proxies, render_config
-from tiered.model import Tls
-from tiered.placement import Instance, Plan, ServicePlan
-from tiered.renderer import RenderOptions, RenderRefused
+from tiered.renderers.config.model import InstanceBoot, Mount
+from tiered.renderers.keepalived import KeepalivedRenderer
+from tiered.renderers.nginx import proxies, render_config
 from tiered.software import ENV_FILE, Download, software
+from tiered.validation.model import Tls
 
 #: Packages every AWS instance gets: the CloudFormation helper (cfn-signal) and EFS mounts.
 BASE_PACKAGES = ("aws-cfn-bootstrap",)
@@ -179,9 +179,11 @@ def _nginx(
         cache[service.name] = render_config(plan, service, None, user=user)
     boot.add_file("/etc/nginx/nginx.conf", cache[service.name])
     if not aws:
-        keepalived = KeepalivedRenderer()
-        if keepalived.applies_to(plan):
-            files = keepalived.render(plan, RenderOptions())
+        from tiered.pipeline import Result  # the exporter reads the plan through a Result
+
+        keepalived, result = KeepalivedRenderer(), Result.of_plan(plan)
+        if keepalived.applies_to(result):
+            files = keepalived.export(result, ExportOptions())
             text = files[f"keepalived/{instance.name}/keepalived.conf"]
             boot.add_file("/etc/keepalived/keepalived.conf", str(text))
         return
@@ -344,7 +346,7 @@ def kahadb_directory(plan: Plan, service: ServicePlan) -> str:
     if shared:
         return f"{mount_point(shared[0])}/activemq/{service.name}/kahadb"
     if service.count > 1:
-        raise RenderRefused(
+        raise ExportRefused(
             f"activemq service '{service.name}' has {service.count} brokers but no shared "
             "file system: shared-storage master/slave needs one (two brokers on local disks "
             "would both serve, each with its own messages)",

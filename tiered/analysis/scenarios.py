@@ -12,9 +12,10 @@ from collections import deque
 from dataclasses import dataclass
 from itertools import combinations
 
+from tiered.analysis.data import CauseData, PairData, ScenarioData
 from tiered.analysis.domains import Failure, direct_reason, representatives
-from tiered.graph import Calls
-from tiered.placement import Plan
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class Cause:
     via: str | None = None
     domains: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> CauseData:
         return {
             "root": self.root,
             "via": self.via,
@@ -58,7 +59,7 @@ class Scenario:
     def title(self) -> str:
         return self.label or " + ".join(self.failed)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ScenarioData:
         return {
             "failed": list(self.failed),
             "label": self.title,
@@ -147,7 +148,7 @@ class PairOutcome:
     newly_down: tuple[str, ...]
     system_down: bool
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> PairData:
         return {
             "failed": list(self.failed),
             "newly_down": list(self.newly_down),

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.planner import round_robin
+from tiered.placement.planner import round_robin
 from tiered.rules.base import Context, placement_text
 
 ID = "TR001"

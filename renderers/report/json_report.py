@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tiered.renderers.report.report_data import Report
 
 
-def json_report(data: dict[str, Any]) -> str:
+def json_report(data: Report) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"

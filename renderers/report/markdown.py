@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from tiered.output.words import (
+from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
     service_cells,
     verdict,
 )
+
+if TYPE_CHECKING:
+    from tiered.renderers.report.report_data import Report
 
 
 def _cell(text: object) -> str:
@@ -24,7 +27,7 @@ def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     return lines
 
 
-def markdown(data: dict[str, Any]) -> str:
+def markdown(data: Report) -> str:
     t = data["topology"]
     out = [f"# Redundancy review: {t['name']}", ""]
     if t["description"]:

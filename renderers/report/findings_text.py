@@ -18,7 +18,6 @@ def findings_text(findings: list[Finding]) -> str:
     groups = [
         ("errors", [f for f in findings if f.severity == "error" and not f.accepted]),
         ("warnings", [f for f in findings if f.severity == "warning" and not f.accepted]),
-        ("notes", [f for f in findings if f.severity == "note" and not f.accepted]),
         ("accepted", [f for f in findings if f.accepted]),
     ]
     lines: list[str] = []

@@ -6,16 +6,92 @@ can never disagree. Deterministic: plan order everywhere, sorted keys in JSON.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-from tiered.analysis import Analysis, Scenario, TooManyCutSets
-from tiered.findings import Finding
+from tiered.analysis import Scenario, TooManyCutSets
+from tiered.analysis.data import (
+    AvailabilityData,
+    MarginData,
+    OwnToleranceData,
+    PairData,
+)
+from tiered.findings import Finding, FindingData
+from tiered.pipeline import Result
 
 #: Rows of the depth-2 table and cut sets listed, at most (the counts are always given).
 MAX_ROWS = 60
 
 
-def scenario_row(scenario: Scenario) -> dict[str, Any]:
+class TopologyData(TypedDict):
+    name: str
+    description: str
+    provider: str
+    region: str | None
+    zones: list[str]
+    services: int
+    instances: int
+    entry_services: list[str]
+
+
+class FindingCounts(TypedDict):
+    error: int
+    warning: int
+    accepted: int
+
+
+class VerdictData(TypedDict):
+    survives_every_single_failure: bool
+    single_zone_losses_survived: list[str]
+    findings: FindingCounts
+
+
+class ScenarioRow(TypedDict):
+    failed: str
+    domains: list[str]
+    system_down: bool
+    down: list[str]
+    root_causes: list[str]
+    causes: dict[str, ReasonData]
+
+
+class ReasonData(TypedDict):
+    root: str
+    via: str | None
+    reason: str
+
+
+class PairsData(TypedDict):
+    system_down: int
+    listed: list[PairData]
+
+
+class ToleranceSection(TypedDict):
+    order: int | None
+    tolerated: int | None
+    example: list[str]
+    service: str | None
+    without_managed_outages: OwnToleranceData
+    minimal_cut_sets: int | None
+    smallest_cut_sets: list[list[str]]
+    note: str
+
+
+class Report(TypedDict):
+    """Everything the report shows: the one shape every report format reads."""
+
+    file: str
+    topology: TopologyData
+    verdict: VerdictData
+    services: list[MarginData]
+    scenarios: list[ScenarioRow]
+    depth: int
+    pairs: PairsData
+    findings: list[FindingData]
+    fault_tolerance: ToleranceSection
+    availability: AvailabilityData
+
+
+def scenario_row(scenario: Scenario) -> ScenarioRow:
     """One scenario: what failed, what went down and the root causes."""
     roots = list(dict.fromkeys(cause.root for cause in scenario.down.values()))
     return {
@@ -31,12 +107,13 @@ def scenario_row(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def finding_row(finding: Finding) -> dict[str, Any]:
+def finding_row(finding: Finding) -> FindingData:
     return finding.to_dict()
 
 
-def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
+def report_data(result: Result) -> Report:
     """Everything the report shows, as JSON-ready data."""
+    analysis, file = result.analysis, result.file
     plan = analysis.plan
     tolerance = analysis.fault_tolerance
     smallest: list[list[str]] = []
@@ -47,8 +124,8 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
         cuts, cut_note = [], f"minimal cut sets not listed: {error}"
     if tolerance.order is not None:
         smallest = [sorted(c) for c in cuts if len(c) == tolerance.order]
-    findings = analysis.findings
-    counts = {
+    findings = result.findings
+    counts: FindingCounts = {
         "error": sum(1 for f in findings if f.severity == "error" and not f.accepted),
         "warning": sum(1 for f in findings if f.severity == "warning" and not f.accepted),
         "accepted": sum(1 for f in findings if f.accepted),

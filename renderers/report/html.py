@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
-from tiered.output.words import (
+from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
     service_cells,
     verdict,
 )
+
+if TYPE_CHECKING:
+    from tiered.renderers.report.report_data import Report
+
 
 CSS = """
 :root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee8;--bad:#b42318;--warn:#b54708;--ok:#067647;
@@ -58,7 +62,7 @@ def _svg(svg: str) -> str:
     return svg.strip()
 
 
-def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
+def html(data: Report, diagram_svg: str | None = None) -> str:
     t = data["topology"]
     e = escape
     where = f"{t['provider']} {t['region']}" if t["region"] else t["provider"]

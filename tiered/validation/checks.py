@@ -10,14 +10,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from tiered import model
 from tiered.findings import Problem
-from tiered.loader import Path, SourceMap
-from tiered.placement import Plan
-from tiered.regions import AWS_REGIONS
-from tiered.rule_ids import KNOWN_RULE_IDS
-from tiered.schema_errors import did_you_mean
+from tiered.loading.loader import Path, SourceMap
+from tiered.placement.plan import Plan
+from tiered.rules.ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
+from tiered.validation import model
+from tiered.validation.regions import AWS_REGIONS
+from tiered.validation.schema_errors import did_you_mean
 
 
 class CrossChecks:

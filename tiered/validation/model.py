@@ -1,7 +1,7 @@
 """The topology format as pydantic models: declarations and single-field checks only.
 
 Checks that span fields or refer to other parts of the file (references, placement,
-zones of the region, CIDR fit) live in ``tiered.validate`` so that each one can be
+zones of the region, CIDR fit) live in ``tiered.validation.checks`` so that each one can be
 reported at the right place with a hint.
 """
 
@@ -41,6 +41,9 @@ Failover = Literal["active-active", "active-passive", "quorum", "primary-standby
 Kind = Literal["compute", "database", "filesystem"]
 Role = Literal["presentation", "application", "data"]
 Balance = Literal["round-robin", "least-conn", "ip-hash"]
+Engine = Literal["postgres", "mysql", "mariadb"]
+Provider = Literal["aws", "generic"]
+Nat = Literal["per-zone", "single"]
 
 
 class _Model(BaseModel):
@@ -89,7 +92,7 @@ class Service(_Model):
     description: Annotated[str, StringConstraints(max_length=1000)] = ""
     instance_type: InstanceType | None = None
     instance_class: InstanceType | None = None
-    engine: Literal["postgres", "mysql", "mariadb"] | None = None
+    engine: Engine | None = None
     count: Annotated[int, Field(ge=1, le=1000)] | None = None
     zones: list[Name] | None = None
     placement: dict[Name, Annotated[int, Field(ge=0, le=1000)]] | None = None
@@ -118,7 +121,7 @@ class Network(_Model):
     """The VPC (or on-premises network) the subnets are carved from."""
 
     cidr: str = Field(description="IPv4 network, e.g. 10.0.0.0/16")
-    nat: Literal["per-zone", "single"] = Field(
+    nat: Nat = Field(
         "per-zone", description="aws: one NAT gateway per zone, or a single shared one"
     )
 
@@ -146,7 +149,7 @@ class Topology(_Model):
     version: int
     name: Name
     description: Annotated[str, StringConstraints(max_length=2000)] = ""
-    provider: Literal["aws", "generic"] = "aws"
+    provider: Provider = "aws"
     region: str | None = None
     zones: Annotated[list[Name], Field(min_length=1, max_length=26)]
     network: Network

@@ -1,6 +1,6 @@
 """Mermaid ``flowchart`` text of the architecture picture, for GitHub Markdown and wikis.
 
-Draws the same ``renderers.diagram.picture.Picture`` as the DOT builder: subgraphs for
+Draws the same ``tiered.renderers.diagram.picture.Picture`` as the DOT builder: subgraphs for
 the region, the VPC, every zone and every tier in a zone; one node per replica (or per
 collapsed group); service-to-service calls; error findings and what-if states as classes.
 Needs no graphviz.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from renderers.diagram.model import Cluster, Node, Picture
+from tiered.renderers.diagram.model import Cluster, Node, Picture
 
 CLASSES = {
     "error": "stroke:#D62728,stroke-width:3px",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tiered.analysis.data import MarginData
+    from tiered.renderers.report.report_data import Report, ScenarioRow
 
 
 def duration(minutes: float | None) -> str:
@@ -37,7 +41,7 @@ SERVICE_COLUMNS = (
 )
 
 
-def service_cells(service: dict[str, Any]) -> list[str]:
+def service_cells(service: MarginData) -> list[str]:
     """One services-table row as plain text, in ``SERVICE_COLUMNS`` order."""
     return [
         service["name"],
@@ -51,7 +55,7 @@ def service_cells(service: dict[str, Any]) -> list[str]:
     ]
 
 
-def verdict(data: dict[str, Any]) -> list[str]:
+def verdict(data: Report) -> list[str]:
     """The few sentences a reviewer reads first."""
     lines: list[str] = []
     zones = data["topology"]["zones"]
@@ -97,7 +101,7 @@ def verdict(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def down_text(row: dict[str, Any]) -> str:
+def down_text(row: ScenarioRow) -> str:
     """'zookeeper, solr ← zookeeper, integrate ← zookeeper'."""
     parts = []
     for name in row["down"]:
@@ -106,7 +110,7 @@ def down_text(row: dict[str, Any]) -> str:
     return ", ".join(parts) if parts else "nothing"
 
 
-def assumption_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+def assumption_rows(data: Report) -> list[tuple[str, str]]:
     a = data["availability"]["assumptions"]
     return [
         ("instance", f"{a['instance']} (each replica, independently)"),

@@ -1,7 +1,7 @@
 """The placement plan: every replica as an instance with a zone, a subnet and an address.
 
 The plan is the one truth every analysis and renderer reads. It is computed once from a
-valid topology by ``tiered.planner``, is deterministic (same topology, same plan) and
+valid topology by ``tiered.placement.planner``, is deterministic (same topology, same plan) and
 frozen. Instances are derived on demand from blocks of consecutive addresses, so that
 validating and analysing a plan costs nothing per replica.
 """
@@ -11,9 +11,16 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from tiered import model
+from tiered.validation import model
+
+#: A service's failover mode in the plan: the model's modes, or ``managed`` (a file system).
+FailoverMode = model.Failover | Literal["managed"]
+#: What a compute replica does for its service.
+InstanceRole = Literal["active", "passive", "primary", "standby", "member"]
+#: What a managed endpoint is.
+EndpointRole = Literal["primary", "standby", "mount-target"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +44,7 @@ class Instance(NamedTuple):
     subnet: str
     ip: ipaddress.IPv4Address
     ordinal: int  # 1 for the first replica: the number in its name
-    role: str  # "active" / "passive" (active-passive), "primary" / "standby", else "member"
+    role: InstanceRole  # active / passive (active-passive), primary / standby, else member
 
 
 class Block(NamedTuple):
@@ -60,10 +67,10 @@ class ManagedEndpoint:
 
     name: str
     service: str
-    kind: str
+    kind: model.Kind
     zone: str
     subnet: str
-    role: str  # "primary", "standby" or "mount-target"
+    role: EndpointRole
     ip: ipaddress.IPv4Address | None
 
 
@@ -84,9 +91,9 @@ class ServicePlan:
 
     name: str
     tier: str
-    kind: str
+    kind: model.Kind
     software: str
-    failover: str
+    failover: FailoverMode
     count: int
     min_healthy: int
     survivors_needed: int
@@ -99,8 +106,8 @@ class ServicePlan:
     health_check: model.HealthCheck | None
     accept: tuple[model.Accept, ...]
     instance_type: str | None
-    engine: str | None
-    balance: str
+    engine: model.Engine | None
+    balance: model.Balance
     tls: model.Tls | None
     entry: bool
     path: tuple[str, ...]
@@ -126,7 +133,7 @@ class ServicePlan:
 @dataclass(frozen=True, slots=True)
 class TierPlan:
     name: str
-    role: str
+    role: model.Role
     public: bool
     services: tuple[str, ...]
 
@@ -137,11 +144,11 @@ class Plan:
 
     name: str
     description: str
-    provider: str
+    provider: model.Provider
     region: str | None
     zones: tuple[str, ...]
     network: ipaddress.IPv4Network
-    nat: str
+    nat: model.Nat
     entry: model.Entry | None
     assumptions: model.Assumptions
     tiers: tuple[TierPlan, ...]
@@ -319,7 +326,7 @@ def iter_zone_sequence(per_zone: dict[str, int]) -> Iterator[str]:
                 del remaining[zone]
 
 
-def _role(failover: str, index: int) -> str:
+def _role(failover: FailoverMode, index: int) -> InstanceRole:
     if failover == "active-passive":
         return "active" if index == 1 else "passive"
     if failover == "primary-standby":

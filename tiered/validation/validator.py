@@ -12,13 +12,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tiered import model
-from tiered.checks import CrossChecks
 from tiered.findings import Problem, sort_problems
-from tiered.loader import Loaded, SourceMap
-from tiered.placement import Plan
-from tiered.planner import PlanError, build_plan
-from tiered.schema_errors import translate
+from tiered.loading.loader import Loaded, SourceMap
+from tiered.placement.plan import Plan
+from tiered.placement.planner import PlanError, build_plan
+from tiered.validation import model
+from tiered.validation.checks import CrossChecks
+from tiered.validation.schema_errors import translate
 
 SUPPORTED_VERSIONS = (1,)
 

@@ -1,8 +1,15 @@
-"""The placement plan as aligned plain-text tables (``tiered plan``)."""
+"""The placement plan for ``tiered plan --format NAME``: aligned tables, or JSON."""
 
 from __future__ import annotations
 
-from tiered.placement import Plan
+import json
+from typing import TYPE_CHECKING
+
+from tiered.exporters.base import DocumentExporter, ExportOptions
+from tiered.placement.plan import Plan
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -83,3 +90,19 @@ def plan_table(plan: Plan) -> str:
             )
         )
     return "".join(parts)
+
+
+class PlanTable(DocumentExporter):
+    name, kind, filename = "table", "plan", "plan.txt"
+    description = "aligned tables for people: subnets, instances, managed endpoints"
+
+    def document(self, result: Result, options: ExportOptions) -> str:
+        return plan_table(result.valid_plan)
+
+
+class PlanJson(DocumentExporter):
+    name, kind, filename = "json", "plan", "plan.json"
+    description = "the plan as data, for tools"
+
+    def document(self, result: Result, options: ExportOptions) -> str:
+        return json.dumps(result.valid_plan.to_dict(), indent=2, sort_keys=True) + "\n"

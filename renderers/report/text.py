@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
-from tiered.output.words import (
+from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
@@ -13,8 +13,11 @@ from tiered.output.words import (
     verdict,
 )
 
+if TYPE_CHECKING:
+    from tiered.renderers.report.report_data import Report
 
-def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
+
+def text(data: Report, color: bool = False, width: int = 120) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -42,12 +45,12 @@ def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
     scenarios = Table(title="Single failures", title_justify="left")
     for column in ("failure", "system", "down (← through)", "root cause"):
         scenarios.add_column(column)
-    for s in data["scenarios"]:
+    for row in data["scenarios"]:
         scenarios.add_row(
-            s["failed"],
-            "[red]DOWN[/red]" if s["system_down"] else "up",
-            down_text(s),
-            ", ".join(s["root_causes"]) or "—",
+            row["failed"],
+            "[red]DOWN[/red]" if row["system_down"] else "up",
+            down_text(row),
+            ", ".join(row["root_causes"]) or "—",
         )
     console.print(scenarios)
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from tiered import model
-from tiered.placement import (
+from tiered.placement.plan import (
     Block,
+    EndpointRole,
+    FailoverMode,
     ManagedEndpoint,
     NatGateway,
     Plan,
@@ -25,6 +26,7 @@ from tiered.placement import (
     TierPlan,
 )
 from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
+from tiered.validation import model
 
 #: Addresses reserved at the start and the end of every subnet, per provider.
 RESERVED = {"aws": (4, 1), "generic": (2, 1)}
@@ -49,8 +51,8 @@ def resolve_service(topology: model.Topology, tier: str, name: str, entry: bool)
     service = topology.tiers[tier].services[name]
     zones = tuple(service.zones or topology.zones)
     software: str
-    failover: str
-    engine: str | None
+    failover: FailoverMode
+    engine: model.Engine | None
     if service.kind == "database":
         engine = service.engine or "postgres"
         software, port = engine, service.port or ENGINE_PORTS[engine]
@@ -169,7 +171,7 @@ class _Planner:
                     next_low[key] += count
             elif service.kind == "database":
                 for index, zone in enumerate(service.zones, start=1):
-                    role = "primary" if index == 1 else "standby"
+                    role: EndpointRole = "primary" if index == 1 else "standby"
                     managed.append(
                         ManagedEndpoint(
                             name=f"{name}-{role}",

@@ -9,11 +9,10 @@ the graph is a DAG here.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 
 def dependency_graph(plan: Plan) -> Any:
@@ -72,21 +71,6 @@ class Calls:
             order=_callees_first(callees, rank),
             rank=rank,
         )
-
-    def ancestors(self, services: Iterable[str]) -> set[str]:
-        """Every service that calls one of ``services``, directly or through others."""
-        seen: set[str] = set()
-        stack = list(services)
-        while stack:
-            for caller in self.callers[stack.pop()]:
-                if caller not in seen:
-                    seen.add(caller)
-                    stack.append(caller)
-        return seen
-
-    def tier_index(self) -> dict[str, int]:
-        """The position of each tier, outermost first."""
-        return {tier.name: i for i, tier in enumerate(self.plan.tiers)}
 
 
 def _callees_first(callees: dict[str, tuple[str, ...]], rank: dict[str, int]) -> tuple[str, ...]:

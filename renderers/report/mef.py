@@ -14,7 +14,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from tiered.analysis import Analysis
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
 
 TOP = "system_down"
 

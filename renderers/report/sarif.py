@@ -12,10 +12,10 @@ from typing import Any
 
 from tiered import __version__
 from tiered.findings import Finding
-from tiered.rules import RULES
+from tiered.rules.catalogue import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-LEVELS = {"error": "error", "warning": "warning", "note": "note"}
+LEVELS = {"error": "error", "warning": "warning"}
 
 
 def _uri(file: str) -> str:
