@@ -66,8 +66,6 @@ def configure(plan: Plan, instance: Instance, *, aws: bool) -> InstanceBoot:
     boot = InstanceBoot(instance=instance, software=kind)
     if aws:
         boot.add_packages(*BASE_PACKAGES, *software(service.software).packages)
-        if kind == "hook" and service.software == "nginx":
-            boot.packages.remove("nginx")  # not the entry proxy: the user's artifact decides
         _user(boot, service)
         _mounts(plan, service, boot)
         _download(boot, software(service.software).download, service)
