@@ -66,6 +66,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/analysis.py
 	$(BIN)/python benchmarks/config.py
+	$(BIN)/python benchmarks/diff.py
 
 docs: setup
 	$(BIN)/python -c "from tiered.rules.docs import rules_markdown; print(rules_markdown(), end='')" > docs/rules.md

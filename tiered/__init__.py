@@ -3,8 +3,9 @@
 Public API: ``load(path) -> Topology``, ``plan(topology) -> Plan``, ``analyze(plan) ->
 Analysis``, ``whatif(plan, ["us-east-1b"]) -> Scenario`` and ``run(path) -> Result`` (the
 whole pipeline: plan, findings and analysis, never raising for a bad file); invalid input raises
-``InvalidTopology`` carrying every located problem. Imports are lazy so that the command
-line starts fast.
+``InvalidTopology`` carrying every located problem. ``diff(base, head) -> Diff`` compares two
+topologies (files, git revisions or ``REV:path``). Imports are lazy so that the command line
+starts fast.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = [
     "Analysis",
+    "Diff",
     "InvalidTopology",
     "Plan",
     "Problem",
@@ -21,6 +23,7 @@ __all__ = [
     "Topology",
     "__version__",
     "analyze",
+    "diff",
     "load",
     "plan",
     "run",
@@ -29,6 +32,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from tiered.analysis import Analysis, analyze, whatif
+    from tiered.changes import Diff, diff
     from tiered.findings import InvalidTopology, Problem
     from tiered.pipeline import Result, load, plan, run
     from tiered.placement.plan import Plan
@@ -40,6 +44,8 @@ _LAZY = {
     "Result": "tiered.pipeline",
     "whatif": "tiered.analysis",
     "Analysis": "tiered.analysis",
+    "diff": "tiered.changes",
+    "Diff": "tiered.changes",
     "load": "tiered.pipeline",
     "plan": "tiered.pipeline",
     "Topology": "tiered.validation.model",

@@ -118,14 +118,15 @@ class Analysis:
 
     @cached_property
     def margins(self) -> list[ServiceMargin]:
-        return [_margin(self.plan, name) for name in self.plan.services]
+        return [service_margin(self.plan, name) for name in self.plan.services]
 
     def cut_sets(self, limit: int = 200_000) -> list[frozenset[str]]:
         """Every minimal cut set (instances, zones, managed services); may raise TooManyCutSets."""
         return minimal_cut_sets(self.plan, self.calls, limit)
 
 
-def _margin(plan: Plan, name: str) -> ServiceMargin:
+def service_margin(plan: Plan, name: str) -> ServiceMargin:
+    """A service's replicas and the survivors it keeps in its worst single failure."""
     service = plan.services[name]
     worst, worst_case = service.count, "none"
     for zone in service.per_zone:
