@@ -24,6 +24,14 @@ def summary(plan: Plan) -> dict[str, int]:
     }
 
 
+def assumptions(result: Result) -> list[str]:
+    """What the network must provide for the verdict to hold: stated, not a finding."""
+    from tiered.analysis.entry_failover import entry_failover
+
+    failover = entry_failover(result.valid_plan)
+    return [failover["assumption"]] if failover else []
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -42,7 +50,8 @@ class ValidateText(DocumentExporter):
             f"{_count(s['managed'], 'managed endpoint')} "
             f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}\n"
         )
-        return head + findings_text(result.findings)
+        assumed = "".join(f"assumes: {line}\n" for line in assumptions(result))
+        return head + assumed + findings_text(result.findings)
 
 
 class ValidateJson(DocumentExporter):
@@ -64,6 +73,7 @@ class ValidateJson(DocumentExporter):
                 "valid": True,
                 "problems": [],
                 "summary": summary(result.plan),
+                "assumptions": assumptions(result),
                 "findings": [f.to_dict() for f in result.findings],
             }
         return json.dumps(payload, indent=2) + "\n"

@@ -1,8 +1,8 @@
 #!/usr/bin/env sh
 # Installs the system tools tiered's commands and tests use (graphviz, nginx, keepalived,
-# scram, openssl, cloud-init, a Java runtime with ZooKeeper and ActiveMQ, and python3-venv
-# where Python lacks it) through apt-get when they are missing. Without root it prints the
-# command to run instead and stops.
+# scram, openssl, curl, iproute2, cloud-init, a Java runtime with ZooKeeper and ActiveMQ, and
+# python3-venv where Python lacks it) through apt-get when they are missing. Without root it
+# prints the command to run instead and stops.
 set -eu
 
 need=""
@@ -16,6 +16,9 @@ command -v cloud-init >/dev/null 2>&1 || need="$need cloud-init"
 command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
 [ -f /usr/share/java/zookeeper.jar ] || need="$need zookeeper"
 [ -f /usr/share/activemq/bin/activemq.jar ] || need="$need activemq"
+# curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
+command -v curl >/dev/null 2>&1 || need="$need curl"
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
 # Debian and Ubuntu ship venv's pip bootstrap separately from Python itself.
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || need="$need python3-venv"
 [ -z "$need" ] && exit 0

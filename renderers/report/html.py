@@ -13,6 +13,8 @@ from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    how_to_test_intro,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -82,6 +84,10 @@ def html(data: Report, diagram_svg: str | None = None) -> str:
     parts.append('<section class="verdict"><ul>\n')
     parts += [f"<li>{e(line)}</li>\n" for line in verdict(data)]
     parts.append("</ul></section>\n")
+    if network_assumptions(data):
+        parts.append("<h2>Network assumptions</h2>\n<ul>\n")
+        parts += [f"<li>{e(line)}</li>\n" for line in network_assumptions(data)]
+        parts.append("</ul>\n")
     if diagram_svg:
         parts.append(
             f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'
@@ -110,6 +116,22 @@ def html(data: Report, diagram_svg: str | None = None) -> str:
             ],
         )
     )
+    how = data["how_to_test"]
+    if how:
+        parts.append(f"<h2>How to test this</h2>\n<p>{e(how_to_test_intro(how))}</p>\n")
+        parts.append(
+            _table(
+                ["prediction", "experiment", "command"],
+                [
+                    [
+                        e(f"{x['tests']}: {x['expected']}"),
+                        e(x["experiment"]),
+                        f"<code>{e(x['command'])}</code>",
+                    ]
+                    for x in how["experiments"]
+                ],
+            )
+        )
     if data["depth"] >= 2:
         pairs = data["pairs"]
         parts.append("<h2>Double failures</h2>\n")

@@ -9,6 +9,8 @@ from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    how_to_test_intro,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -41,6 +43,9 @@ def markdown(data: Report) -> str:
         "",
     ]
     out += [f"- {line}" for line in verdict(data)]
+    if network_assumptions(data):
+        out += ["", "## Network assumptions", ""]
+        out += [f"- {line}" for line in network_assumptions(data)]
     out += ["", "## Services", ""]
     out += _table(list(SERVICE_COLUMNS), [service_cells(s) for s in data["services"]])
     out += ["", "## Single failures", ""]
@@ -56,6 +61,16 @@ def markdown(data: Report) -> str:
             for s in data["scenarios"]
         ],
     )
+    how = data["how_to_test"]
+    if how:
+        out += ["", "## How to test this", "", how_to_test_intro(how), ""]
+        out += _table(
+            ["prediction", "experiment", "command"],
+            [
+                [f"{x['tests']}: {x['expected']}", x["experiment"], f"`{x['command']}`"]
+                for x in how["experiments"]
+            ],
+        )
     if data["depth"] >= 2:
         pairs = data["pairs"]
         out += ["", "## Double failures", ""]

@@ -15,6 +15,8 @@ from tiered.analysis.data import (
     OwnToleranceData,
     PairData,
 )
+from tiered.analysis.entry_failover import EntryFailoverData, entry_failover
+from tiered.analysis.experiments import HowToTestData, how_to_test
 from tiered.findings import Finding, FindingData
 from tiered.pipeline import Result
 
@@ -82,8 +84,10 @@ class Report(TypedDict):
     file: str
     topology: TopologyData
     verdict: VerdictData
+    entry_failover: EntryFailoverData | None
     services: list[MarginData]
     scenarios: list[ScenarioRow]
+    how_to_test: HowToTestData | None
     depth: int
     pairs: PairsData
     findings: list[FindingData]
@@ -151,8 +155,10 @@ def report_data(result: Result) -> Report:
             ],
             "findings": counts,
         },
+        "entry_failover": entry_failover(plan),
         "services": [m.to_dict() for m in analysis.margins],
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
+        "how_to_test": how_to_test(plan),
         "depth": analysis.depth,
         "pairs": {
             "system_down": len(pairs),

@@ -9,6 +9,8 @@ from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    how_to_test_intro,
+    network_assumptions,
     service_cells,
     verdict,
 )
@@ -33,6 +35,11 @@ def text(data: Report, color: bool = False, width: int = 120) -> str:
     console.print(f"[bold]Redundancy review: {t['name']}[/bold]  ({data['file']})")
     for line in verdict(data):
         console.print(f"  • {line}", soft_wrap=False)
+    assumed = network_assumptions(data)
+    if assumed:
+        console.print("[bold]Network assumptions[/bold]")
+        for line in assumed:
+            console.print(f"  • {line}", soft_wrap=False)
 
     services = Table(title="Services", title_justify="left")
     for column in SERVICE_COLUMNS:
@@ -53,6 +60,14 @@ def text(data: Report, color: bool = False, width: int = 120) -> str:
             ", ".join(row["root_causes"]) or "—",
         )
     console.print(scenarios)
+
+    how = data["how_to_test"]
+    if how:
+        console.print("[bold]How to test this[/bold]")
+        console.print(f"  {how_to_test_intro(how)}", markup=False)
+        for x in how["experiments"]:
+            console.print(f"  {x['tests']}: {x['expected']}  ({x['experiment']})", markup=False)
+            console.print(f"      {x['command']}", markup=False, soft_wrap=True)
 
     if data["depth"] >= 2:
         pairs = data["pairs"]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tiered.analysis.entry_failover import failover_sentence
+
 if TYPE_CHECKING:
     from tiered.analysis.data import MarginData
+    from tiered.analysis.experiments import HowToTestData
     from tiered.renderers.report.report_data import Report, ScenarioRow
 
 
@@ -73,6 +76,8 @@ def verdict(data: Report) -> list[str]:
             + ", ".join(s["failed"] for s in others)
             + "."
         )
+    if data["entry_failover"]:
+        lines.append(failover_sentence(data["entry_failover"]))
     ft = data["fault_tolerance"]
     if ft["order"] is None:
         lines.append("Fault tolerance: no set of failures takes the system down.")
@@ -101,6 +106,12 @@ def verdict(data: Report) -> list[str]:
     return lines
 
 
+def network_assumptions(data: Report) -> list[str]:
+    """What the network must provide for the verdict to hold (the entry segment's L2)."""
+    failover = data["entry_failover"]
+    return [failover["assumption"]] if failover else []
+
+
 def down_text(row: ScenarioRow) -> str:
     """'zookeeper, solr ← zookeeper, integrate ← zookeeper'."""
     parts = []
@@ -118,3 +129,12 @@ def assumption_rows(data: Report) -> list[tuple[str, str]]:
         ("database", f"{a['database']} (a managed database as a whole)"),
         ("filesystem", f"{a['filesystem']} (a managed file system as a whole)"),
     ]
+
+
+def how_to_test_intro(how: HowToTestData) -> str:
+    """The sentence opening the "How to test this" section."""
+    return (
+        f"Each prediction has an AWS FIS experiment: `{how['render']}` writes them as "
+        f"CloudFormation; deploy it as stack {how['stack']} beside the main stack, then "
+        "start an experiment with its command."
+    )

@@ -32,6 +32,7 @@ BUILT_IN: dict[str, str] = {
     "render.cloudformation": "tiered.renderers.cloudformation:CloudFormationRenderer",
     "render.config": "tiered.renderers.config:ConfigRenderer",
     "render.diagram": "tiered.renderers.diagram:DiagramRenderer",
+    "render.fis": "tiered.renderers.fis:FisRenderer",
     "render.keepalived": "tiered.renderers.keepalived:KeepalivedRenderer",
     "render.nginx": "tiered.renderers.nginx:NginxRenderer",
     "report.html": "tiered.renderers.report.exporters:HtmlReport",
