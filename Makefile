@@ -32,8 +32,10 @@ demo: setup
 	$(BIN)/tiered render cloudformation $(FILE) --out $(OUT)
 	$(BIN)/tiered render fis $(FILE) --out $(OUT)
 	$(BIN)/tiered render nginx $(FILE) --out $(OUT)
+	$(BIN)/tiered render config $(FILE) --out $(OUT)
 	$(BIN)/tiered render nginx examples/onprem-generic.yaml --out $(OUT)/onprem-generic
 	$(BIN)/tiered render keepalived examples/onprem-generic.yaml --out $(OUT)/onprem-generic
+	$(BIN)/tiered render config examples/onprem-generic.yaml --out $(OUT)/onprem-generic
 	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.png
 	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.svg
 	$(BIN)/tiered report $(FILE) --format markdown --output $(OUT)/report.md
@@ -64,6 +66,7 @@ golden: setup
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/analysis.py
+	$(BIN)/python benchmarks/config.py
 	$(BIN)/python benchmarks/diff.py
 
 docs: setup

@@ -231,8 +231,21 @@ def _address(value: Any) -> str:
     return f"{ip}:{_port(port, 'upstreams')}"
 
 
-def render_config(plan: Plan, service: ServicePlan, local: LocalMap | None) -> str:
-    """The nginx.conf of one entry service (the same for each of its instances)."""
+#: The account nginx's workers run as, per distribution family, and the note beside it.
+USERS = {
+    "www-data": 'Debian/Ubuntu; "nginx" on RHEL-family and Amazon Linux',
+    "nginx": "Amazon Linux 2023 (the nginx package's account)",
+}
+
+
+def render_config(
+    plan: Plan, service: ServicePlan, local: LocalMap | None, user: str = "www-data"
+) -> str:
+    """The nginx.conf of one entry service (the same for each of its instances).
+
+    ``user`` is the account of the target distribution (``USERS``): the config renderer
+    asks for ``nginx`` on Amazon Linux 2023.
+    """
     upstreams: list[Upstream] = []
     locations: list[Location] = []
     taken = {("=", HEALTH_PATH)}
@@ -263,6 +276,8 @@ def render_config(plan: Plan, service: ServicePlan, local: LocalMap | None) -> s
         service=service.name,
         instances=service.instances,
         local=local is not None,
+        user=user,
+        user_note=USERS[user],
         server_name=(plan.entry.dns_name if plan.entry and plan.entry.dns_name else "_"),
         listeners=listeners,
         redirect_port="" if tls_port in (None, TLS_PORT) else f":{tls_port}",

@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Installs the system tools tiered's commands and tests use (graphviz, nginx, keepalived,
-# scram, openssl, curl, iproute2, and python3-venv where Python lacks it) through apt-get
-# when they are missing. Without root it prints the command to run instead and stops.
+# scram, openssl, curl, iproute2, cloud-init, a Java runtime with ZooKeeper and ActiveMQ, and
+# python3-venv where Python lacks it) through apt-get when they are missing. Without root it
+# prints the command to run instead and stops.
 set -eu
 
 need=""
@@ -10,6 +11,11 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
 command -v keepalived >/dev/null 2>&1 || [ -x /usr/sbin/keepalived ] || need="$need keepalived"
 command -v scram >/dev/null 2>&1 || need="$need scram"
 command -v openssl >/dev/null 2>&1 || need="$need openssl"
+command -v dash >/dev/null 2>&1 || need="$need dash"
+command -v cloud-init >/dev/null 2>&1 || need="$need cloud-init"
+command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
+[ -f /usr/share/java/zookeeper.jar ] || need="$need zookeeper"
+[ -f /usr/share/activemq/bin/activemq.jar ] || need="$need activemq"
 # curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
 command -v curl >/dev/null 2>&1 || need="$need curl"
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
@@ -29,10 +35,14 @@ fi
 echo "installing system packages:$need"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
-# Debian starts a freshly installed nginx or keepalived as a service; tiered only needs the
-# binaries, so leave no daemon running on the machine.
+# Debian starts a freshly installed nginx, keepalived or activemq as a service; tiered only
+# needs the binaries, so leave no daemon running on the machine. cloud-init is needed for
+# `cloud-init schema` only: it must never configure this machine at its next boot.
 if command -v systemctl >/dev/null 2>&1; then
-  systemctl disable --now nginx keepalived >/dev/null 2>&1 || true
+  systemctl disable --now nginx keepalived activemq >/dev/null 2>&1 || true
+fi
+if [ -d /etc/cloud ] && [ ! -e /etc/cloud/cloud-init.disabled ]; then
+  case "$need" in *cloud-init*) touch /etc/cloud/cloud-init.disabled ;; esac
 fi
 for daemon in nginx keepalived; do
   pidfile=/run/$daemon.pid

@@ -1,5 +1,6 @@
-"""checkov (framework cloudformation) fails nothing in the rendered templates; each skipped check
-is skipped in the resource's Metadata with a written reason.
+"""checkov (framework cloudformation) fails nothing in the rendered templates, its user-data
+secret check included; each skipped check is skipped in the resource's Metadata with a written
+reason.
 
 checkov pins ``networkx<2.7``, so it runs from its own virtualenv (``make checkov-env``,
 created here on demand when missing).
@@ -68,6 +69,11 @@ def test_rendered_templates_fail_no_checkov_check(checkov: Path, tmp_path: Path)
     scanned = {Path(c["file_path"]).name for c in report["results"]["passed_checks"]}
     assert len(scanned) == len(RENDERABLE) + len(render(plan_of(large_topology())))
     assert summary["passed"] > 100
+    # the user-data secret check (CKV_AWS_46) ran, and passed, on every instance
+    instances = sum(plan_file(str(p)).instance_count for p in RENDERABLE)
+    instances += plan_of(large_topology()).instance_count
+    passed = report["results"]["passed_checks"]
+    assert sum(1 for c in passed if c["check_id"] == "CKV_AWS_46") == instances
     for skipped in report["results"]["skipped_checks"]:
         reason = skipped["check_result"].get("suppress_comment", "")
         assert len(reason) > 40, skipped["check_id"]

@@ -2,12 +2,18 @@
 
 moto ignores some properties (instance ``SecurityGroupIds``, RDS ``VPCSecurityGroups``, the
 NAT gateway's ``PrivateIpAddress``); those are asserted from the template itself in
-``test_cloudformation.py``.
+``test_cloudformation.py``. moto 5.2.5 lacks two documented ``Fn::GetAtt`` attributes:
+``MasterUserSecret.SecretArn`` of ``AWS::RDS::DBInstance`` and a nested stack's
+``Outputs.<key>``; the ``aws`` fixture teaches it both (the ARN of the secret moto made for
+the database, or one shaped like RDS's; the child stack's output), nothing else.
+CreationPolicy signals are not awaited by moto (the instances never boot there).
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +22,8 @@ import boto3
 import pytest
 import yaml
 from moto import mock_aws
+from moto.cloudformation.models import Stack
+from moto.rds.models import DBInstance
 
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
 from tiered.pipeline import plan_file
@@ -27,6 +35,7 @@ pytestmark = [
 ]
 
 BUCKET = "tiered-templates"
+SECRET_ATTRIBUTE = "MasterUserSecret.SecretArn"
 
 
 @pytest.fixture
@@ -34,10 +43,36 @@ def aws() -> Iterator[None]:
     """A fresh mocked AWS account with fake credentials (nothing leaves the machine)."""
     saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+    original, known = DBInstance.get_cfn_attribute, DBInstance.has_cfn_attr
+
+    def get_cfn_attribute(self: DBInstance, name: str) -> Any:
+        if name == SECRET_ATTRIBUTE:  # the ARN RDS gives its managed secret
+            secret = getattr(self, "master_user_secret", None)
+            if secret is not None:
+                return secret.secret.arn
+            return (
+                f"arn:aws:secretsmanager:{self.region}:{self.account_id}:secret:"
+                f"rds!{self.dbi_resource_id.lower()}"
+            )
+        return original(self, name)
+
+    def has_cfn_attr(cls: type[DBInstance], name: str) -> bool:
+        return name == SECRET_ATTRIBUTE or bool(known(name))
+
+    def stack_output(self: Stack, name: str) -> Any:  # a nested stack's Outputs.<key>
+        key = name.removeprefix("Outputs.")
+        return next(o["OutputValue"] for o in self.outputs or [] if o["OutputKey"] == key)
+
+    DBInstance.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign]
+    DBInstance.has_cfn_attr = classmethod(has_cfn_attr)  # type: ignore[method-assign,assignment]
+    Stack.get_cfn_attribute = stack_output  # type: ignore[attr-defined]
     try:
         with mock_aws():
             yield
     finally:
+        DBInstance.get_cfn_attribute = original  # type: ignore[method-assign]
+        DBInstance.has_cfn_attr = known  # type: ignore[method-assign]
+        del Stack.get_cfn_attribute  # type: ignore[attr-defined]
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -110,6 +145,9 @@ def check_deployment(plan: Plan, stack: dict[str, Any], status: str = "CREATE_CO
         chosen = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
         assert actual["ImageId"] in chosen.values(), planned.name
 
+        check_user_data(plan, planned.name, ec2, actual["InstanceId"])
+    check_peer_rules(plan, ec2)
+
     gateways = ec2.describe_nat_gateways()["NatGateways"]
     assert sorted(zone_of_subnet[g["SubnetId"]] for g in gateways) == sorted(
         n.zone for n in plan.nat_gateways
@@ -142,6 +180,50 @@ def check_deployment(plan: Plan, stack: dict[str, Any], status: str = "CREATE_CO
 
     if plan.entry and plan.entry.dns_name and plan.entry.hosted_zone:
         check_failover_records(plan, stack)
+
+
+def check_user_data(plan: Plan, name: str, ec2: Any, instance_id: str) -> None:
+    """The instance boots from its cloud-config and reports to CloudFormation."""
+    attribute = ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
+    text = base64.b64decode(attribute["UserData"]["Value"]).decode()
+    assert text.startswith("#cloud-config\n"), name
+    logical = "Instance" + "".join(p[:1].upper() + p[1:] for p in name.split("-"))
+    assert f"--resource {logical} " in text, name
+    assert "/opt/aws/bin/cfn-signal --exit-code $?" in text
+    assert "${" not in text, name  # every stack value was filled in
+    service = plan.services[plan.instance(name).service]
+    for dependency in service.depends_on:
+        if plan.services[dependency].kind == "filesystem":  # fstab names the real file system
+            assert re.search(rf'"fs-[0-9a-f]+:/", "/mnt/{dependency}", "efs"', text), name
+        if plan.services[dependency].kind == "database":  # the secret's ARN, not the secret
+            assert re.search(r'_CREDENTIALS_ARN="arn:aws:secretsmanager:[^"]+"', text), name
+
+
+def check_peer_rules(plan: Plan, ec2: Any) -> None:
+    """Members of a clustered service reach each other on its peer ports, and only they."""
+    from tiered.software import software
+
+    groups = ec2.describe_security_groups()["SecurityGroups"]
+    by_service = {}
+    for group in groups:
+        tags = {t["Key"]: t["Value"] for t in group.get("Tags", [])}
+        if "tiered:service" in tags:
+            by_service[tags["tiered:service"]] = group
+    for service in plan.services.values():
+        if service.kind != "compute":
+            continue
+        group = by_service[service.name]
+        self_rules = {
+            (rule["IpProtocol"], rule["FromPort"], rule["ToPort"])
+            for rule in group["IpPermissions"]
+            if any(p["GroupId"] == group["GroupId"] for p in rule.get("UserIdGroupPairs", []))
+        }
+        expected = (
+            {(p.protocol, p.first, p.last) for p in software(service.software).peers}
+            if service.count > 1
+            else set()
+        )
+        assert self_rules == expected, service.name
 
 
 def check_failover_records(plan: Plan, stack: dict[str, Any]) -> None:

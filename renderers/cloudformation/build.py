@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from tiered.findings import Finding
 from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.boot import add_boot, delivery
 from tiered.renderers.cloudformation.compute import (
     DEFAULT_INSTANCE_TYPE,
     add_instance_profile,
@@ -20,7 +21,7 @@ from tiered.renderers.cloudformation.filesystem import add_filesystems
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import VPC, add_network
 from tiered.renderers.cloudformation.parameters import add_parameters
-from tiered.renderers.cloudformation.security import add_security_groups
+from tiered.renderers.cloudformation.security import add_peer_rules, add_security_groups
 from tiered.renderers.cloudformation.template import Template, ref
 
 #: CloudFormation's limit on a template's Description.
@@ -38,14 +39,18 @@ def build(plan: Plan) -> Template:
     add_parameters(template, plan, architectures)
     add_network(template, plan)
     add_security_groups(template, plan)
-    if plan.instances:
-        add_instance_profile(template, plan)
-        add_launch_templates(template, plan)
-        add_instances(template, plan)
+    add_peer_rules(template, plan)
     add_databases(template, plan)
     add_filesystems(template, plan)
+    if plan.instances:
+        boot = delivery(plan)
+        add_instance_profile(template, plan)
+        add_launch_templates(template, plan)
+        add_instances(template, plan, boot)
+        add_boot(template, plan, boot)
     add_dns_failover(template, plan)
     template.output("VpcId", "id of the VPC", ref(VPC))
+
     for instance in plan.instances:
         eip = eip_id(instance.name)
         if instance.service in plan.entry_services and eip in template.resources:

@@ -1,18 +1,20 @@
 """EC2: one instance per compute replica, at the plan's subnet and private address.
 
-All instances share an instance profile carrying the SSM managed policy (Session
-Manager instead of SSH; ``KeyName`` is an optional parameter). Each compute service has
-a launch template of its own (IMDSv2 enforced, volumes tagged), so that changing one
-service's template creates a new version that only its own instances follow: an
-instance's ``LaunchTemplate`` cannot change without replacing the instance. The image is
-the ``AmiId`` parameter, an explicit id kept across stack updates (see ``parameters``).
-Each instance gets a CloudWatch alarm that recovers it on a failed system status check,
-and instances of public tiers get an Elastic IP.
+Instances share an instance profile carrying the SSM managed policy (Session Manager
+instead of SSH; ``KeyName`` is an optional parameter; services whose boot reads secrets get
+their own, see ``boot``). Each compute service has a launch template of its own (IMDSv2
+enforced, volumes tagged), so that changing one service's template creates a new version
+that only its own instances follow: an instance's ``LaunchTemplate`` cannot change without
+replacing the instance. The image is the ``AmiId`` parameter, an explicit id kept across
+stack updates (see ``parameters``). Each instance boots from its user data and signals
+CloudFormation (``boot``). Each instance gets a CloudWatch alarm that recovers it on a
+failed system status check, and instances of public tiers get an Elastic IP.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from tiered.placement.plan import Instance, Plan
 from tiered.renderers.cloudformation.ids import logical_id
@@ -21,6 +23,9 @@ from tiered.renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, a
 from tiered.renderers.cloudformation.security import group_id
 from tiered.renderers.cloudformation.tags import kind_tags, tags
 from tiered.renderers.cloudformation.template import Template, get_att, ref, sub
+
+if TYPE_CHECKING:  # boot imports this module
+    from tiered.renderers.cloudformation.boot import Delivery
 
 ROLE, PROFILE = "InstanceRole", "InstanceProfile"
 #: Graviton instance families (t4g, m7g, c6gn, r8gd ...) boot arm64 images.
@@ -113,7 +118,7 @@ def add_launch_templates(template: Template, plan: Plan) -> None:
         )
 
 
-def add_instances(template: Template, plan: Plan) -> None:
+def add_instances(template: Template, plan: Plan, boot: Delivery) -> None:
     """An instance, its recovery alarm and (public tiers) its Elastic IP per replica."""
     public = {tier.name for tier in plan.tiers if tier.public}
     for instance in plan.instances:
@@ -124,7 +129,7 @@ def add_instances(template: Template, plan: Plan) -> None:
             instance_id(instance.name),
             "AWS::EC2::Instance",
             {
-                "IamInstanceProfile": ref(PROFILE),
+                "IamInstanceProfile": boot.profile(instance),
                 "ImageId": ref(ami_parameter(architecture(instance_type))),
                 "InstanceType": instance_type,
                 "KeyName": {"Fn::If": [HAS_KEY_NAME, ref(KEY_NAME), ref("AWS::NoValue")]},
@@ -137,10 +142,12 @@ def add_instances(template: Template, plan: Plan) -> None:
                 "SecurityGroupIds": [get_att(group_id(service.name), "GroupId")],
                 "SubnetId": ref(subnet_id(instance.subnet)),
                 "Tags": _instance_tags(plan, instance),
+                "UserData": boot.user_data(instance),
             },
             source=f"instance {instance.name}",
             group=instance.tier,
             unit=unit,
+            CreationPolicy=boot.creation_policy,
         )
         template.add(
             logical_id("RecoveryAlarm", instance.name),

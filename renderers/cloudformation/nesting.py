@@ -75,8 +75,9 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
     chunks = _chunks(template, plan)
     chunk_of = {logical: name for name, ids in chunks.items() for logical in ids}
     children: dict[str, Template] = {}
+    exports: list[tuple[str, str, Json]] = []
     for name, ids in chunks.items():
-        child, passed, depends = _child(template, name, ids, chunk_of)
+        child, passed, depends = _child(template, name, ids, chunk_of, exports)
         file_name = f"{plan.name}-{name}.{fmt}"
         children[file_name] = child
         stack: Json = {
@@ -94,6 +95,11 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
         if depends:
             stack["DependsOn"] = sorted(depends)
         parent.resources[logical_id("Stack", name)] = stack
+    for owner, output_name, value in exports:
+        children[f"{plan.name}-{owner}.{fmt}"].outputs[output_name] = {
+            "Description": f"{output_name}, for the other nested stacks",
+            "Value": value,
+        }
     for key, output in template.outputs.items():
         owners = {chunk_of.get(name) for name in _names(output["Value"])}
         owners.discard(None)
@@ -101,7 +107,7 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
             children[f"{plan.name}-{owners.pop()}.{fmt}"].outputs[key] = output
         else:
             parent.outputs[key] = output
-    used = _conditions_used(parent.resources)
+    used = _closure(template, _conditions_used([parent.resources, parent.outputs]))
     parent.conditions = {k: v for k, v in template.conditions.items() if k in used}
     if len(parent.resources) > MAX_RESOURCES:
         raise ExportRefused(
@@ -139,13 +145,22 @@ def _chunks(template: Template, plan: Plan) -> dict[str, list[str]]:
 
 
 def _child(
-    template: Template, name: str, ids: list[str], chunk_of: dict[str, str]
+    template: Template,
+    name: str,
+    ids: list[str],
+    chunk_of: dict[str, str],
+    exports: list[tuple[str, str, Json]],
 ) -> tuple[Template, Json, set[str]]:
-    """A child template, the parameters its stack passes, and the parent resources it waits on."""
+    """A child template, the parameters its stack passes, and the resources it waits on.
+
+    Values of other children's resources are appended to ``exports`` as (child, output
+    name, value): the caller makes them outputs of those children.
+    """
     child = Template(description=f"{template.description} (nested stack {name})")
     child.metadata = {"tiered": {"stack": name, **template.metadata["tiered"]}}
     passed: Json = {}
     members = set(ids)
+    depends: set[str] = set()
 
     def rewrite(value: Any) -> Any:
         if isinstance(value, list):
@@ -155,27 +170,27 @@ def _child(
         if set(value) == {"Ref"}:
             target = value["Ref"]
             if target not in members and not target.startswith("AWS::"):
-                _external(target)
-                passed[target] = {"Ref": target}
+                passed[target] = _external(target, target, value)
             return value
         if set(value) == {"Fn::GetAtt"}:
             target, attribute = value["Fn::GetAtt"]
             if target in members:
                 return value
-            _external(target)
             parameter = target + camel(attribute.replace(".", "-"))
-            passed[parameter] = value
+            passed[parameter] = _external(target, parameter, value)
             return ref(parameter)
         return {key: rewrite(item) for key, item in value.items()}
 
-    def _external(target: str) -> None:
-        if target in chunk_of and chunk_of[target] != name:  # pragma: no cover - units prevent it
-            raise ExportRefused(
-                f"{template.origins[target]} is needed by two nested stacks",
-                "this is a renderer bug; please report it",
-            )
+    def _external(target: str, parameter: str, value: Json) -> Json:
+        """What the parent passes for ``value``: itself, or another child's output of it."""
+        owner = chunk_of.get(target)
+        if owner is None or owner == name:
+            return value
+        # a resource of another child stack (an instance's user data naming a database):
+        # that child outputs it, the parent passes the output on (and so creates it first)
+        exports.append((owner, parameter, value))
+        return {"Fn::GetAtt": [logical_id("Stack", owner), f"Outputs.{parameter}"]}
 
-    depends: set[str] = set()
     for logical in ids:
         resource = dict(template.resources[logical])
         after = resource.pop("DependsOn", None)
@@ -186,7 +201,7 @@ def _child(
             if inside:
                 resource["DependsOn"] = inside
         child.resources[logical] = rewrite(resource)
-    for condition in sorted(_conditions_used(child.resources)):
+    for condition in sorted(_closure(template, _conditions_used(child.resources))):
         child.conditions[condition] = rewrite(template.conditions[condition])
     for parameter in passed:
         child.parameters[parameter] = {
@@ -222,12 +237,27 @@ def _names(value: Any) -> set[str]:
     return found
 
 
+def _closure(template: Template, names: set[str]) -> set[str]:
+    """``names`` and every condition they are built from."""
+    found = set(names)
+    pending = list(names)
+    while pending:
+        for name in _conditions_used(template.conditions.get(pending.pop(), {})):
+            if name not in found:
+                found.add(name)
+                pending.append(name)
+    return found
+
+
 def _conditions_used(value: Any) -> set[str]:
+    """Conditions named in ``value``: by ``Fn::If``, a ``Condition`` key or attribute."""
     found: set[str] = set()
     if isinstance(value, list):
         for item in value:
             found |= _conditions_used(item)
     elif isinstance(value, dict):
+        if isinstance(value.get("Condition"), str):
+            found.add(value["Condition"])
         if "Fn::If" in value:
             found.add(value["Fn::If"][0])
         for item in value.values():

@@ -3,7 +3,10 @@
 Each service gets one group. An entry service is open to the world on its ``listen``
 ports; every other group admits only the groups of the services that call it
 (``ServicePlan.calls``: dependencies and route targets), on its own port — the engine
-port for a database, NFS (2049) for a file system.
+port for a database, NFS (2049) for a file system. The members of a clustered service
+(two or more replicas of software with peer ports in ``tiered.software``: ZooKeeper's
+2888/3888, SolrCloud's 8983, ...) reach each other on those ports, member to member only:
+a separate ingress rule whose source is the service's own group.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import VPC
 from tiered.renderers.cloudformation.tags import service_tags, tags
 from tiered.renderers.cloudformation.template import Json, Template, get_att, ref
+from tiered.software import software
 
 WORLD = "0.0.0.0/0"
 
@@ -92,3 +96,27 @@ def add_security_groups(template: Template, plan: Plan) -> None:
             source=f"service {service.name}",
             Metadata=metadata,
         )
+
+
+def add_peer_rules(template: Template, plan: Plan) -> None:
+    """Ingress between the members of each clustered service, on its software's peer ports."""
+    for service in plan.services.values():
+        if service.kind != "compute" or service.count < 2:
+            continue
+        group = get_att(group_id(service.name), "GroupId")
+        for peer in software(service.software).peers:
+            ports = str(peer.first) if peer.first == peer.last else f"{peer.first}-{peer.last}"
+            suffix = "" if peer.protocol == "tcp" else peer.protocol
+            template.add(
+                logical_id("PeerIngress", service.name, ports.replace("-", "to"), suffix),
+                "AWS::EC2::SecurityGroupIngress",
+                {
+                    "Description": f"{peer.purpose}: {service.name} members to each other",
+                    "FromPort": peer.first,
+                    "GroupId": group,
+                    "IpProtocol": peer.protocol,
+                    "SourceSecurityGroupId": group,
+                    "ToPort": peer.last,
+                },
+                source=f"service {service.name}",
+            )

@@ -71,6 +71,21 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
             "VpcId",
         }
     ),
+    "AWS::EC2::SecurityGroupIngress": frozenset(
+        {
+            "CidrIp",
+            "CidrIpv6",
+            "FromPort",
+            "GroupId",
+            "GroupName",
+            "IpProtocol",
+            "SourcePrefixListId",
+            "SourceSecurityGroupId",
+            "SourceSecurityGroupName",
+            "SourceSecurityGroupOwnerId",
+            "ToPort",
+        }
+    ),
     "AWS::EC2::SubnetRouteTableAssociation": frozenset({"RouteTableId", "SubnetId"}),
     "AWS::EC2::VPC": frozenset(
         {"CidrBlock", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "VpcEncryptionControl"}
@@ -83,6 +98,7 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
         {"FileSystemId", "IpAddress", "IpAddressType", "Ipv6Address", "SubnetId"}
     ),
     "AWS::IAM::InstanceProfile": frozenset({"InstanceProfileName", "Path"}),
+    "AWS::IAM::Policy": frozenset(),
     "AWS::IAM::Role": frozenset({"Path", "RoleName"}),
     "AWS::RDS::DBInstance": frozenset(
         {

@@ -28,8 +28,8 @@ def render(
     name: Annotated[
         str,
         typer.Argument(
-            help="Renderer: cloudformation, fis, nginx, keepalived, diagram (or an installed "
-            "plugin's), or all that apply.",
+            help="Renderer: cloudformation, config, fis, nginx, keepalived, diagram (or an "
+            "installed plugin's), or all that apply.",
             autocompletion=lambda incomplete: [
                 n for n in ["all", *completer("render")(incomplete)] if n.startswith(incomplete)
             ],

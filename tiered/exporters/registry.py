@@ -30,6 +30,7 @@ BUILT_IN: dict[str, str] = {
     "plan.json": "tiered.renderers.plan:PlanJson",
     "plan.table": "tiered.renderers.plan:PlanTable",
     "render.cloudformation": "tiered.renderers.cloudformation:CloudFormationRenderer",
+    "render.config": "tiered.renderers.config:ConfigRenderer",
     "render.diagram": "tiered.renderers.diagram:DiagramRenderer",
     "render.fis": "tiered.renderers.fis:FisRenderer",
     "render.keepalived": "tiered.renderers.keepalived:KeepalivedRenderer",

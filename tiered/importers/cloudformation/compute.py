@@ -106,8 +106,8 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
         security |= groups_of(u, data.get("SecurityGroupIds", data.get("SecurityGroups")))
         stem = re.sub(r"[-_]?\d+$", "", key[1]) or key[1]
         signature: tuple[Any, ...]
-        if SERVICE_TAG in tags:
-            signature = ("tag", key[0], tags[SERVICE_TAG])
+        if SERVICE_TAG in tags:  # one service, even when its instances span nested stacks
+            signature = ("tag", tags.get("tiered:topology"), tags[SERVICE_TAG])
         else:
             signature = (
                 "shape",
