@@ -8,6 +8,7 @@ broken are checked only where their intact fields allow.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 from tiered import model
@@ -280,6 +281,17 @@ class CrossChecks:
             )
             return
         self._software(path, s)
+        if (
+            self.t.provider == "aws"
+            and s.instance_type is not None
+            and not re.match(model.INSTANCE_TYPE_PATTERN, s.instance_type)
+        ):
+            self.add(
+                (*path, "instance_type"),
+                "bad-instance-type",
+                f"'{s.instance_type}' is not an EC2 instance type",
+                "write it as AWS does, e.g. t3.micro (any size name is fine on provider generic)",
+            )
         failover = s.failover or SOFTWARE.get(s.software or "generic", SOFTWARE["generic"]).failover
         if s.min_healthy is not None:
             if failover != "active-active":
