@@ -263,6 +263,9 @@ def test_nat_gateway_per_zone_and_private_routes_stay_in_their_zone(
         assert route["Properties"]["NatGatewayId"] == {"Ref": f"NatGateway{camel(serving[zone])}"}
     associations = resources_of(template, "AWS::EC2::SubnetRouteTableAssociation")
     for subnet in plan.subnets:
+        if subnet.rds_only:  # in the DB subnet group only: no route at all
+            assert f"RouteTableAssociation{camel(subnet.name)}" not in associations
+            continue
         table = associations[f"RouteTableAssociation{camel(subnet.name)}"]["Properties"]
         expected = "RouteTablePublic" if subnet.public else f"RouteTablePrivate{camel(subnet.zone)}"
         assert table["RouteTableId"] == {"Ref": expected}
@@ -349,7 +352,8 @@ def test_databases_are_managed_encrypted_and_kept(rendered: tuple[Plan, dict[str
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Snapshot"
         group = template["Resources"][properties["DBSubnetGroupName"]["Ref"]]["Properties"]
         expected = [
-            {"Ref": f"Subnet{camel(plan.subnet_of(service.tier, z).name)}"} for z in plan.zones
+            {"Ref": f"Subnet{camel(plan.subnet_of(service.tier, z).name)}"}
+            for z in plan.subnet_zones
         ]
         assert group["SubnetIds"] == expected
 

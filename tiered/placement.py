@@ -18,13 +18,17 @@ from tiered import model
 
 @dataclass(frozen=True, slots=True)
 class Subnet:
-    """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone."""
+    """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone.
+
+    ``rds_only``: the second zone of a one-zone topology's DB subnet group (tiered.rds_subnets).
+    """
 
     name: str
     tier: str | None
     zone: str
     cidr: ipaddress.IPv4Network
     public: bool
+    rds_only: bool = False
 
 
 class Instance(NamedTuple):
@@ -227,6 +231,11 @@ class Plan:
         return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
 
     @property
+    def subnet_zones(self) -> tuple[str, ...]:
+        """Every zone holding a subnet: the topology's, then those of RDS-only subnets."""
+        return tuple(dict.fromkeys([*self.zones, *(s.zone for s in self.subnets)]))
+
+    @property
     def entry_services(self) -> tuple[str, ...]:
         """The services clients reach first: those of the first tier."""
         return self.tiers[0].services
@@ -246,6 +255,7 @@ class Plan:
                     "zone": s.zone,
                     "cidr": str(s.cidr),
                     "public": s.public,
+                    **({"rds_only": True} if s.rds_only else {}),
                 }
                 for s in self.subnets
             ],

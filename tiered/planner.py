@@ -24,6 +24,7 @@ from tiered.placement import (
     Subnet,
     TierPlan,
 )
+from tiered.rds_subnets import NoRoomForRdsSubnet, rds_only_addresses, rds_only_subnets
 from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
 
 #: Addresses reserved at the start and the end of every subnet, per provider.
@@ -154,6 +155,7 @@ class _Planner:
             )
             cursor += 1 << (32 - prefix)
         subnets = {key: subnets[key] for key in layout}
+        rds_only = self._rds_only(cursor)
         low, high = RESERVED[self.provider]
         next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
@@ -229,11 +231,22 @@ class _Planner:
             assumptions=self.topology.assumptions,
             tiers=tiers,
             services=self.services,
-            subnets=tuple(subnets.values()),
+            subnets=(*subnets.values(), *rds_only),
             blocks=tuple(blocks),
             managed=tuple(managed),
             nat_gateways=tuple(nat_gateways),
         )
+
+    def _rds_only(self, cursor: int) -> list[Subnet]:
+        try:
+            return rds_only_subnets(self.topology, self.services, self.network, cursor)
+        except NoRoomForRdsSubnet as error:
+            raise PlanError(
+                f"network {self.network} has no room left for the second subnet RDS needs "
+                f"in the DB subnet group of tier '{error.args[0]}' (a /28 in another zone)",
+                "use a larger network",
+                ("network", "cidr"),
+            ) from None
 
     def _egress_tier(self) -> str | None:
         return self.public_tiers[0] if self.public_tiers else None
@@ -296,6 +309,7 @@ class _Planner:
         for ceiling in range(PREFERRED_PREFIX, 33):  # shrink step by step until it fits
             prefixes = {t: min(p, ceiling) for t, p in fit.items()}
             total = sum(zones << (32 - p) for p in prefixes.values())
+            total += rds_only_addresses(self.topology, self.services)
             if total <= self.network.num_addresses and all(
                 p >= self.network.prefixlen for p in prefixes.values()
             ):

@@ -5,7 +5,8 @@ Manager (``ManageMasterUserPassword``), so no password appears in the template.
 Storage is encrypted, deletion-protected, backed up, and snapshotted on delete or
 replacement. Previous-generation ``db.t2`` classes cannot run current engine versions;
 they are rendered as the ``db.t3`` class of the same size, and the resource's Metadata
-says so.
+says so. A one-zone topology's subnet group also holds the tier's RDS-only subnet in a
+second zone (tiered.rds_subnets): RDS requires two zones even for a single-AZ instance.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from renderers.cloudformation.security import group_id
 from renderers.cloudformation.tags import tags
 from renderers.cloudformation.template import Json, Template, get_att, ref, sub
 from tiered.placement import Plan, ServicePlan
-from tiered.renderer import RenderRefused
 
 #: A current, supported version per engine (minor upgrades are applied automatically).
 ENGINE_VERSIONS = {"postgres": "17.6", "mysql": "8.4.6", "mariadb": "11.4.8"}
@@ -79,14 +79,6 @@ def add_databases(template: Template, plan: Plan) -> None:
         },
         source="the database monitoring role",
     )
-    if len(plan.zones) < 2:
-        raise RenderRefused(
-            f"database {databases[0].name} needs a DB subnet group in at least two "
-            f"availability zones (an RDS requirement, even for a single-AZ instance), and "
-            f"the topology has one zone ({plan.zones[0]})",
-            "add a second zone to `zones`; services can stay in the first one with "
-            f"`zones: [{plan.zones[0]}]`",
-        )
     for service in databases:
         _add_database(template, plan, service)
 
@@ -99,7 +91,7 @@ def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
         {
             "DBSubnetGroupDescription": f"{plan.name}: subnets of tier {service.tier} "
             f"for {service.name}",
-            "SubnetIds": [ref(subnet_id(plan.subnet_of(service.tier, z).name)) for z in plan.zones],
+            "SubnetIds": [ref(subnet_id(s.name)) for s in plan.subnets if s.tier == service.tier],
             "Tags": tags(plan.name, f"{service.name}-subnets", service.tier, service.name),
         },
         source=f"database {service.name}",
