@@ -25,7 +25,7 @@ def test_validate_reference_fails_with_errors_grouped_and_located() -> None:
     assert re.search(
         r"^  topology\.yaml:\d+:7: TR003 zookeeper: losing us-east-1b", done.stdout, re.M
     )
-    assert lines[-1] == "4 errors, 0 warnings, 0 accepted"
+    assert lines[-1] == "4 errors, 2 warnings, 0 accepted"  # TR011: db and files
     assert "Traceback" not in done.stderr
 
 
@@ -35,7 +35,7 @@ def test_validate_reference_fails_with_errors_grouped_and_located() -> None:
         (["topology.yaml", "--fail-on", "never"], 0),
         (["topology.yaml", "--fail-on", "warning"], 1),
         (["examples/reference-three-zones.yaml"], 0),
-        (["examples/reference-three-zones.yaml", "--fail-on", "warning"], 0),
+        (["examples/reference-three-zones.yaml", "--fail-on", "warning"], 1),  # TR011
         (["examples/placement-and-accept.yaml", "--fail-on", "warning"], 0),  # accepted only
         (["examples/single-zone-webapp.yaml"], 1),
     ],
@@ -85,7 +85,7 @@ def test_validate_sarif_is_valid_sarif_2_1_0(path: str) -> None:
     jsonschema.validate(log, SARIF_SCHEMA)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [f"TR{n:03d}" for n in range(1, 11)]
+    assert [r["id"] for r in rules] == [f"TR{n:03d}" for n in range(1, 12)]
     assert all("Anti-pattern" in r["help"]["text"] for r in rules)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -209,7 +209,7 @@ def test_whatif_unknown_domain_exits_2_with_did_you_mean() -> None:
 
 def test_rules_and_explain() -> None:
     listed = run_tiered("rules").stdout.splitlines()
-    assert [line.split()[0] for line in listed] == [f"TR{n:03d}" for n in range(1, 11)]
+    assert [line.split()[0] for line in listed] == [f"TR{n:03d}" for n in range(1, 12)]
     assert "error" in listed[2] and "quorum" in listed[2]
     explained = run_tiered("explain", "tr003")
     assert explained.returncode == 0
@@ -224,9 +224,9 @@ def test_accept_of_an_unknown_rule_is_a_located_validation_error(tmp_path: Path)
         "version: 1\nname: t\nprovider: generic\nzones: [a, b]\n"
         "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n"
         "    services:\n      lb:\n        count: 1\n"
-        "        accept: [{rule: TR010, reason: ok}, {rule: TR011, reason: fine}]\n"
+        "        accept: [{rule: TR010, reason: ok}, {rule: TR099, reason: fine}]\n"
     )
     done = run_tiered("validate", str(path))
     assert done.returncode == 2
-    assert f"{path}:12:" in done.stderr and "unknown rule 'TR011'" in done.stderr
+    assert f"{path}:12:" in done.stderr and "unknown rule 'TR099'" in done.stderr
     assert "Traceback" not in done.stderr
