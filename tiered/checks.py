@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from tiered import model
 from tiered.findings import Problem
 from tiered.loader import Path, SourceMap
+from tiered.name_clashes import name_clashes
 from tiered.placement import Plan
 from tiered.regions import AWS_REGIONS
 from tiered.rule_ids import KNOWN_RULE_IDS
@@ -553,8 +554,8 @@ class CrossChecks:
                     stack.pop()
 
     def after_plan(self, plan: Plan) -> list[Problem]:
-        """Checks that need addresses: a VIP must not collide with a planned address."""
-        problems: list[Problem] = []
+        """Checks that need the plan: unambiguous domain names; a VIP off planned addresses."""
+        problems: list[Problem] = name_clashes(plan, self.source)
         entry = self.t.entry
         if entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)
