@@ -12,7 +12,9 @@ from typing import Any
 from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
+    cut_sets_sentence,
     down_text,
+    pairs_sentence,
     service_cells,
     verdict,
 )
@@ -109,18 +111,12 @@ def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
     if data["depth"] >= 2:
         pairs = data["pairs"]
         parts.append("<h2>Double failures</h2>\n")
-        parts.append(
-            f"<p>{pairs['system_down']} pairs of failures take the system down where neither "
-            "failure does alone.</p>\n"
-        )
+        parts.append(f"<p>{e(pairs_sentence(pairs))}</p>\n")
         if pairs["listed"]:
             parts.append(
                 _table(
                     ["failures", "newly down"],
-                    [
-                        [e(" + ".join(p["failed"])), e(", ".join(p["newly_down"]))]
-                        for p in pairs["listed"]
-                    ],
+                    [[e(p["title"]), e(", ".join(p["newly_down"]))] for p in pairs["listed"]],
                 )
             )
     parts.append("<h2>Findings</h2>\n")
@@ -150,8 +146,7 @@ def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
         )
         if ft["smallest_cut_sets"]:
             parts.append(
-                f"<p>{ft['minimal_cut_sets']} minimal cut sets in all; those of size "
-                f"{ft['order']}:</p>\n<ul>\n"
+                f"<p>{e(cut_sets_sentence(ft))}</p>\n<ul>\n"
                 + "".join(f"<li>{e(', '.join(c))}</li>\n" for c in ft["smallest_cut_sets"])
                 + "</ul>\n"
             )

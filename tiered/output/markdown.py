@@ -8,7 +8,9 @@ from typing import Any
 from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
+    cut_sets_sentence,
     down_text,
+    pairs_sentence,
     service_cells,
     verdict,
 )
@@ -56,15 +58,12 @@ def markdown(data: dict[str, Any]) -> str:
     if data["depth"] >= 2:
         pairs = data["pairs"]
         out += ["", "## Double failures", ""]
-        out.append(
-            f"{pairs['system_down']} pairs of failures take the system down where neither "
-            "failure does alone."
-        )
+        out.append(pairs_sentence(pairs))
         if pairs["listed"]:
             out.append("")
             out += _table(
                 ["failures", "newly down"],
-                [[" + ".join(p["failed"]), ", ".join(p["newly_down"])] for p in pairs["listed"]],
+                [[p["title"], ", ".join(p["newly_down"])] for p in pairs["listed"]],
             )
     out += ["", "## Findings", ""]
     if not data["findings"]:
@@ -96,7 +95,7 @@ def markdown(data: dict[str, Any]) -> str:
         if ft["minimal_cut_sets"] is not None:
             out += [
                 "",
-                f"{ft['minimal_cut_sets']} minimal cut sets in all; those of size {ft['order']}:",
+                cut_sets_sentence(ft),
                 "",
             ]
             out += [f"- {', '.join(c)}" for c in ft["smallest_cut_sets"]]

@@ -78,7 +78,8 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
         "depth": analysis.depth,
         "pairs": {
-            "system_down": len(pairs),
+            "system_down": sum(p.pairs for p in pairs),
+            "groups": len(pairs),
             "listed": [p.to_dict() for p in pairs[:MAX_ROWS]],
         },
         "findings": [finding_row(f) for f in findings],
@@ -86,6 +87,7 @@ def report_data(analysis: Analysis, file: str) -> dict[str, Any]:
             **tolerance.to_dict(),
             "minimal_cut_sets": len(cuts) if not cut_note else None,
             "smallest_cut_sets": smallest[:MAX_ROWS],
+            "smallest_cut_sets_total": len(smallest),
             "note": cut_note,
         },
         "availability": analysis.availability.to_dict(),

@@ -9,6 +9,7 @@ from tiered.output.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    pairs_sentence,
     service_cells,
     verdict,
 )
@@ -53,12 +54,9 @@ def text(data: dict[str, Any], color: bool = False, width: int = 120) -> str:
 
     if data["depth"] >= 2:
         pairs = data["pairs"]
-        console.print(
-            f"[bold]Double failures[/bold]: {pairs['system_down']} pairs take the system down "
-            "where neither failure does alone"
-        )
+        console.print("[bold]Double failures[/bold]: " + pairs_sentence(pairs))
         for p in pairs["listed"]:
-            console.print(f"  {' + '.join(p['failed'])}: {', '.join(p['newly_down'])}")
+            console.print(f"  {p['title']}: {', '.join(p['newly_down'])}", markup=False)
 
     console.print("[bold]Findings[/bold]" + ("" if data["findings"] else ": none"))
     for f in data["findings"]:
