@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
 from tiered.planner import round_robin
-from tiered.rules.base import Context, new_zones, placement_text
+from tiered.rules.base import Context
+from tiered.rules.edits import DROP, Edit, add_zones, place, zones_with
 
 ID = "TR002"
 NAME = "single-zone-service"
@@ -40,20 +41,21 @@ def check(context: Context) -> Iterator[Finding]:
         if len(service.per_zone) != 1 or (service.kind != "filesystem" and service.count < 2):
             continue
         (zone,) = service.per_zone
-        zones = list(plan.zones)
-        add = ""
-        if len(zones) < 2:
-            zones += new_zones(plan, 1)
-            add = f"add a zone to the topology (`zones: [{', '.join(zones)}]`), then "
+        zones, added = zones_with(plan, 2)
+        first, edits = add_zones(plan, added)
         where = f"{zone}, the topology's only zone" if len(plan.zones) < 2 else zone
         if service.kind == "filesystem":
             message = f"the file system has a mount target in {where} only"
-            fix = add + f"list more zones: `zones: [{', '.join(zones)}]` (or drop `zones`)"
+            fix = first + "drop the service's `zones` (a mount target in every zone)"
+            edits += (Edit((*service.path, "zones"), DROP),)
+        elif service.kind == "database":
+            message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
+            other = next(z for z in zones if z != zone)
+            fix = first + f"place the standby in another zone: `zones: [{zone}, {other}]`"
+            edits += (Edit((*service.path, "zones"), [zone, other]),)
         else:
             message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
-            if service.kind == "database":
-                fix = add + f"place the standby in another zone: `zones: [{', '.join(zones[:2])}]`"
-            else:
-                spread = round_robin(service.count, zones)
-                fix = add + f"spread the replicas: placement {placement_text(spread)}"
-        yield context.finding(ID, SEVERITY, name, (zone,), message, fix)
+            text, placed = place(plan, service, round_robin(service.count, zones))
+            fix = first + f"spread the replicas: {text}"
+            edits += placed
+        yield context.finding(ID, SEVERITY, name, (zone,), message, fix, edits=edits)
