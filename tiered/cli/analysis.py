@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
+from tiered.cli.common import DEFAULT_FILE, FileArg, WidthOpt, app, invalid, shown, usage_error
 
 if TYPE_CHECKING:
     from tiered.analysis import Analysis
@@ -61,6 +61,7 @@ def report(
             help="html: SVG diagram to embed (default: architecture.svg beside --output).",
         ),
     ] = None,
+    width: WidthOpt = None,
 ) -> None:
     """The redundancy review: services and their margins, every single failure with its root
     cause, findings with fixes, fault tolerance (minimal cut sets) and availability."""
@@ -71,7 +72,7 @@ def report(
     if result.plan is None:
         invalid(result.problems)
     analysis = analyze(result.plan, result.source, depth)
-    content = _render(analysis, file, output_format, output, diagram)
+    content = _render(analysis, file, output_format, output, diagram, width)
     if output is None:
         sys.stdout.write(content)
         return
@@ -91,6 +92,7 @@ def _render(
     output_format: ReportFormat,
     output: str | None,
     diagram: str | None,
+    width: int | None = None,
 ) -> str:
     if output_format is ReportFormat.mef:
         from tiered.output.mef import mef
@@ -116,8 +118,11 @@ def _render(
 
         return html(data, _diagram(diagram, output))
     from tiered.output.text import text
+    from tiered.output.width import DEFAULT_REPORT_WIDTH, output_width
 
-    return text(data, color=output is None and sys.stdout.isatty())
+    terminal = output is None and sys.stdout.isatty()
+    columns = width or (output_width(None) if terminal else None) or DEFAULT_REPORT_WIDTH
+    return text(data, color=terminal, width=columns)
 
 
 def _diagram(diagram: str | None, output: str | None) -> str | None:

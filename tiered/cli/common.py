@@ -28,6 +28,18 @@ FileArg = Annotated[
     typer.Argument(help="Topology file.", show_default=True, metavar="[FILE]"),
 ]
 
+WidthOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=40,
+        max=1000,
+        metavar="COLUMNS",
+        help="Wrap text output to this many columns (default: the terminal's width; "
+        "unwrapped lines in pipes and files).",
+    ),
+]
+
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 2
 
 

@@ -14,6 +14,7 @@ from tiered.cli.common import (
     EXIT_FINDINGS,
     EXIT_INVALID,
     FileArg,
+    WidthOpt,
     app,
     invalid,
     print_problems,
@@ -57,6 +58,7 @@ def validate(
         FailOn,
         typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse; never: 0."),
     ] = FailOn.error,
+    width: WidthOpt = None,
 ) -> None:
     """Check topologies: YAML, schema, references, placement, network, then the
     resilience rules (TR001–TR011; `tiered rules` lists them).
@@ -103,15 +105,18 @@ def validate(
             )
         elif output_format is ReportFormat.text:
             from tiered.output.findings_text import findings_text
+            from tiered.output.width import hanging, output_width
 
             s = _summary(plan)
-            typer.echo(
+            columns = output_width(width)
+            summary = (
                 f"{file}: valid — {_count(s['services'], 'service')}, "
                 f"{_count(s['instances'], 'instance')} and "
                 f"{_count(s['managed'], 'managed endpoint')} "
                 f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
             )
-            sys.stdout.write(findings_text(findings))
+            typer.echo(hanging(summary, columns, 2))
+            sys.stdout.write(findings_text(findings, columns))
     if output_format is ReportFormat.json:
         document: object = payloads[0] if len(payloads) == 1 else payloads
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
