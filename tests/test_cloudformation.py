@@ -466,6 +466,7 @@ def test_small_topologies_stay_one_template_under_the_limits() -> None:
         assert len(text.encode()) <= 1_000_000
 
 
+@pytest.mark.slow
 def test_past_500_resources_split_into_nested_stacks_per_tier() -> None:
     plan = plan_of(large_topology(replicas=260))
     files = render(plan)
@@ -531,6 +532,7 @@ def _refs(value: Any) -> list[dict[str, str]]:
 # --- property test ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(aws_topologies())
 def test_generated_topologies_render_valid_deterministic_one_instance_per_replica(
@@ -565,6 +567,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(min_size=1), json_values, max_size=5))
 def test_yaml_writer_round_trips_any_template_data(data: dict[str, Any]) -> None:
