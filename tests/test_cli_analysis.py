@@ -213,7 +213,14 @@ def test_rules_and_explain() -> None:
     assert "error" in listed[2] and "quorum" in listed[2]
     explained = run_tiered("explain", "tr003")
     assert explained.returncode == 0
-    assert "*Anti-pattern*" in explained.stdout and "*Best practice*" in explained.stdout
+    lines = explained.stdout.splitlines()
+    assert lines[0] == (
+        "TR003 quorum-lost-with-zone (error): "
+        "a quorum ensemble loses its majority when one zone fails."
+    )
+    assert explained.stdout.count("TR003") == 1  # the heading once
+    assert "Anti-pattern:" in lines and any(line.startswith("Best practice: ") for line in lines)
+    assert "*" not in explained.stdout and "``" not in explained.stdout  # markup rendered
     unknown = run_tiered("explain", "TR030")
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
 

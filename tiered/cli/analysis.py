@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tiered.cli import completion
 from tiered.cli.common import DEFAULT_FILE, FileArg, WidthOpt, app, invalid, shown, usage_error
 
 if TYPE_CHECKING:
@@ -48,16 +49,22 @@ def report(
     ] = ReportFormat.text,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout.",
+        ),
     ] = None,
     depth: Annotated[
         int,
-        typer.Option("--depth", min=1, max=2, help="2: also every pair of failures."),
+        typer.Option("--depth", min=1, max=2, metavar="N", help="2: also every pair of failures."),
     ] = 1,
     diagram: Annotated[
         str | None,
         typer.Option(
             "--diagram",
+            metavar="SVG",
             help="html: SVG diagram to embed (default: architecture.svg beside --output).",
         ),
     ] = None,
@@ -147,7 +154,12 @@ def whatif(
     file: FileArg = DEFAULT_FILE,
     fail: Annotated[
         list[str],
-        typer.Option("--fail", help="A zone, service or instance that fails (repeat for several)."),
+        typer.Option(
+            "--fail",
+            metavar="DOMAIN",
+            autocompletion=completion.domains,
+            help="A zone, service or instance that fails (repeat for several).",
+        ),
     ] = [],  # noqa: B006  (typer needs a list default)
     output_format: Annotated[
         WhatifFormat, typer.Option("--format", "-f", help="text, or json for tools.")
@@ -192,7 +204,12 @@ def rules() -> None:
 
 @app.command(epilog="Example:  tiered explain TR003")
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. TR003.")],
+    rule_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", autocompletion=completion.rule_ids, help="A rule id, e.g. TR003."
+        ),
+    ],
 ) -> None:
     """Print a rule's documentation: what it finds, the anti-pattern and the best practice."""
     from tiered.rules import BY_ID
@@ -204,5 +221,6 @@ def explain(
             f"unknown rule '{rule_id}'",
             did_you_mean(rule_id.upper(), BY_ID) or "`tiered rules` lists them",
         )
-    typer.echo(f"{rule.id} ({rule.severity.value})")
-    typer.echo(rule.doc.strip())
+    from tiered.output.rule_doc import render_rule_doc
+
+    sys.stdout.write(render_rule_doc(rule))

@@ -10,7 +10,10 @@ from typing import Annotated, NoReturn
 import typer
 
 from tiered import __version__
+from tiered.cli.help_format import install
 from tiered.findings import Problem
+
+install()
 
 app = typer.Typer(
     name="tiered",
@@ -18,6 +21,8 @@ app = typer.Typer(
     "from one topology file.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: paragraphs of docstrings rewrapped to the terminal, no type boxes.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -25,7 +30,7 @@ DEFAULT_FILE = "topology.yaml"
 
 FileArg = Annotated[
     str,
-    typer.Argument(help="Topology file.", show_default=True, metavar="[FILE]"),
+    typer.Argument(help="Topology file.", show_default=True, metavar="FILE"),
 ]
 
 WidthOpt = Annotated[

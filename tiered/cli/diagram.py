@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from tiered.cli import completion
 from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
 
 FORMATS = ("png", "svg", "pdf", "dot", "mermaid")
@@ -34,13 +35,19 @@ def diagram(
     file: FileArg = DEFAULT_FILE,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="File to write (default: out/architecture.<format>)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (default: out/architecture.<format>).",
+        ),
     ] = None,
     output_format: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="png, svg, pdf (graphviz), dot or mermaid (text); default: from the "
             "--output suffix, else png.",
         ),
@@ -50,6 +57,8 @@ def diagram(
         typer.Option(
             "--whatif",
             "-w",
+            metavar="DOMAIN",
+            autocompletion=completion.domains,
             help="Draw the failure of this domain (zone, instance or managed service); "
             "repeat for several.",
         ),
@@ -59,6 +68,7 @@ def diagram(
         typer.Option(
             "--collapse",
             min=1,
+            metavar="N",
             help="Draw a service as one node per zone above this many replicas in a zone.",
         ),
     ] = 3,

@@ -48,7 +48,7 @@ class PlanFormat(StrEnum):
 def validate(
     files: Annotated[
         list[str] | None,
-        typer.Argument(help="Topology files [default: topology.yaml].", metavar="[FILE]..."),
+        typer.Argument(help="Topology files [default: topology.yaml].", metavar="FILE"),
     ] = None,
     output_format: Annotated[
         ReportFormat,

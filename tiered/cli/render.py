@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from tiered.cli import completion
 from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
 
 
@@ -15,14 +16,22 @@ from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_
 )
 def render(
     name: Annotated[
-        str, typer.Argument(help="Renderer: cloudformation, nginx, keepalived, or all that apply.")
+        str,
+        typer.Argument(
+            metavar="RENDERER",
+            autocompletion=completion.renderers,
+            help="Renderer: cloudformation, nginx, keepalived, or all that apply.",
+        ),
     ],
     file: FileArg = DEFAULT_FILE,
-    out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out",
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = "out",
     output_format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="Renderer-specific format (cloudformation: yaml or json)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Renderer-specific format (cloudformation: yaml or json).",
         ),
     ] = None,
     local: Annotated[
