@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from tiered import model
 from tiered.findings import Problem
+from tiered.hints import missing_zone_hint, unknown_service_hint
 from tiered.loader import Path, SourceMap
 from tiered.name_clashes import name_clashes
 from tiered.placement import Plan
@@ -417,7 +418,7 @@ class CrossChecks:
                     (*path, "zones", index),
                     "unknown-zone",
                     f"zone '{zone}' is not one of the topology's zones",
-                    did_you_mean(zone, self.t.zones) or f"use one of {', '.join(self.t.zones)}",
+                    missing_zone_hint(zone, self.t, list(self.t.zones), "the topology's zones"),
                 )
             elif zone in seen:
                 self.add(
@@ -438,7 +439,7 @@ class CrossChecks:
                     (*path, "placement", zone),
                     "unknown-zone",
                     f"placement names zone '{zone}', which is not one of {where}",
-                    did_you_mean(zone, zones) or f"use one of {', '.join(zones)}",
+                    missing_zone_hint(zone, self.t, list(zones), "the topology's zones"),
                     key=True,
                 )
         total = sum(s.placement.values())
@@ -509,8 +510,7 @@ class CrossChecks:
                 where,
                 "unknown-service",
                 f"'{name}' {verb} unknown service '{target}'",
-                did_you_mean(target, self.services)
-                or f"define a service named '{target}' or fix the name",
+                unknown_service_hint(target, self.services),
             )
             return False
         return True
