@@ -16,6 +16,7 @@ import yaml
 from tests.conftest import ALL_TOPOLOGIES, ROOT, run_tiered
 
 COMMANDS = [
+    "init",
     "validate",
     "plan",
     "schema",
@@ -157,6 +158,8 @@ def test_wheel_ships_both_packages_and_registers_plugins(tmp_path: Path) -> None
         names = archive.namelist()
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
     assert "tiered/cli/main.py" in names and "renderers/__init__.py" in names
+    shipped = {n.removeprefix("tiered/examples/") for n in names if "/examples/" in n}
+    assert shipped == {p.name for p in (ROOT / "examples").glob("*.yaml")} | {"topology.yaml"}
     text = entry_points.decode()
     assert "tiered = tiered.cli.entry:run" in text
     assert "[tiered.renderers]" in text and "cloudformation = " in text

@@ -145,7 +145,7 @@ def load_bytes(raw: bytes, name: str) -> Loaded:
             name,
             "empty-file",
             "file is empty (no YAML document)",
-            "start from topology.yaml or `tiered schema` and describe your deployment",
+            "start from `tiered init` (a commented example) and describe your deployment",
         )
     # Every node written in the file takes at least one character, so only aliases can
     # make the built document larger than this; past it, the file is an alias bomb.

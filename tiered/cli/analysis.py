@@ -148,7 +148,7 @@ def _diagram(diagram: str | None, output: str | None) -> str | None:
 
 @app.command(
     epilog="Examples:  tiered whatif --fail us-east-1b  ·  tiered whatif --fail zookeeper-1 "
-    "--fail us-east-1c  ·  tiered whatif examples/onprem-generic.yaml --fail rack-a --format json"
+    "--fail us-east-1c  ·  tiered whatif racks.yaml --fail rack-a --format json"
 )
 def whatif(
     file: FileArg = DEFAULT_FILE,
@@ -170,11 +170,12 @@ def whatif(
     from tiered.analysis import whatif as simulate
     from tiered.pipeline import check
 
-    if not fail:
-        usage_error("nothing to fail", "name a zone, service or instance: --fail us-east-1b")
     result = check(file)
     if result.plan is None:
         invalid(result.problems)
+    if not fail:
+        zone = result.plan.zones[0]
+        usage_error("nothing to fail", f"name a zone, service or instance: --fail {zone}")
     try:
         scenario = simulate(result.plan, fail)
     except UnknownDomain as error:

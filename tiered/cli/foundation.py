@@ -41,9 +41,9 @@ class PlanFormat(StrEnum):
 
 
 @app.command(
-    epilog="Examples:  tiered validate  ·  tiered validate examples/*.yaml  ·  tiered validate "
-    "examples/reference-three-zones.yaml --format json  ·  tiered validate --format sarif > "
-    "tiered.sarif  ·  tiered validate --fail-on warning"
+    epilog="Examples:  tiered validate  ·  tiered validate web.yaml racks.yaml  ·  tiered "
+    "validate --format json  ·  tiered validate --format sarif > tiered.sarif  ·  tiered "
+    "validate --fail-on warning"
 )
 def validate(
     files: Annotated[

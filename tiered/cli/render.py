@@ -12,7 +12,7 @@ from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_
 
 @app.command(
     epilog="Examples:  tiered render cloudformation  ·  tiered render nginx --local "
-    "--out build/  ·  tiered render all examples/reference-three-zones.yaml"
+    "--out build/  ·  tiered render all racks.yaml"
 )
 def render(
     name: Annotated[
