@@ -124,25 +124,37 @@ def test_report_markdown_has_every_section(tmp_path: Path) -> None:
     assert "expected downtime" in text
 
 
-def test_report_html_is_self_contained_and_embeds_the_diagram(tmp_path: Path) -> None:
-    svg = (
-        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><title>arch-x</title></svg>'
-    )
-    (tmp_path / "architecture.svg").write_text(svg)
+def test_report_html_is_self_contained_and_draws_its_own_diagram(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     done = run_tiered("report", "--format", "html", "--output", str(out))
     assert done.returncode == 0, done.stderr
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta name="viewport"' in page and "<style>" in page
-    assert "<title>arch-x</title>" in page and "<?xml" not in page
+    assert "<h2>Architecture</h2>" in page and "<svg" in page and "<?xml" not in page
+    assert "zookeeper_3" in page and "TR003" in page  # the plan (node ids), findings marked
     assert not re.search(r"""(src|href)=["']https?:""", page)
     assert "<script" not in page
     assert "zookeeper" in page and "DOWN" in page
-    plain = tmp_path / "other" / "r.html"
-    plain.parent.mkdir()
-    run_tiered("report", "--format", "html", "--output", str(plain))
-    assert "<svg" not in plain.read_text()
+
+
+def test_report_html_embeds_a_given_svg(tmp_path: Path) -> None:
+    svg = (
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><title>arch-x</title></svg>'
+    )
+    (tmp_path / "given.svg").write_text(svg)
+    done = run_tiered("report", "--format", "html", "--diagram", str(tmp_path / "given.svg"))
+    assert done.returncode == 0, done.stderr
+    assert "<title>arch-x</title>" in done.stdout and "<?xml" not in done.stdout
+
+
+def test_report_html_says_why_without_graphviz(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = run_tiered("report", "--format", "html", env={"PATH": str(empty)})
+    assert done.returncode == 0, done.stderr
+    assert "<svg" not in done.stdout
+    assert re.search(r'<p class="meta">Not drawn: [^<]*graphviz', done.stdout), done.stdout[:3000]
 
 
 def test_report_json_and_text() -> None:

@@ -69,7 +69,7 @@ def load_file(path: str) -> Loaded:
             path,
             "file-not-found",
             f"no such file: {path}",
-            "pass the path of a topology file, or run where topology.yaml is",
+            "pass the path of a topology file, or write a starter with `tiered init`",
         )
     except IsADirectoryError:
         return _fail(

@@ -65,7 +65,7 @@ def report(
         typer.Option(
             "--diagram",
             metavar="SVG",
-            help="html: SVG diagram to embed (default: architecture.svg beside --output).",
+            help="html: an SVG to embed instead of the diagram the report draws itself.",
         ),
     ] = None,
     width: WidthOpt = None,
@@ -123,7 +123,7 @@ def _render(
     if output_format is ReportFormat.html:
         from tiered.output.html import html
 
-        return html(data, _diagram(diagram, output))
+        return html(data, *_diagram(diagram, analysis))
     from tiered.output.text import text
     from tiered.output.width import DEFAULT_REPORT_WIDTH, output_width
 
@@ -132,16 +132,14 @@ def _render(
     return text(data, color=terminal, width=columns)
 
 
-def _diagram(diagram: str | None, output: str | None) -> str | None:
-    """The SVG to embed: --diagram, else architecture.svg beside the output file."""
-    if diagram is None and output is not None:
-        beside = Path(output).parent / "architecture.svg"
-        if beside.is_file():
-            diagram = str(beside)
+def _diagram(diagram: str | None, analysis: Analysis) -> tuple[str | None, str]:
+    """The SVG to embed: --diagram, else the plan drawn in-process (or why it could not be)."""
     if diagram is None:
-        return None
+        from tiered.output.report_diagram import report_diagram
+
+        return report_diagram(analysis.plan)
     try:
-        return Path(diagram).read_text(encoding="utf-8")
+        return Path(diagram).read_text(encoding="utf-8"), ""
     except (OSError, UnicodeDecodeError) as error:
         usage_error(f"cannot read diagram {diagram}: {error}", "give an SVG file to --diagram")
 

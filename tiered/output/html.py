@@ -1,6 +1,7 @@
 """The redundancy review as one self-contained HTML page: inline CSS, no scripts, phone-friendly.
 
-An SVG architecture diagram, when given, is embedded inline (its XML prologue dropped).
+An SVG architecture diagram is embedded inline (its XML prologue dropped); when it could
+not be drawn, a note says why.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _svg(svg: str) -> str:
     return svg.strip()
 
 
-def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
+def html(data: dict[str, Any], diagram_svg: str | None = None, diagram_note: str = "") -> str:
     t = data["topology"]
     e = escape
     where = f"{t['provider']} {t['region']}" if t["region"] else t["provider"]
@@ -84,6 +85,8 @@ def html(data: dict[str, Any], diagram_svg: str | None = None) -> str:
         parts.append(
             f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'
         )
+    elif diagram_note:
+        parts.append(f'<h2>Architecture</h2>\n<p class="meta">Not drawn: {e(diagram_note)}</p>\n')
     parts.append("<h2>Services</h2>\n")
     rows = []
     for s in data["services"]:
