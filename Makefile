@@ -13,7 +13,7 @@ OUT ?= out
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: demo test test-fast setup checkov-env system-deps lint typecheck pytest golden bench docs-image clean
+.PHONY: demo test test-fast setup checkov-env system-deps lint typecheck pytest golden bench docs docs-image clean
 
 setup: system-deps $(STAMP)
 
@@ -43,7 +43,7 @@ test: setup checkov-env lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check tiered renderers
+	$(BIN)/ruff format --check tiered renderers tests benchmarks
 
 checkov-env: $(CHECKOV_VENV)/.installed
 
@@ -67,6 +67,10 @@ golden: setup
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/analysis.py
+	$(BIN)/python benchmarks/diff.py
+
+docs: setup
+	$(BIN)/python -c "from tiered.rules.docs import rules_markdown; print(rules_markdown(), end='')" > docs/rules.md
 
 docs-image: setup
 	$(BIN)/tiered diagram topology.yaml -o docs/architecture.png

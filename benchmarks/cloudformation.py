@@ -58,9 +58,9 @@ def row(label: str, seconds: float, megabytes: float) -> None:
 
 
 def in_process(path: Path) -> None:
-    from renderers.cloudformation.build import build
-    from renderers.cloudformation.nesting import package
     from tiered.pipeline import plan_file
+    from tiered.renderers.cloudformation.build import build
+    from tiered.renderers.cloudformation.nesting import package
 
     gc.disable()
     start = time.perf_counter()

@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
-from renderers.diagram.dot import build_dot  # noqa: E402
-from renderers.diagram.graphviz import run_dot  # noqa: E402
-from renderers.diagram.icons import resources_dir  # noqa: E402
-from renderers.diagram.picture import build  # noqa: E402
-from renderers.diagram.svg import embed_icons  # noqa: E402
 from tiered.pipeline import plan_file  # noqa: E402
+from tiered.renderers.diagram.dot import build_dot  # noqa: E402
+from tiered.renderers.diagram.graphviz import run_dot  # noqa: E402
+from tiered.renderers.diagram.icons import resources_dir  # noqa: E402
+from tiered.renderers.diagram.picture import build  # noqa: E402
+from tiered.renderers.diagram.svg import embed_icons  # noqa: E402
 
 TIERED = str(Path(sys.executable).with_name("tiered"))
 

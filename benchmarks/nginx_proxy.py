@@ -33,12 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from renderers.nginx import NginxRenderer  # noqa: E402
 from tests.nginx_backend import Backend, start_backend  # noqa: E402
 from tests.nginx_support import NGINX, NginxProcess, free_port, make_certificate  # noqa: E402
-from tiered.loader import load_bytes  # noqa: E402
-from tiered.renderer import RenderOptions  # noqa: E402
-from tiered.validate import validate  # noqa: E402
+from tiered.exporters.base import ExportOptions  # noqa: E402
+from tiered.loading.loader import load_bytes  # noqa: E402
+from tiered.pipeline import Result  # noqa: E402
+from tiered.renderers.nginx import NginxRenderer  # noqa: E402
+from tiered.validation.validator import validate  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "reference-three-zones.yaml"
 BACKEND_CONF = """daemon off;
@@ -156,7 +157,9 @@ def proxy_config(listen: list[int], ports: dict[int, int], upstreams: dict[str, 
     result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), EXAMPLE.name))
     assert result.plan is not None, [str(p) for p in result.problems]
     extra = {"ports": ports, "upstreams": upstreams}
-    files = NginxRenderer().render(result.plan, RenderOptions(local=True, extra=extra))
+    files = NginxRenderer().export(
+        Result.of_plan(result.plan), ExportOptions(local=True, extra=extra)
+    )
     return str(files["nginx/nginx-1/nginx.conf"])
 
 

@@ -28,20 +28,24 @@ Choices, per node:
   aborts its own ``--config-test`` whenever ``script_user`` names another user:
   acassen/keepalived#2617, fixed in 2.2.8.)
 
-``RenderOptions.extra["interface"]`` names the network interface (default ``eth0``).
+``ExportOptions.extra["interface"]`` names the network interface (default ``eth0``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from renderers import templating
-from renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
-from tiered.model import HealthCheck
-from tiered.placement import Plan, ServicePlan
-from tiered.renderer import RenderOptions, RenderRefused
+from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.renderers import templating
+from tiered.renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
+from tiered.validation.model import HealthCheck
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
 
 MASTER_PRIORITY = 150
 BACKUP_PRIORITY = 100
@@ -50,20 +54,23 @@ SCRIPT_USER = "root"
 CURL = "/usr/bin/curl"
 
 
-class KeepalivedRenderer:
+class KeepalivedRenderer(Exporter):
     """VRRP configuration of the entry NGINX pair on premises (``tiered render keepalived``)."""
 
     name = "keepalived"
+    kind = "render"
     description = "keepalived.conf for each node of the on-premises entry NGINX pair"
 
-    def applies_to(self, plan: Plan) -> bool:
+    def applies_to(self, result: Result) -> bool:
+        plan = result.valid_plan
         try:
             _pair(plan)
-        except RenderRefused:
+        except ExportRefused:
             return False
         return True
 
-    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        plan = result.valid_plan
         service, vip = _pair(plan)
         interface = templating.token((options.extra or {}).get("interface", DEFAULT_INTERFACE))
         check = service.health_check or HealthCheck()
@@ -99,9 +106,9 @@ class KeepalivedRenderer:
 
 
 def _pair(plan: Plan) -> tuple[ServicePlan, str]:
-    """The entry NGINX service with its VIP (``address/prefix``), or RenderRefused why not."""
+    """The entry NGINX service with its VIP (``address/prefix``), or ExportRefused why not."""
     if plan.provider != "generic":
-        raise RenderRefused(
+        raise ExportRefused(
             f"keepalived does not apply to provider '{plan.provider}': VRRP does not work in "
             "a VPC (no multicast, and the VPC ignores gratuitous ARP for addresses it did "
             "not assign, so a virtual IP cannot move)",
@@ -110,13 +117,13 @@ def _pair(plan: Plan) -> tuple[ServicePlan, str]:
         )
     candidates = [s for s in proxies(plan) if s.failover == "active-passive" and s.count >= 2]
     if not candidates:
-        raise RenderRefused(
+        raise ExportRefused(
             "keepalived needs an active-passive NGINX pair in the entry tier "
             f"'{plan.tiers[0].name}'",
             "give the entry NGINX service `count: 2` and `failover: active-passive`",
         )
     if plan.entry is None or plan.entry.vip is None:
-        raise RenderRefused(
+        raise ExportRefused(
             "keepalived needs the virtual IP the pair shares",
             "add `entry: {vip: <address>}` with a free address of the network",
         )

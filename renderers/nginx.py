@@ -35,10 +35,10 @@ keepalive to upstreams, ``X-Forwarded-*`` headers overwritten with what nginx sa
 entry tier is the edge: client-supplied forwarding headers are not trusted), and an
 access log with the upstream address, status and timings.
 
-``--local`` (``RenderOptions.local``): a variant that runs unprivileged from a prefix
+``--local`` (``ExportOptions.local``): a variant that runs unprivileged from a prefix
 folder, ``nginx -p DIR -c nginx.conf -e error.log``: loopback listen addresses, logs, pid
 and temporary files relative to the prefix, certificate and key under ``DIR/tls/``, and
-``daemon off``. Ports and upstream addresses come from ``RenderOptions.extra``:
+``daemon off``. Ports and upstream addresses come from ``ExportOptions.extra``:
 
 * ``extra["ports"]``: ``{model port: local port}``; unmapped ports below 1024 become
   port + 10000 (80 -> 10080, 443 -> 10443), others stay;
@@ -53,12 +53,16 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from renderers import templating
-from tiered.model import HealthCheck, Tls
-from tiered.placement import Instance, Plan, ServicePlan
-from tiered.renderer import RenderOptions, RenderRefused
+from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.placement.plan import Instance, Plan, ServicePlan
+from tiered.renderers import templating
+from tiered.validation.model import HealthCheck, Tls
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
 
 #: The path nginx answers itself, for the Route 53 and keepalived health checks.
 HEALTH_PATH = "/healthz"
@@ -121,19 +125,22 @@ class Listener:
         return f"{self.address}:{self.port}" if self.address else str(self.port)
 
 
-class NginxRenderer:
+class NginxRenderer(Exporter):
     """Entry-tier NGINX configurations (``tiered render nginx``)."""
 
     name = "nginx"
+    kind = "render"
     description = "nginx.conf for each entry-tier NGINX instance"
 
-    def applies_to(self, plan: Plan) -> bool:
+    def applies_to(self, result: Result) -> bool:
+        plan = result.valid_plan
         return bool(proxies(plan))
 
-    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        plan = result.valid_plan
         services = proxies(plan)
         if not services:
-            raise RenderRefused(
+            raise ExportRefused(
                 f"the entry tier '{plan.tiers[0].name}' has no NGINX service",
                 "set `software: nginx` on the service of the first tier that receives clients",
             )
@@ -163,7 +170,7 @@ class LocalMap:
     upstreams: Mapping[str, str]
 
     @classmethod
-    def from_options(cls, plan: Plan, options: RenderOptions) -> LocalMap:
+    def from_options(cls, plan: Plan, options: ExportOptions) -> LocalMap:
         extra: Mapping[str, Any] = options.extra or {}
         ports: dict[int, int] = {}
         for key, value in dict(extra.get("ports") or {}).items():
@@ -172,7 +179,7 @@ class LocalMap:
         known = {i.name for i in plan.instances}
         for name, value in dict(extra.get("upstreams") or {}).items():
             if name not in known:
-                raise RenderRefused(
+                raise ExportRefused(
                     f"local upstream mapping names unknown instance '{name}'",
                     "map instance names of the plan (see `tiered plan`)",
                 )
@@ -197,7 +204,7 @@ def _port(value: Any, what: str) -> int:
     except (TypeError, ValueError):
         port = 0
     if not 1 <= port <= 65535 or isinstance(value, bool):
-        raise RenderRefused(f"{what}: '{value}' is not a port", "use a number from 1 to 65535")
+        raise ExportRefused(f"{what}: '{value}' is not a port", "use a number from 1 to 65535")
     return port
 
 
@@ -208,7 +215,7 @@ def _address(value: Any) -> str:
     try:
         ip = ipaddress.IPv4Address(host)
     except ValueError:
-        raise RenderRefused(
+        raise ExportRefused(
             f"upstreams: '{value}' is not an address", "use a port or 'ip:port'"
         ) from None
     return f"{ip}:{_port(port, 'upstreams')}"
@@ -227,7 +234,7 @@ def render_config(plan: Plan, service: ServicePlan, local: LocalMap | None) -> s
         for location in _locations(route.path, target, upstream, route.retry_non_idempotent):
             if (location.match, location.path) in taken:
                 clash = "the health check path" if location.path == HEALTH_PATH else "another route"
-                raise RenderRefused(
+                raise ExportRefused(
                     f"route path '{route.path}' of '{service.name}' overlaps {clash}",
                     "give each route its own path (nginx answers /healthz itself)",
                 )
@@ -263,7 +270,7 @@ def render_config(plan: Plan, service: ServicePlan, local: LocalMap | None) -> s
 
 def _listeners(service: ServicePlan, local: LocalMap | None) -> list[Listener]:
     if not service.listen:
-        raise RenderRefused(
+        raise ExportRefused(
             f"the entry service '{service.name}' listens on no port",
             "list its ports, e.g. `listen: [80, 443]`",
         )
@@ -284,7 +291,7 @@ def _upstream(
     check = target.health_check or HealthCheck()
     port = target.port
     if port is None:  # a compute service always has one; keep mypy and the reader honest
-        raise RenderRefused(f"service '{target.name}' has no port", "set `port:` on it")
+        raise ExportRefused(f"service '{target.name}' has no port", "set `port:` on it")
     servers = []
     for instance in plan.instances_of(target.name):
         address = f"{instance.ip}:{port}" if local is None else local.upstream(instance, port)
@@ -292,7 +299,7 @@ def _upstream(
         servers.append(Server(address, backup, instance.name, instance.zone))
     balance = BALANCE[proxy.balance]
     if balance == "ip_hash" and any(s.backup for s in servers):
-        raise RenderRefused(
+        raise ExportRefused(
             f"balance ip-hash cannot be combined with the {target.failover} target "
             f"'{target.name}' (nginx forbids 'backup' servers with hashing)",
             "use round-robin or least-conn, or make the target active-active",

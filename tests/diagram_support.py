@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from renderers.diagram.icons import resources_dir
-from renderers.diagram.picture import ident
 from tiered.pipeline import plan_file
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
+from tiered.renderers.diagram.icons import resources_dir
+from tiered.renderers.diagram.picture import ident
 
 RED = "#D62728"
 GREY = "#D9D9D9"

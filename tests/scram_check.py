@@ -6,7 +6,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tiered.output.mef import TOP
+from tiered.renderers.report.mef import TOP
 
 
 def solve(model: str, workdir: Path) -> tuple[set[frozenset[str]], float]:

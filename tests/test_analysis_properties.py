@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tiered.analysis import analyze
 from tiered.pipeline import check
+from tiered.rules.runner import run_rules
 
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]
 ROLES = ["presentation", "application", "data"]
@@ -86,9 +87,11 @@ def verdict(topology: dict[str, Any], folder: Path, name: str = "t.yaml") -> dic
     order = analysis.fault_tolerance.order
     return {
         "errors": {
-            f.service for f in analysis.findings if f.severity == "error" and not f.accepted
+            f.service for f in run_rules(analysis) if f.severity == "error" and not f.accepted
         },
-        "findings": sorted((f.rule, f.service or "", f.severity.value) for f in analysis.findings),
+        "findings": sorted(
+            (f.rule, f.service or "", f.severity.value) for f in run_rules(analysis)
+        ),
         "tolerance": float("inf") if order is None else order,
         "availability": analysis.availability.value,
         "zones_down": [s.system_down for s in analysis.scenarios[: len(topology["zones"])]],

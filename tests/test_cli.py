@@ -133,7 +133,7 @@ def test_shell_completion_script_is_available() -> None:
     assert "complete" in result.stdout and "tiered" in result.stdout
 
 
-def test_wheel_ships_both_packages_and_registers_plugins(tmp_path: Path) -> None:
+def test_wheel_installs_only_the_tiered_package_and_registers_exporters(tmp_path: Path) -> None:
     build = subprocess.run(
         [
             sys.executable,
@@ -157,12 +157,16 @@ def test_wheel_ships_both_packages_and_registers_plugins(tmp_path: Path) -> None
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
-    assert "tiered/cli/main.py" in names and "renderers/__init__.py" in names
+    top_level = {name.split("/")[0] for name in names}
+    assert top_level == {"tiered", next(n for n in top_level if n.endswith(".dist-info"))}
+    assert "tiered/cli/main.py" in names and "tiered/renderers/__init__.py" in names
+    assert "tiered/renderers/templates/nginx.conf.j2" in names
     shipped = {n.removeprefix("tiered/examples/") for n in names if "/examples/" in n}
     assert shipped == {p.name for p in (ROOT / "examples").glob("*.yaml")} | {"topology.yaml"}
     text = entry_points.decode()
     assert "tiered = tiered.cli.entry:run" in text
-    assert "[tiered.renderers]" in text and "cloudformation = " in text
+    assert "[tiered.exporters]" in text
+    assert "render.cloudformation = tiered.renderers.cloudformation:" in text
     assert not any(n.startswith(("tests/", "out/", ".venv")) for n in names)
 
 

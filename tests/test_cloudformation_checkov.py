@@ -16,8 +16,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
+from tiered.exporters.writer import write_files
 from tiered.pipeline import plan_file
-from tiered.writer import write_files
 
 pytestmark = pytest.mark.slow
 

@@ -8,20 +8,20 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from renderers.cloudformation import CloudFormationRenderer
 from tests.conftest import ALL_TOPOLOGIES
-from tiered.loader import load_bytes
-from tiered.pipeline import plan_file
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions
-from tiered.validate import validate
+from tiered.exporters.base import ExportOptions
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation import CloudFormationRenderer
+from tiered.validation.validator import validate
 
 RENDERER = CloudFormationRenderer()
 
 
 def render(plan: Plan, fmt: str | None = None) -> dict[str, str]:
     """File name (under cloudformation/) → text."""
-    files = RENDERER.render(plan, RenderOptions(format=fmt))
+    files = RENDERER.export(Result.of_plan(plan), ExportOptions(variant=fmt))
     return {name: str(text) for name, text in files.items()}
 
 

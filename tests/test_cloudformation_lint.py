@@ -22,7 +22,7 @@ from tests.test_cloudformation_helpers import (
     render,
 )
 from tiered.pipeline import plan_file
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 
 def findings(plan: Plan) -> list[str]:

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
 from tiered.pipeline import plan_file
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 pytestmark = [
     pytest.mark.slow,

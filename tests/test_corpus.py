@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_tiered
-from tiered.loader import MAX_FILE_BYTES, MAX_SCALAR_CHARS, load_bytes
+from tiered.loading.loader import MAX_FILE_BYTES, MAX_SCALAR_CHARS, load_bytes
 from tiered.pipeline import check
-from tiered.validate import validate
+from tiered.validation.validator import validate
 
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.yaml"))
 HEADER = re.compile(rb"^# expect: ([a-z0-9-]+) (\d+):(\d+)\n")

@@ -12,10 +12,6 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from renderers.diagram import DiagramRenderer, draw
-from renderers.diagram.annotations import NONE, Annotations, Mark, from_findings
-from renderers.diagram.icons import ALL_ICONS, resources_dir
-from renderers.diagram.picture import ident
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.diagram_support import (
     GREY,
@@ -25,8 +21,14 @@ from tests.diagram_support import (
     plan_of,
     service_of_node,
 )
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions
+from tiered.analysis import whatif
+from tiered.exporters.base import ExportOptions
+from tiered.pipeline import Result
+from tiered.placement.plan import Plan
+from tiered.renderers.diagram import DiagramRenderer, draw
+from tiered.renderers.diagram.annotations import NONE, Annotations, Mark, from_findings
+from tiered.renderers.diagram.icons import ALL_ICONS, resources_dir
+from tiered.renderers.diagram.picture import ident
 
 GOLDEN = ROOT / "tests" / "golden"
 TOPOLOGY = ROOT / "topology.yaml"
@@ -205,29 +207,27 @@ def test_accepted_findings_are_grey_not_red() -> None:
 
 
 def test_findings_of_the_analysis_are_drawn(topology_path: Path) -> None:
-    analysis = pytest.importorskip("tiered.analysis")
-    if not hasattr(analysis, "analyze"):
-        pytest.skip("the analysis engine has no analyze() yet")
     plan = plan_of(topology_path)
-    findings = analysis.analyze(plan).findings
+    findings = Result.of_plan(plan).findings
     expected = {
         f.service
         for f in findings
         if str(f.severity) == "error" and not f.accepted and f.service is not None
     }
     dot_text = str(
-        DiagramRenderer().render(plan, RenderOptions(format="dot"))["diagram/architecture.dot"]
+        DiagramRenderer().export(Result.of_plan(plan), ExportOptions(variant="dot"))[
+            "diagram/architecture.dot"
+        ]
     )
     assert red_services(plan, dot_text) == expected
 
 
 def test_reference_findings_mark_zookeeper_with_tr003() -> None:
-    analysis = pytest.importorskip("tiered.analysis")
-    if not hasattr(analysis, "analyze"):
-        pytest.skip("the analysis engine has no analyze() yet")
     plan = plan_of(TOPOLOGY)
     dot_text = str(
-        DiagramRenderer().render(plan, RenderOptions(format="dot"))["diagram/architecture.dot"]
+        DiagramRenderer().export(Result.of_plan(plan), ExportOptions(variant="dot"))[
+            "diagram/architecture.dot"
+        ]
     )
     graph = parse_dot(dot_text)
     assert graph.nodes["i_zookeeper_1"]["color"] == RED
@@ -257,11 +257,8 @@ def test_whatif_greys_the_failed_zone_and_reddens_what_goes_down() -> None:
 
 
 def test_whatif_from_the_command_line(tmp_path: Path) -> None:
-    analysis = pytest.importorskip("tiered.analysis")
-    if not hasattr(analysis, "whatif"):
-        pytest.skip("the analysis engine has no whatif() yet")
     plan = plan_of(TOPOLOGY)
-    scenario = analysis.whatif(plan, ["us-east-1b"])
+    scenario = whatif(plan, ["us-east-1b"])
     out = tmp_path / "whatif.dot"
     result = run_tiered("diagram", "--whatif", "us-east-1b", "--format", "dot", "-o", str(out))
     assert result.returncode == 0, result.stderr

@@ -16,6 +16,7 @@ from tests.test_verdict_invariant import topologies
 from tiered.analysis import analyze
 from tiered.pipeline import check
 from tiered.rules.edits import apply_edits
+from tiered.rules.runner import run_rules
 
 #: Rules whose fix is always an edit of the file (the others: fix a root cause, accept, ...).
 EDITABLE = {"TR001", "TR002", "TR003", "TR004", "TR005", "TR007"}
@@ -26,7 +27,7 @@ def findings_of(data: dict[str, Any], path: Path) -> tuple[list[str], list[Any]]
     result = check(str(path))
     if result.plan is None:
         return [str(p) for p in result.problems], []
-    return [], analyze(result.plan, result.source).findings
+    return [], run_rules(analyze(result.plan, result.source))
 
 
 @settings(

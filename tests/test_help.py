@@ -32,8 +32,6 @@ def test_docstring_paragraphs_are_rewrapped_not_broken() -> None:
 
 
 def test_completion_values() -> None:
-    assert {"cloudformation", "keepalived", "nginx", "all"} <= set(completion.renderers(""))
-    assert completion.renderers("n") == ["nginx"]
     assert completion.rule_ids("tr00") == [f"TR00{n}" for n in range(1, 10)]
 
     class Context:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from renderers.keepalived import KeepalivedRenderer
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
-from tiered.loader import load_bytes
-from tiered.pipeline import plan_file
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, RenderRefused
-from tiered.validate import validate
+from tiered.exporters.base import ExportOptions, ExportRefused
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Plan
+from tiered.renderers.keepalived import KeepalivedRenderer
+from tiered.validation.validator import validate
 
 GOLDEN = ROOT / "tests" / "golden"
 KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
@@ -79,7 +79,7 @@ def config_test(path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def render(plan: Plan, **extra: str) -> dict[str, str]:
-    files = KeepalivedRenderer().render(plan, RenderOptions(extra=extra))
+    files = KeepalivedRenderer().export(Result.of_plan(plan), ExportOptions(extra=extra))
     return {name: str(text) for name, text in files.items()}
 
 
@@ -88,7 +88,7 @@ def test_keepalived_golden(path: Path) -> None:
     plan = plan_file(str(path))
     root = GOLDEN / path.stem / "keepalived"
     renderer = KeepalivedRenderer()
-    files = render(plan) if renderer.applies_to(plan) else {}
+    files = render(plan) if renderer.applies_to(Result.of_plan(plan)) else {}
     if REGEN_GOLDEN:
         shutil.rmtree(root, ignore_errors=True)
         for name, text in files.items():
@@ -171,7 +171,7 @@ def test_aws_is_refused_with_the_reason(tmp_path: Path) -> None:
     for path in ALL_TOPOLOGIES:
         plan = plan_file(str(path))
         if plan.provider == "aws":
-            assert not KeepalivedRenderer().applies_to(plan)
+            assert not KeepalivedRenderer().applies_to(Result.of_plan(plan))
     result = run_tiered("render", "keepalived", "topology.yaml", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "VRRP does not work in a VPC" in result.stderr
@@ -185,9 +185,9 @@ def test_aws_is_refused_with_the_reason(tmp_path: Path) -> None:
     ids=["no-vip", "single-node"],
 )
 def test_generic_without_a_pair_or_vip_is_refused(plan: Plan, message: str) -> None:
-    assert not KeepalivedRenderer().applies_to(plan)
-    with pytest.raises(RenderRefused, match=message):
-        KeepalivedRenderer().render(plan, RenderOptions())
+    assert not KeepalivedRenderer().applies_to(Result.of_plan(plan))
+    with pytest.raises(ExportRefused, match=message):
+        KeepalivedRenderer().export(Result.of_plan(plan), ExportOptions())
 
 
 def test_cli_renders_the_onprem_pair(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renderers.diagram import draw
-from renderers.diagram.annotations import NONE, Annotations, Mark
-from renderers.diagram.picture import ident
 from tests.conftest import ROOT, run_tiered
 from tests.diagram_support import expected_node_ids, plan_of, service_of_node
+from tiered.renderers.diagram import draw
+from tiered.renderers.diagram.annotations import NONE, Annotations, Mark
+from tiered.renderers.diagram.picture import ident
 
 SUBGRAPH = re.compile(r'^subgraph (\w+)\["([^"]*)"\]$')
 NODE = re.compile(r'^(\w+)(\(\[|\[\(|\[)"([^"]*)"(\]\)|\)\]|\])$')

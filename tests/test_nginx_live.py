@@ -20,13 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from renderers.nginx import NginxRenderer
 from tests.nginx_backend import Backend, start_backend
 from tests.nginx_support import NginxProcess, free_port, make_certificate
-from tiered.loader import load_bytes
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions
-from tiered.validate import validate
+from tiered.exporters.base import ExportOptions
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import Result
+from tiered.placement.plan import Plan
+from tiered.renderers.nginx import NginxRenderer
+from tiered.validation.validator import validate
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +130,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
             "ports": {80: http_port, 443: https_port},
             "upstreams": {name: b.port for name, b in backends.items()},
         }
-        files = NginxRenderer().render(plan, RenderOptions(local=True, extra=extra))
+        files = NginxRenderer().export(Result.of_plan(plan), ExportOptions(local=True, extra=extra))
         prefix = tmp_path / "proxy-1"
         prefix.mkdir()
         (prefix / "nginx.conf").write_text(str(files["nginx/proxy-1/nginx.conf"]))

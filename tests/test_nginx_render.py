@@ -15,16 +15,16 @@ from typing import Any
 import crossplane
 import pytest
 
-from renderers.nginx import HEALTH_PATH, NginxRenderer, proxies
-from renderers.templating import UnsafeValue, token
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.nginx_support import make_certificate, nginx_test
-from tiered.loader import load_bytes
-from tiered.model import HealthCheck, Tls
-from tiered.pipeline import plan_file
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, RenderRefused
-from tiered.validate import validate
+from tiered.exporters.base import ExportOptions, ExportRefused
+from tiered.loading.loader import load_bytes
+from tiered.pipeline import Result, plan_file
+from tiered.placement.plan import Plan
+from tiered.renderers.nginx import HEALTH_PATH, NginxRenderer, proxies
+from tiered.renderers.templating import UnsafeValue, token
+from tiered.validation.model import HealthCheck, Tls
+from tiered.validation.validator import validate
 
 GOLDEN = ROOT / "tests" / "golden"
 GIXY = str(Path(sys.executable).parent / "gixy")
@@ -32,7 +32,7 @@ ids = [p.stem for p in ALL_TOPOLOGIES]
 
 
 def render(plan: Plan, local: bool = False, **extra: Any) -> dict[str, str]:
-    files = NginxRenderer().render(plan, RenderOptions(local=local, extra=extra))
+    files = NginxRenderer().export(Result.of_plan(plan), ExportOptions(local=local, extra=extra))
     return {name: str(text) for name, text in files.items()}
 
 
@@ -266,7 +266,7 @@ def test_ip_hash_with_an_active_passive_target_is_a_located_error(tmp_path: Path
 def test_ip_hash_with_a_standby_target_is_refused_by_the_renderer() -> None:
     """Validation rejects ip-hash with active-passive; the renderer also guards standbys."""
     plan = plan_of_yaml(small("ip-hash", "primary-standby"))
-    with pytest.raises(RenderRefused, match="forbids 'backup'"):
+    with pytest.raises(ExportRefused, match="forbids 'backup'"):
         render(plan)
 
 
@@ -299,7 +299,7 @@ def test_local_variant_uses_the_supplied_ports_and_loopback(tmp_path: Path) -> N
     [{"upstreams": {"nosuch-1": 1000}}, {"ports": {80: 0}}, {"upstreams": {"app-1": "x:1"}}],
 )
 def test_local_variant_refuses_bad_mappings(extra: dict[str, Any]) -> None:
-    with pytest.raises(RenderRefused):
+    with pytest.raises(ExportRefused):
         render(plan_of_yaml(small()), local=True, **extra)
 
 
@@ -309,7 +309,7 @@ def test_local_variant_refuses_bad_mappings(extra: dict[str, Any]) -> None:
 def test_entry_without_nginx_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "t.yaml"
     source.write_text(small().replace("software: nginx", "software: haproxy"))
-    assert not NginxRenderer().applies_to(plan_of_yaml(source.read_text()))
+    assert not NginxRenderer().applies_to(Result.of_plan(plan_of_yaml(source.read_text())))
     result = run_tiered("render", "nginx", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "has no NGINX service" in result.stderr and "software: nginx" in result.stderr
@@ -318,7 +318,7 @@ def test_entry_without_nginx_is_refused(tmp_path: Path) -> None:
 
 def test_a_route_on_the_health_path_is_refused() -> None:
     plan = plan_of_yaml(small().replace("path: /upload", "path: /healthz"))
-    with pytest.raises(RenderRefused, match="health check path"):
+    with pytest.raises(ExportRefused, match="health check path"):
         render(plan)
 
 
@@ -427,7 +427,10 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"renderers/templates/nginx.conf.j2", "renderers/templates/keepalived.conf.j2"} <= names
+    assert {
+        "tiered/renderers/templates/nginx.conf.j2",
+        "tiered/renderers/templates/keepalived.conf.j2",
+    } <= names
 
 
 def test_cli_writes_one_config_per_entry_instance(tmp_path: Path) -> None:

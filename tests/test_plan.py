@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
-from tiered.loader import load_bytes
-from tiered.placement import Plan
-from tiered.planner import RESERVED
-from tiered.validate import validate
+from tiered.loading.loader import load_bytes
+from tiered.placement.plan import Plan
+from tiered.placement.planner import RESERVED
+from tiered.validation.validator import validate
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -42,9 +42,25 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return re.fullmatch(pattern, "".join(f"{line}\n" for line in actual)) is not None
 
 
-def prepare(folder: Path, empty: bool) -> None:
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+def prepare(folder: Path, empty: bool, diff: bool = False) -> None:
+    """The files a block reads; for ``tiered diff``, a repository whose branch main holds
+    the three-zone topology and whose working tree the reference."""
     if empty:
         return
+    if diff:
+        shutil.copy(ROOT / "examples" / "reference-three-zones.yaml", folder / "topology.yaml")
+        _git(folder, "init", "-q", "-b", "main")
+        _git(folder, "add", "topology.yaml")
+        _git(folder, "commit", "-q", "-m", "three zones")
     shutil.copy(ROOT / "topology.yaml", folder / "topology.yaml")
     shutil.copytree(ROOT / "examples", folder / "examples")
     for path in (ROOT / "tests" / "readme").iterdir():
@@ -58,7 +74,8 @@ def prepare(folder: Path, empty: bool) -> None:
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.split("\n")[0][2:40] for b in BLOCKS])
 def test_console_block_matches_real_output(block: str, tmp_path: Path) -> None:
     steps = commands(block)
-    prepare(tmp_path, empty=steps[0][0].startswith("tiered init"))
+    first = steps[0][0]
+    prepare(tmp_path, empty=first.startswith("tiered init"), diff=first.startswith("tiered diff"))
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("COLUMNS", None)
     last = 0
@@ -111,8 +128,8 @@ def test_the_numbers_the_readme_states_about_the_template() -> None:
 def test_the_format_reference_names_every_key_and_software() -> None:
     from pydantic import BaseModel
 
-    from tiered import model
     from tiered.software import SOFTWARE
+    from tiered.validation import model
 
     reference = README[README.index("### Format reference") : README.index("The `examples/`")]
     named = set(re.findall(r"`([a-z_]+)`", reference))

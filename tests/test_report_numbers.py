@@ -7,10 +7,10 @@ from itertools import combinations
 
 import pytest
 
-from tiered.analysis import analyze, whatif
-from tiered.output.report_data import MAX_ROWS, report_data
-from tiered.output.words import cut_sets_sentence
-from tiered.pipeline import plan_file
+from tiered.analysis import whatif
+from tiered.pipeline import plan_file, run
+from tiered.renderers.report.report_data import MAX_ROWS, report_data
+from tiered.renderers.report.words import cut_sets_sentence
 
 
 def brute_force_pairs(path: str) -> int:
@@ -27,13 +27,12 @@ def brute_force_pairs(path: str) -> int:
 
 @pytest.mark.parametrize("path", ["topology.yaml", "examples/reference-three-zones.yaml"])
 def test_depth_2_counts_pairs_as_pairs(path: str) -> None:
-    plan = plan_file(path)
-    data = report_data(analyze(plan, depth=2), path)
+    data = report_data(run(path, depth=2))
     assert data["pairs"]["system_down"] == brute_force_pairs(path)
 
 
 def test_reference_pairs_and_their_groups() -> None:
-    data = report_data(analyze(plan_file("topology.yaml"), depth=2), "topology.yaml")
+    data = report_data(run("topology.yaml", depth=2))
     assert (data["pairs"]["system_down"], data["pairs"]["groups"]) == (11, 9)
     titles = [p["title"] for p in data["pairs"]["listed"]]
     assert "us-east-1c + zookeeper-1 (or any other zookeeper in us-east-1b)" in titles

@@ -14,7 +14,8 @@ import yaml
 
 from tiered.analysis import analyze
 from tiered.pipeline import check
-from tiered.rules import RULES
+from tiered.rules.catalogue import RULES
+from tiered.rules.runner import run_rules
 
 FIXTURES = Path(__file__).parent / "rules"
 
@@ -44,7 +45,7 @@ def test_rule_fixture(rule: str, name: str, case: dict[str, Any], tmp_path: Path
     source.write_text(text, encoding="utf-8")
     result = check(str(source))
     assert result.plan is not None, [str(p) for p in result.problems]
-    found = [f for f in analyze(result.plan, result.source).findings if f.rule == rule]
+    found = [f for f in run_rules(analyze(result.plan, result.source)) if f.rule == rule]
     got = sorted((f.service or "", f.location.line, f.accepted) for f in found)
     expected = sorted(
         (e["service"] or "", e["line"], bool(e.get("accepted", False)))

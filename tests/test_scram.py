@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tiered.analysis import analyze
-from tiered.output.mef import basic_events, mef
 from tiered.pipeline import check
+from tiered.renderers.report.mef import basic_events, mef
 
 from .conftest import ROOT, run_tiered
 from .scram_check import solve

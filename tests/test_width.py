@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import ALL_TOPOLOGIES, run_tiered
 from tiered.cli.main import app
-from tiered.output.width import hanging
+from tiered.renderers.report.width import hanging
 
 
 @pytest.mark.parametrize("command", ["validate", "report"])

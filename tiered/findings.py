@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypedDict
+
+from tiered.problems import problem_id
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -23,11 +26,26 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
-    NOTE = "note"
 
     @property
     def rank(self) -> int:
-        return {"error": 2, "warning": 1, "note": 0}[self.value]
+        return 2 if self is Severity.ERROR else 1
+
+
+class FindingData(TypedDict):
+    """A finding as JSON-ready data."""
+
+    rule: str
+    severity: str
+    service: str | None
+    zones: list[str]
+    file: str
+    line: int
+    column: int
+    message: str
+    fix: str
+    accepted: bool
+    accept_reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,7 @@ class Problem:
             "line": self.location.line,
             "column": self.location.column,
             "code": self.code,
+            "id": problem_id(self.code),
             "message": self.message,
             "hint": self.hint,
         }
@@ -100,7 +119,7 @@ class Finding:
         """Whether the finding counts against a run (accepted findings never do)."""
         return not self.accepted
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> FindingData:
         return {
             "rule": self.rule,
             "severity": self.severity.value,

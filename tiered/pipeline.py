@@ -1,13 +1,80 @@
-"""The one pipeline every command and test runs: load, validate, plan."""
+"""The one pipeline every command and test runs: load → validate → plan, then, on demand,
+the analysis and the rules, held together in a Result that exporters read.
+
+``run(path)`` never raises for a bad file: its Result carries the problems. The analysis
+and the findings are computed the first time they are read, and only once.
+"""
 
 from __future__ import annotations
 
-from tiered.findings import InvalidTopology
-from tiered.loader import load_file
-from tiered.model import Topology
-from tiered.placement import Plan
-from tiered.planner import build_plan
-from tiered.validate import Validated, validate
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from tiered.findings import Finding, InvalidTopology, Problem
+from tiered.loading.loader import SourceMap, load_file
+from tiered.placement.plan import Plan
+from tiered.placement.planner import build_plan
+from tiered.validation.model import Topology
+from tiered.validation.validator import Validated, validate
+
+if TYPE_CHECKING:
+    from tiered.analysis import Analysis
+
+
+@dataclass(eq=False)
+class Result:
+    """What the pipeline knows about one input: its plan (when valid) and, lazily, the rest."""
+
+    file: str
+    topology: Topology | None
+    plan: Plan | None
+    source: SourceMap | None
+    problems: list[Problem]
+    depth: int = 1
+
+    @classmethod
+    def of_plan(cls, plan: Plan, source: SourceMap | None = None, depth: int = 1) -> Result:
+        """A Result for a plan built in code (tests, benchmarks, the API)."""
+        return cls(plan.name, None, plan, source, [], depth)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.plan is not None
+
+    @property
+    def valid_plan(self) -> Plan:
+        """The plan; raises InvalidTopology when the input did not validate."""
+        if self.plan is None:
+            raise InvalidTopology(self.problems)
+        return self.plan
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """The resilience analysis of the plan, computed once on first use."""
+        from tiered.analysis import analyze
+
+        return analyze(self.valid_plan, self.source, self.depth)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Every rule's findings, in file order, computed once on first use."""
+        from tiered.rules.runner import run_rules
+
+        return run_rules(self.analysis)
+
+
+def run(path: str, depth: int = 1) -> Result:
+    """Load, validate and plan ``path``; never raises for a bad file (problems are kept)."""
+    checked = check(path)
+    return Result(
+        file=path,
+        topology=checked.topology,
+        plan=checked.plan,
+        source=checked.source,
+        problems=checked.problems,
+        depth=depth,
+    )
 
 
 def check(path: str) -> Validated:

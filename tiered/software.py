@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tiered.validation.model import Failover
+
 
 @dataclass(frozen=True, slots=True)
 class Software:
     """Defaults a service inherits from the software it runs."""
 
     port: int
-    failover: str
+    failover: Failover
     listen: tuple[int, ...] = ()
 
 
@@ -38,9 +40,6 @@ SOFTWARE: dict[str, Software] = {
 
 #: Database engines of a managed ``kind: database`` service and their ports.
 ENGINE_PORTS: dict[str, int] = {"postgres": 5432, "mysql": 3306, "mariadb": 3306}
-
-#: Failover modes and the survivors each needs (see ``survivors_needed``).
-FAILOVER_MODES = ("active-active", "active-passive", "quorum", "primary-standby", "none")
 
 #: The port of the NFS protocol a managed file system is reached on.
 NFS_PORT = 2049

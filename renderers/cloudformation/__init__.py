@@ -3,46 +3,52 @@
 ``build`` assembles every resource as plain dicts (network, security groups, instances,
 databases, file systems, DNS failover), ``nesting`` keeps to CloudFormation's limits by
 splitting into nested stacks per tier, and ``serialize`` writes YAML or JSON with sorted
-keys. Nothing here writes files: the CLI hands the result to ``tiered.writer``.
+keys. Nothing here writes files: the CLI hands the result to ``tiered.exporters.writer``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from renderers.cloudformation.build import build
-from renderers.cloudformation.nesting import package
-from renderers.cloudformation.serialize import FORMATS
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, RenderRefused
+from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.renderers.cloudformation.build import build
+from tiered.renderers.cloudformation.nesting import package
+from tiered.renderers.cloudformation.serialize import FORMATS
 
 __all__ = ["CloudFormationRenderer"]
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
 
 #: Folder of the output directory the templates are written to.
 FOLDER = "cloudformation"
 
 
-class CloudFormationRenderer:
+class CloudFormationRenderer(Exporter):
     """Renders ``provider: aws`` plans as CloudFormation (nested stacks past the limits)."""
 
     name = "cloudformation"
+    kind = "render"
     description = "AWS CloudFormation template deploying the plan"
 
-    def applies_to(self, plan: Plan) -> bool:
+    def applies_to(self, result: Result) -> bool:
+        plan = result.valid_plan
         return plan.provider == "aws"
 
-    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        plan = result.valid_plan
         if plan.provider != "aws":
-            raise RenderRefused(
+            raise ExportRefused(
                 f"CloudFormation renders only provider: aws topologies; "
                 f"'{plan.name}' is provider: {plan.provider}",
                 "render nginx or keepalived for on-premises topologies, or set provider: aws "
                 "with a region and its availability zones",
             )
-        fmt = (options.format or "yaml").lower()
+        fmt = (options.variant or "yaml").lower()
         if fmt not in FORMATS:
-            raise RenderRefused(
-                f"CloudFormation cannot be written as '{options.format}'",
+            raise ExportRefused(
+                f"CloudFormation cannot be written as '{options.variant}'",
                 f"use --format {' or --format '.join(FORMATS)}",
             )
         files = package(build(plan), plan, fmt)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from renderers.cloudformation.compute import (
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.compute import (
     DEFAULT_INSTANCE_TYPE,
     add_instance_profile,
     add_instances,
     architecture,
     eip_id,
 )
-from renderers.cloudformation.database import add_databases
-from renderers.cloudformation.dns import add_dns_failover
-from renderers.cloudformation.filesystem import add_filesystems
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.network import VPC, add_network
-from renderers.cloudformation.parameters import add_parameters
-from renderers.cloudformation.security import add_security_groups
-from renderers.cloudformation.template import Template, ref
-from tiered.placement import Plan
+from tiered.renderers.cloudformation.database import add_databases
+from tiered.renderers.cloudformation.dns import add_dns_failover
+from tiered.renderers.cloudformation.filesystem import add_filesystems
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.network import VPC, add_network
+from tiered.renderers.cloudformation.parameters import add_parameters
+from tiered.renderers.cloudformation.security import add_security_groups
+from tiered.renderers.cloudformation.template import Template, ref
 
 #: CloudFormation's limit on a template's Description.
 MAX_DESCRIPTION = 1024

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.network import ATTACHMENT, subnet_id
-from renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
-from renderers.cloudformation.security import group_id
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Template, get_att, ref, sub
-from tiered.placement import Instance, Plan
+from tiered.placement.plan import Instance, Plan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.network import ATTACHMENT, subnet_id
+from tiered.renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
+from tiered.renderers.cloudformation.security import group_id
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Template, get_att, ref, sub
 
 ROLE, PROFILE, LAUNCH_TEMPLATE = "InstanceRole", "InstanceProfile", "LaunchTemplate"
 #: Graviton instance families (t4g, m7g, c6gn, r8gd ...) boot arm64 images.

@@ -11,13 +11,13 @@ second zone (tiered.rds_subnets): RDS requires two zones even for a single-AZ in
 
 from __future__ import annotations
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.network import subnet_id
-from renderers.cloudformation.parameters import DB_USERNAME, zone_ref
-from renderers.cloudformation.security import group_id
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Json, Template, get_att, ref, sub
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.network import subnet_id
+from tiered.renderers.cloudformation.parameters import DB_USERNAME, zone_ref
+from tiered.renderers.cloudformation.security import group_id
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
 
 #: A current, supported version per engine (minor upgrades are applied automatically).
 ENGINE_VERSIONS = {"postgres": "17.6", "mysql": "8.4.6", "mariadb": "11.4.8"}

@@ -7,11 +7,11 @@ entry's DNS name in its hosted zone.
 
 from __future__ import annotations
 
-from renderers.cloudformation.compute import eip_id, instance_id
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Template, ref
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.renderers.cloudformation.compute import eip_id, instance_id
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Template, ref
 
 HEALTH_PATH = "/healthz"
 UNIT = "entry-dns"

@@ -6,12 +6,12 @@ collides with a planned one. The file system is retained when the stack is delet
 
 from __future__ import annotations
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.network import subnet_id
-from renderers.cloudformation.security import group_id
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Template, get_att, ref
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.network import subnet_id
+from tiered.renderers.cloudformation.security import group_id
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Template, get_att, ref
 
 
 def filesystem_id(service: str) -> str:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from renderers.cloudformation.ids import camel, logical_id
-from renderers.cloudformation.parameters import TEMPLATE_BASE_URL
-from renderers.cloudformation.serialize import dump
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Json, Template, ref, sub
-from tiered.placement import Plan
-from tiered.renderer import RenderRefused
+from tiered.exporters.base import ExportRefused
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.ids import camel, logical_id
+from tiered.renderers.cloudformation.parameters import TEMPLATE_BASE_URL
+from tiered.renderers.cloudformation.serialize import dump
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Json, Template, ref, sub
 
 MAX_RESOURCES = 500
 #: The size limit of a template read from S3 (1 MB), with a margin.
@@ -41,7 +41,7 @@ def package(template: Template, plan: Plan, fmt: str) -> dict[str, str]:
     for name, child in children.items():
         files[name] = dump(child.to_dict(), fmt)
         if len(files[name].encode()) > MAX_BYTES:  # pragma: no cover - packing budget prevents it
-            raise RenderRefused(
+            raise ExportRefused(
                 f"nested stack {name} is {len(files[name].encode()):,} bytes, past the "
                 f"{MAX_BYTES:,}-byte template limit",
                 "split the tier into several tiers",
@@ -104,7 +104,7 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
     used = _conditions_used(parent.resources)
     parent.conditions = {k: v for k, v in template.conditions.items() if k in used}
     if len(parent.resources) > MAX_RESOURCES:
-        raise RenderRefused(
+        raise ExportRefused(
             f"even split into nested stacks per tier, the parent template holds "
             f"{len(parent.resources)} resources, past CloudFormation's limit of {MAX_RESOURCES}",
             "use fewer zones, tiers or services in one topology",
@@ -170,7 +170,7 @@ def _child(
 
     def _external(target: str) -> None:
         if target in chunk_of and chunk_of[target] != name:  # pragma: no cover - units prevent it
-            raise RenderRefused(
+            raise ExportRefused(
                 f"{template.origins[target]} is needed by two nested stacks",
                 "this is a renderer bug; please report it",
             )

@@ -7,11 +7,11 @@ with ``nat: per-zone`` no zone's egress depends on another zone.
 
 from __future__ import annotations
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.parameters import zone_ref
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Template, get_att, ref
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.parameters import zone_ref
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Template, get_att, ref
 
 VPC = "Vpc"
 ATTACHMENT = "InternetGatewayAttachment"

@@ -7,10 +7,10 @@ SSM Session Manager, so an empty key name leaves SSH keys out entirely.
 
 from __future__ import annotations
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.template import Json, Template, ref
 from tiered import __version__
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.template import Json, Template, ref
 
 KEY_NAME, HAS_KEY_NAME = "KeyName", "HasKeyName"
 DB_USERNAME = "DatabaseMasterUsername"

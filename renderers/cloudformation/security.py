@@ -8,11 +8,11 @@ port for a database, NFS (2049) for a file system.
 
 from __future__ import annotations
 
-from renderers.cloudformation.ids import logical_id
-from renderers.cloudformation.network import VPC
-from renderers.cloudformation.tags import tags
-from renderers.cloudformation.template import Json, Template, get_att, ref
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation.ids import logical_id
+from tiered.renderers.cloudformation.network import VPC
+from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.template import Json, Template, get_att, ref
 
 WORLD = "0.0.0.0/0"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from renderers.cloudformation.ids import MAX_LENGTH
-from tiered.renderer import RenderRefused
+from tiered.exporters.base import ExportRefused
+from tiered.renderers.cloudformation.ids import MAX_LENGTH
 
 Json = dict[str, Any]
 
@@ -56,13 +56,13 @@ class Template:
     ) -> str:
         """Add a resource; refuses an id that another plan name already produced."""
         if len(logical) > MAX_LENGTH:
-            raise RenderRefused(
+            raise ExportRefused(
                 f"'{source}' gives a logical id longer than {MAX_LENGTH} characters",
                 "use a shorter name",
             )
         if logical in self.resources:
             other = self.origins[logical]
-            raise RenderRefused(
+            raise ExportRefused(
                 f"'{other}' and '{source}' both become the CloudFormation logical id "
                 f"'{logical}' (logical ids keep only letters and digits)",
                 "rename one of them so that they differ in more than dashes",

@@ -3,17 +3,21 @@
 ``draw(plan, notes, output_format)`` returns the picture as PNG, SVG or PDF bytes, or as DOT
 or Mermaid text. The modules each do one job: ``picture`` (the plan as clusters, nodes and
 edges), ``icons`` (which icon for what), ``dot`` (DOT text), ``graphviz`` (running dot),
-``svg`` (embedding the icons), and ``renderers.mermaid`` (Mermaid text).
+``svg`` (embedding the icons), and ``tiered.renderers.diagram.mermaid`` (Mermaid text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from renderers.diagram.annotations import NONE, Annotations
-from renderers.diagram.picture import COLLAPSE_THRESHOLD, build
-from tiered.placement import Plan
-from tiered.renderer import RenderOptions, RenderRefused
+from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.placement.plan import Plan
+from tiered.renderers.diagram.annotations import NONE, Annotations, from_findings
+from tiered.renderers.diagram.picture import COLLAPSE_THRESHOLD, build
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
 
 FORMATS = ("png", "svg", "pdf", "dot", "mermaid")
 EXTENSIONS = {"png": "png", "svg": "svg", "pdf": "pdf", "dot": "dot", "mermaid": "mmd"}
@@ -29,34 +33,23 @@ def draw(
     when graphviz is not installed."""
     picture = build(plan, notes, collapse)
     if output_format == "mermaid":
-        from renderers.mermaid import build_mermaid
+        from tiered.renderers.diagram.mermaid import build_mermaid
 
         return build_mermaid(picture)
-    from renderers.diagram.dot import build_dot
+    from tiered.renderers.diagram.dot import build_dot
 
     dot_text = build_dot(picture)
     if output_format == "dot":
         return dot_text
-    from renderers.diagram.graphviz import run_dot
+    from tiered.renderers.diagram.graphviz import run_dot
 
     drawn = run_dot(dot_text, output_format)
     if output_format != "svg":
         return drawn
-    from renderers.diagram.icons import resources_dir
-    from renderers.diagram.svg import embed_icons
+    from tiered.renderers.diagram.icons import resources_dir
+    from tiered.renderers.diagram.svg import embed_icons
 
     return embed_icons(drawn.decode("utf-8"), resources_dir()).encode("utf-8")
-
-
-def findings_of(plan: Plan) -> Annotations:
-    """Error findings of the analysis, when the analysis engine is installed."""
-    try:
-        from tiered.analysis import analyze  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return NONE
-    from renderers.diagram.annotations import from_findings
-
-    return from_findings(analyze(plan).findings)
 
 
 def domains(plan: Plan) -> list[str]:
@@ -66,7 +59,7 @@ def domains(plan: Plan) -> list[str]:
 
 
 def scenario_of(plan: Plan, failed: tuple[str, ...]) -> Annotations:
-    """The what-if scenario of ``failed`` domains; RenderRefused for an unknown name."""
+    """The what-if scenario of ``failed`` domains; ExportRefused for an unknown name."""
     import difflib
 
     known = domains(plan)
@@ -78,57 +71,84 @@ def scenario_of(plan: Plan, failed: tuple[str, ...]) -> Annotations:
                 if close
                 else f"name a zone ({', '.join(plan.zones)}), an instance or a managed service"
             )
-            raise RenderRefused(f"--whatif: '{name}' is not a failure domain of the plan", hint)
-    try:
-        from tiered.analysis import whatif  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as error:
-        raise RenderRefused(
-            "--whatif needs the analysis engine (tiered.analysis), which is not installed",
-            "draw without --whatif, or install a tiered with the analysis",
-        ) from error
-    from renderers.diagram.annotations import from_scenario
+            raise ExportRefused(f"--whatif: '{name}' is not a failure domain of the plan", hint)
+    from tiered.analysis import whatif
+    from tiered.renderers.diagram.annotations import from_scenario
 
     try:
         scenario = whatif(plan, list(failed))
     except ValueError as error:  # the analysis' UnknownDomain carries a hint
-        raise RenderRefused(f"--whatif: {error}", str(getattr(error, "hint", ""))) from error
+        raise ExportRefused(f"--whatif: {error}", str(getattr(error, "hint", ""))) from error
     return from_scenario(scenario)
 
 
-class DiagramRenderer:
+def drawing(result: Result, options: ExportOptions, output_format: str) -> str | bytes:
+    """The picture of a Result: its findings marked, or the what-if in ``options.extra``."""
+    from tiered.renderers.diagram.graphviz import GraphvizFailed, GraphvizMissing
+    from tiered.renderers.diagram.icons import IconsMissing
+
+    plan = result.valid_plan
+    failed = tuple(options.extra.get("whatif", ()))
+    collapse = int(options.extra.get("collapse", COLLAPSE_THRESHOLD))
+    notes = scenario_of(plan, failed) if failed else from_findings(result.findings)
+    try:
+        return draw(plan, notes, output_format, collapse)
+    except GraphvizMissing as error:
+        raise ExportRefused(error.message, error.hint) from error
+    except IconsMissing as error:
+        raise ExportRefused(str(error), "pip install diagrams") from error
+    except GraphvizFailed as error:
+        raise ExportRefused(str(error), "this is a renderer bug; please report it") from error
+
+
+class DiagramRenderer(Exporter):
     """``tiered render diagram``: SVG (icons embedded), Mermaid and DOT of the plan.
 
-    ``options.format`` picks one format (default: svg, mermaid and dot); ``options.extra``
+    ``options.variant`` picks one format (default: svg, mermaid and dot); ``options.extra``
     may hold ``whatif`` (failed domain names) and ``collapse`` (the ×N threshold).
     """
 
     name = "diagram"
+    kind = "render"
     description = "architecture diagram: SVG with findings marked, Mermaid and DOT text"
 
-    def applies_to(self, plan: Plan) -> bool:
-        return True
-
-    def render(self, plan: Plan, options: RenderOptions) -> Mapping[str, str | bytes]:
-        from renderers.diagram.graphviz import GraphvizFailed, GraphvizMissing
-        from renderers.diagram.icons import IconsMissing
-
-        chosen = options.format if options.format in FORMATS else None
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        chosen = options.variant if options.variant in FORMATS else None
         formats = (chosen,) if chosen else ("svg", "mermaid", "dot")
-        failed = tuple(options.extra.get("whatif", ()))
-        collapse = int(options.extra.get("collapse", COLLAPSE_THRESHOLD))
-        notes = scenario_of(plan, failed) if failed else findings_of(plan)
-        files: dict[str, str | bytes] = {}
-        for output_format in formats:
-            try:
-                files[f"diagram/architecture.{EXTENSIONS[output_format]}"] = draw(
-                    plan, notes, output_format, collapse
-                )
-            except GraphvizMissing as error:
-                raise RenderRefused(error.message, error.hint) from error
-            except IconsMissing as error:
-                raise RenderRefused(str(error), "pip install diagrams") from error
-            except GraphvizFailed as error:
-                raise RenderRefused(
-                    str(error), "this is a renderer bug; please report it"
-                ) from error
-        return files
+        return {
+            f"diagram/architecture.{EXTENSIONS[output_format]}": drawing(
+                result, options, output_format
+            )
+            for output_format in formats
+        }
+
+
+class DiagramDocument(Exporter):
+    """``tiered diagram --format FORMAT``: the picture as one file."""
+
+    kind = "diagram"
+
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        return {self.filename: drawing(result, options, self.name)}
+
+
+class Png(DiagramDocument):
+    name, filename, description = "png", "architecture.png", "PNG picture (graphviz)"
+
+
+class Svg(DiagramDocument):
+    name, filename = "svg", "architecture.svg"
+    description = "SVG picture with its icons embedded (graphviz)"
+
+
+class Pdf(DiagramDocument):
+    name, filename, description = "pdf", "architecture.pdf", "PDF picture (graphviz)"
+
+
+class Dot(DiagramDocument):
+    name, filename, description = "dot", "architecture.dot", "graphviz DOT text"
+
+
+class Mermaid(DiagramDocument):
+    name, filename = "mermaid", "architecture.mmd"
+    description = "Mermaid flowchart text, for documentation without graphviz"

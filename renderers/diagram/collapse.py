@@ -7,7 +7,7 @@ address range, and edges and marks apply to it as to a replica.
 
 from __future__ import annotations
 
-from tiered.placement import Instance, ServicePlan
+from tiered.placement.plan import Instance, ServicePlan
 
 #: A service with more replicas than this in some zone is drawn as one node per zone, "×N".
 COLLAPSE_THRESHOLD = 3

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from html import escape
 
-from renderers.diagram.model import Cluster, Edge, Node, Picture
+from tiered.renderers.diagram.model import Cluster, Edge, Node, Picture
 
 RED = "#D62728"
 GREY_FILL = "#D9D9D9"

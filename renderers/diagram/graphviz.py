@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from renderers.diagram.icons import resources_dir
+from tiered.renderers.diagram.icons import resources_dir
 
 #: Formats graphviz draws; DOT and Mermaid are text and need no graphviz.
 GRAPHVIZ_FORMATS = ("png", "svg", "pdf")

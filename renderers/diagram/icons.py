@@ -11,7 +11,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
 
 #: Icons of the software a compute service runs (diagrams' on-premises set mostly).
 SOFTWARE_ICONS: dict[str, str] = {

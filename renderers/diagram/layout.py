@@ -6,7 +6,7 @@ zone band repeats the same left-to-right reading order and tier boxes never over
 
 from __future__ import annotations
 
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 
 def columns(plan: Plan) -> dict[str, int]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from renderers.diagram import icons
-from renderers.diagram.annotations import NONE, Annotations
-from renderers.diagram.collapse import COLLAPSE_THRESHOLD, collapses, group_text
-from renderers.diagram.layout import columns
-from renderers.diagram.model import Cluster, Edge, Node, Picture, ident
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.renderers.diagram import icons
+from tiered.renderers.diagram.annotations import NONE, Annotations
+from tiered.renderers.diagram.collapse import COLLAPSE_THRESHOLD, collapses, group_text
+from tiered.renderers.diagram.layout import columns
+from tiered.renderers.diagram.model import Cluster, Edge, Node, Picture, ident
 
 __all__ = ["COLLAPSE_THRESHOLD", "Cluster", "Edge", "Node", "Picture", "build", "ident"]
 
@@ -140,7 +140,10 @@ class _Builder:
                 continue
             failed, down = self._state(service.name, (endpoint.name,), zone)
             if service.kind == "database":
-                texts = (f"{service.engine} · {service.instance_type}", endpoint.role)
+                texts: tuple[str, str] = (
+                    f"{service.engine} · {service.instance_type}",
+                    endpoint.role,
+                )
                 kind = "database"
             else:
                 texts = ("EFS mount target", str(endpoint.ip))

@@ -1,7 +1,8 @@
-"""Resilience analysis of a plan: findings, failure scenarios, fault tolerance, availability.
+"""Resilience analysis of a plan: failure scenarios, fault tolerance, availability.
 
 ``analyze(plan)`` returns an Analysis whose parts are computed when first read, so that
-``tiered validate`` (findings only) does not pay for what the report needs.
+``tiered validate`` (the rules only) does not pay for what the report needs. The rules
+(``tiered.rules``) read an Analysis; nothing here imports them.
 ``whatif(plan, names)`` is the outcome of failing the named zones, services or instances.
 """
 
@@ -12,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from tiered.analysis.availability import Availability, availability
+from tiered.analysis.data import MarginData
 from tiered.analysis.domains import Failure, UnknownDomain, resolve, survivors
 from tiered.analysis.scenarios import (
     Cause,
@@ -27,12 +29,11 @@ from tiered.analysis.tolerance import (
     fault_tolerance,
     minimal_cut_sets,
 )
-from tiered.findings import Finding
-from tiered.placement import Plan
+from tiered.placement.plan import Plan
 
 if TYPE_CHECKING:
-    from tiered.graph import Calls
-    from tiered.loader import SourceMap
+    from tiered.analysis.graph import Calls
+    from tiered.loading.loader import SourceMap
 
 __all__ = [
     "Analysis",
@@ -68,7 +69,7 @@ class ServiceMargin:
         """Survivors beyond what the failover mode needs (negative: the service goes down)."""
         return self.worst - self.needed
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> MarginData:
         return {
             "name": self.name,
             "tier": self.tier,
@@ -93,19 +94,9 @@ class Analysis:
 
     @cached_property
     def calls(self) -> Calls:
-        from tiered.graph import Calls
+        from tiered.analysis.graph import Calls
 
         return Calls.of(self.plan)
-
-    @cached_property
-    def findings(self) -> list[Finding]:
-        """Every rule's findings, in file order."""
-        from tiered.rules import RULES, Context
-
-        context = Context(self.plan, self.calls, self.source)
-        found = [finding for rule in RULES for finding in rule.check(context)]
-        order = {rule.id: i for i, rule in enumerate(RULES)}
-        return sorted(found, key=lambda f: (f.location, order[f.rule], f.service or ""))
 
     @cached_property
     def scenarios(self) -> list[Scenario]:
@@ -127,14 +118,15 @@ class Analysis:
 
     @cached_property
     def margins(self) -> list[ServiceMargin]:
-        return [_margin(self.plan, name) for name in self.plan.services]
+        return [service_margin(self.plan, name) for name in self.plan.services]
 
     def cut_sets(self, limit: int = 200_000) -> list[frozenset[str]]:
         """Every minimal cut set (instances, zones, managed services); may raise TooManyCutSets."""
         return minimal_cut_sets(self.plan, self.calls, limit)
 
 
-def _margin(plan: Plan, name: str) -> ServiceMargin:
+def service_margin(plan: Plan, name: str) -> ServiceMargin:
+    """A service's replicas and the survivors it keeps in its worst single failure."""
     service = plan.services[name]
     worst, worst_case = service.count, "none"
     for zone in service.per_zone:
@@ -166,7 +158,7 @@ def whatif(plan: Plan, failed: list[str]) -> Scenario:
 
     Raises UnknownDomain (with a did-you-mean hint) for a name that is none of them.
     """
-    from tiered.graph import Calls
+    from tiered.analysis.graph import Calls
 
     failure: Failure = resolve(plan, failed)
     return simulate(plan, Calls.of(plan), failure)

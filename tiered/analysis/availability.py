@@ -17,8 +17,9 @@ from functools import cache
 from itertools import product
 from math import comb
 
-from tiered.graph import Calls
-from tiered.placement import Plan
+from tiered.analysis.data import AvailabilityData
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan
 
 MINUTES_PER_YEAR = 365.25 * 24 * 60
 #: Zone states are enumerated exactly; past this many zones the estimate is not made.
@@ -42,12 +43,17 @@ class Availability:
     def unavailability(self) -> float | None:
         return None if self.value is None else 1.0 - self.value
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> AvailabilityData:
         return {
             "availability": self.value,
             "unavailability": self.unavailability,
             "downtime_minutes_per_year": self.downtime_minutes,
-            "assumptions": self.assumptions,
+            "assumptions": {
+                "instance": self.assumptions["instance"],
+                "zone": self.assumptions["zone"],
+                "database": self.assumptions["database"],
+                "filesystem": self.assumptions["filesystem"],
+            },
             "note": self.note,
         }
 

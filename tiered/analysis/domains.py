@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.placement import Plan, ServicePlan
-from tiered.schema_errors import did_you_mean
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.validation.schema_errors import did_you_mean
 
 
 class UnknownDomain(ValueError):

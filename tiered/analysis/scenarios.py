@@ -12,9 +12,10 @@ from collections import deque
 from dataclasses import dataclass
 from itertools import combinations
 
+from tiered.analysis.data import CauseData, PairData, ScenarioData
 from tiered.analysis.domains import Failure, direct_reason, representatives
-from tiered.graph import Calls
-from tiered.placement import Plan
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class Cause:
     via: str | None = None
     domains: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> CauseData:
         return {
             "root": self.root,
             "via": self.via,
@@ -58,7 +59,7 @@ class Scenario:
     def title(self) -> str:
         return self.label or " + ".join(self.failed)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ScenarioData:
         return {
             "failed": list(self.failed),
             "label": self.title,
@@ -158,7 +159,7 @@ class PairOutcome:
         """``a + b``, with the interchangeable others: ``(or any other 2 of zk in z)``."""
         return " + ".join(self.failed) + (f" ({self.others})" if self.others else "")
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> PairData:
         return {
             "failed": list(self.failed),
             "title": self.title,

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from tiered.analysis.data import ToleranceData
 from tiered.analysis.domains import survivors
-from tiered.graph import Calls
-from tiered.placement import Plan, ServicePlan
+from tiered.analysis.graph import Calls
+from tiered.placement.plan import Plan, ServicePlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class FaultTolerance:
         """How many simultaneous failures the system always survives (None: any number)."""
         return None if self.order is None else self.order - 1
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ToleranceData:
         return {
             "order": self.order,
             "tolerated": self.tolerated,

@@ -6,24 +6,23 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from tiered.cli import completion
-from tiered.cli.common import DEFAULT_FILE, FileArg, WidthOpt, app, invalid, shown, usage_error
-
-if TYPE_CHECKING:
-    from tiered.analysis import Analysis
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    html = "html"
-    json = "json"
-    sarif = "sarif"
-    mef = "mef"
+from tiered.cli.common import (
+    DEFAULT_FILE,
+    FileArg,
+    WidthOpt,
+    app,
+    completer,
+    emit_document,
+    exporter,
+    invalid,
+    usage_error,
+    valid_result,
+)
 
 
 class WhatifFormat(StrEnum):
@@ -39,14 +38,15 @@ class WhatifFormat(StrEnum):
 def report(
     file: FileArg = DEFAULT_FILE,
     output_format: Annotated[
-        ReportFormat,
+        str,
         typer.Option(
             "--format",
             "-f",
             help="text, markdown, html (self-contained), json, sarif (findings), "
-            "mef (Open-PSA fault tree).",
+            "mef (Open-PSA fault tree), or an installed plugin's.",
+            autocompletion=completer("report"),
         ),
-    ] = ReportFormat.text,
+    ] = "text",
     output: Annotated[
         str | None,
         typer.Option(
@@ -72,74 +72,29 @@ def report(
 ) -> None:
     """The redundancy review: services and their margins, every single failure with its root
     cause, findings with fixes, fault tolerance (minimal cut sets) and availability."""
-    from tiered.analysis import analyze
-    from tiered.pipeline import check
+    from tiered.exporters.base import ExportOptions
+    from tiered.renderers.report.width import output_width
 
-    result = check(file)
-    if result.plan is None:
-        invalid(result.problems)
-    analysis = analyze(result.plan, result.source, depth)
-    content = _render(analysis, file, output_format, output, diagram, width)
-    if output is None:
-        sys.stdout.write(content)
-        return
-    from tiered.writer import write_files
-
-    target = Path(output)
-    try:
-        written = write_files(target.parent, {target.name: content})
-    except OSError as error:
-        usage_error(f"cannot write {output}: {error.strerror}", "pick a writable --output path")
-    typer.echo(f"wrote {shown(written[0])}")
-
-
-def _render(
-    analysis: Analysis,
-    file: str,
-    output_format: ReportFormat,
-    output: str | None,
-    diagram: str | None,
-    width: int | None = None,
-) -> str:
-    if output_format is ReportFormat.mef:
-        from tiered.output.mef import mef
-
-        return mef(analysis)
-    if output_format is ReportFormat.sarif:
-        from tiered.output.sarif import sarif
-
-        return sarif(analysis.findings)
-    from tiered.output.report_data import report_data
-
-    data = report_data(analysis, file)
-    if output_format is ReportFormat.json:
-        from tiered.output.json_report import json_report
-
-        return json_report(data)
-    if output_format is ReportFormat.markdown:
-        from tiered.output.markdown import markdown
-
-        return markdown(data)
-    if output_format is ReportFormat.html:
-        from tiered.output.html import html
-
-        return html(data, *_diagram(diagram, analysis))
-    from tiered.output.text import text
-    from tiered.output.width import DEFAULT_REPORT_WIDTH, output_width
-
+    chosen = exporter("report", output_format)
+    result = valid_result(file, depth)
     terminal = output is None and sys.stdout.isatty()
-    columns = width or (output_width(None) if terminal else None) or DEFAULT_REPORT_WIDTH
-    return text(data, color=terminal, width=columns)
+    options = ExportOptions(
+        color=terminal,
+        extra={
+            "diagram_svg": _given_svg(diagram),
+            "width": width or (output_width(None) if terminal else None),
+        },
+    )
+    (document,) = chosen.export(result, options).values()
+    emit_document(document, output)
 
 
-def _diagram(diagram: str | None, analysis: Analysis) -> tuple[str | None, str]:
-    """The SVG to embed: --diagram, else the plan drawn in-process (or why it could not be)."""
+def _given_svg(diagram: str | None) -> str | None:
+    """The SVG of --diagram (html); None: the report draws its own."""
     if diagram is None:
-        from tiered.output.report_diagram import report_diagram
-
-        return report_diagram(analysis.plan)
+        return None
     try:
-        return Path(diagram).read_text(encoding="utf-8"), ""
+        return Path(diagram).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         usage_error(f"cannot read diagram {diagram}: {error}", "give an SVG file to --diagram")
 
@@ -195,31 +150,55 @@ def whatif(
 @app.command(epilog="Example:  tiered rules")
 def rules() -> None:
     """List the resilience rules: id, severity, name and what each finds."""
-    from tiered.rules import RULES
+    from tiered.rules.catalogue import RULES
 
     for rule in RULES:
         typer.echo(f"{rule.id}  {rule.severity.value:<8} {rule.name:<34} {rule.summary}")
 
 
-@app.command(epilog="Example:  tiered explain TR003")
+@app.command(
+    epilog="Examples:  tiered explain TR003  ·  tiered explain E0111  ·  tiered explain "
+    "duplicate-key  ·  tiered explain"
+)
 def explain(
     rule_id: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            metavar="ID", autocompletion=completion.rule_ids, help="A rule id, e.g. TR003."
+            metavar="ID",
+            autocompletion=completion.rule_ids,
+            help="A rule id (TR003), a problem id (E0111) or code (duplicate-key); "
+            "none: list them all.",
         ),
-    ],
+    ] = None,
 ) -> None:
-    """Print a rule's documentation: what it finds, the anti-pattern and the best practice."""
-    from tiered.rules import BY_ID
-    from tiered.schema_errors import did_you_mean
+    """Print a rule's documentation (what it finds, the anti-pattern, the best practice),
+    or what a validation problem means; without an id, list every rule and problem."""
+    from tiered.problems import BY_ID as PROBLEMS_BY_ID
+    from tiered.problems import PROBLEM_CODES
+    from tiered.rules.catalogue import BY_ID, RULES
+    from tiered.validation.schema_errors import did_you_mean
 
-    rule = BY_ID.get(rule_id.upper())
-    if rule is None:
-        usage_error(
-            f"unknown rule '{rule_id}'",
-            did_you_mean(rule_id.upper(), BY_ID) or "`tiered rules` lists them",
-        )
-    from tiered.output.rule_doc import render_rule_doc
+    if rule_id is None:
+        typer.echo("Rules (findings on a valid topology):")
+        for listed in RULES:
+            typer.echo(f"  {listed.id}  {listed.severity.value:<8} {listed.summary}")
+        typer.echo("Problems (why a file is refused, exit 2):")
+        for code in PROBLEM_CODES.values():
+            typer.echo(f"  {code.id}  {code.code:<27} {code.summary}")
+        return
+    wanted = rule_id.upper()
+    rule = BY_ID.get(wanted)
+    if rule is not None:
+        from tiered.renderers.report.rule_doc import render_rule_doc
 
-    sys.stdout.write(render_rule_doc(rule))
+        sys.stdout.write(render_rule_doc(rule))
+        return
+    problem = PROBLEMS_BY_ID.get(wanted) or PROBLEM_CODES.get(rule_id.lower())
+    if problem is not None:
+        typer.echo(f"{problem.id} {problem.code}: {problem.summary}")
+        return
+    known = [*BY_ID, *PROBLEMS_BY_ID, *PROBLEM_CODES]
+    usage_error(
+        f"unknown rule or problem '{rule_id}'",
+        did_you_mean(rule_id, known) or "`tiered explain` lists them",
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -14,6 +14,10 @@ from tiered.cli.help_format import install
 from tiered.findings import Problem
 
 install()
+
+if TYPE_CHECKING:
+    from tiered.exporters.base import Exporter, Kind
+    from tiered.pipeline import Result
 
 app = typer.Typer(
     name="tiered",
@@ -45,7 +49,7 @@ WidthOpt = Annotated[
     ),
 ]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 2
+EXIT_FINDINGS, EXIT_INVALID = 1, 2
 
 
 def version_callback(value: bool) -> None:
@@ -72,21 +76,17 @@ def _root(
     """
 
 
-def print_problems(problems: list[Problem], output_format: str = "text") -> None:
-    """Problems on stderr, one per line (or as JSON on stdout for --format json)."""
-    if output_format == "json":
-        payload = {"valid": False, "problems": [p.to_dict() for p in problems]}
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        return
+def print_problems(problems: list[Problem]) -> None:
+    """Problems on stderr, one per line, and a count."""
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
     count = len(problems)
     sys.stderr.write(f"{count} problem{'s' if count != 1 else ''}; nothing was written\n")
 
 
-def invalid(problems: list[Problem], output_format: str = "text") -> NoReturn:
+def invalid(problems: list[Problem]) -> NoReturn:
     """Report problems and stop with exit code 2."""
-    print_problems(problems, output_format)
+    print_problems(problems)
     raise typer.Exit(EXIT_INVALID)
 
 
@@ -103,3 +103,59 @@ def usage_error(message: str, hint: str) -> NoReturn:
     """A mistake on the command line (not in the file): message, hint, exit 2."""
     sys.stderr.write(f"tiered: {message} — {hint}\n")
     raise typer.Exit(EXIT_INVALID)
+
+
+def valid_result(file: str, depth: int = 1) -> Result:
+    """The pipeline's Result for ``file``; stops with exit 2 and every problem if invalid."""
+    from tiered.pipeline import run
+
+    result = run(file, depth)
+    if result.plan is None:
+        invalid(result.problems)
+    return result
+
+
+def exporter(kind: Kind, name: str) -> Exporter:
+    """The installed exporter ``name`` of ``kind``; a usage error with a suggestion if none."""
+    from tiered.exporters import registry
+
+    try:
+        return registry.get(kind, name)
+    except registry.UnknownExporter as error:
+        usage_error(error.message, error.hint)
+
+
+def completer(kind: Kind) -> Callable[[str], list[str]]:
+    """Shell completion of the installed exporter names of ``kind``."""
+
+    def complete(incomplete: str) -> list[str]:
+        from tiered.exporters import registry
+
+        return [name for name in registry.names(kind) if name.startswith(incomplete)]
+
+    return complete
+
+
+def write_output(folder: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Write ``files`` under ``folder`` through the one writer; usage errors for bad paths."""
+    from tiered.exporters.writer import UnsafeOutputPath, write_files
+
+    try:
+        return write_files(folder, files)
+    except UnsafeOutputPath as error:
+        usage_error(str(error), "choose a plain path inside the output folder")
+    except OSError as error:
+        usage_error(f"cannot write {folder}: {error.strerror}", "pick a writable output path")
+
+
+def emit_document(content: str | bytes, output: str | None) -> None:
+    """A one-document export: to stdout, or written atomically to ``output``."""
+    if output is None:
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+        return
+    target = Path(output)
+    written = write_output(target.parent, {target.name: content})
+    typer.echo(f"wrote {shown(written[0])}")

@@ -1,4 +1,6 @@
-"""Shell completion values: renderer names, rule ids, and the failure domains of the file.
+"""Shell completion values: rule ids and the failure domains of the file.
+
+(Exporter names complete through ``tiered.cli.common.completer``.)
 
 Completion runs on every key press, so each function is cheap and never fails: a file
 that does not load simply completes nothing.
@@ -11,16 +13,9 @@ from typing import Any
 from tiered.cli.common import DEFAULT_FILE
 
 
-def renderers(incomplete: str) -> list[str]:
-    """Renderer plugin names and ``all``."""
-    from tiered import renderer
-
-    return [n for n in [*renderer.available(), "all"] if n.startswith(incomplete)]
-
-
 def rule_ids(incomplete: str) -> list[str]:
     """Published rule ids (case-insensitive prefix)."""
-    from tiered.rules import RULES
+    from tiered.rules.catalogue import RULES
 
     return [r.id for r in RULES if r.id.startswith(incomplete.upper())]
 

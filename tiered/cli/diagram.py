@@ -1,6 +1,6 @@
 """`tiered diagram`: the architecture picture of the plan, with findings or a what-if drawn on it.
 
-A convenience over the ``diagram`` renderer plugin: it draws one format into one file.
+It draws one format into one file through the ``diagram`` exporters.
 """
 
 from __future__ import annotations
@@ -11,9 +11,19 @@ from typing import Annotated
 import typer
 
 from tiered.cli import completion
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
+from tiered.cli.common import (
+    DEFAULT_FILE,
+    FileArg,
+    app,
+    completer,
+    exporter,
+    shown,
+    usage_error,
+    valid_result,
+    write_output,
+)
 
-FORMATS = ("png", "svg", "pdf", "dot", "mermaid")
+#: Output file suffixes and the diagram format each implies.
 SUFFIXES = {
     ".png": "png",
     ".svg": "svg",
@@ -23,7 +33,6 @@ SUFFIXES = {
     ".mmd": "mermaid",
     ".mermaid": "mermaid",
 }
-EXTENSIONS = {"png": "png", "svg": "svg", "pdf": "pdf", "dot": "dot", "mermaid": "mmd"}
 
 
 @app.command(
@@ -50,6 +59,7 @@ def diagram(
             metavar="FORMAT",
             help="png, svg, pdf (graphviz), dot or mermaid (text); default: from the "
             "--output suffix, else png.",
+            autocompletion=completer("diagram"),
         ),
     ] = None,
     whatif: Annotated[
@@ -79,40 +89,23 @@ def diagram(
     out the failed domain and draws what goes down in red. SVG is
     self-contained (icons embedded); DOT and Mermaid need no graphviz.
     """
-    from tiered import renderer as registry
-    from tiered.pipeline import check
-    from tiered.writer import UnsafeOutputPath, write_files
+    from tiered.exporters.base import ExportOptions, ExportRefused
 
     chosen = _format(output, output_format)
-    target = Path(output) if output else Path("out") / f"architecture.{EXTENSIONS[chosen]}"
-    result = check(file)
-    if result.plan is None:
-        invalid(result.problems)
+    plugin = exporter("diagram", chosen)
+    target = Path(output) if output else Path("out") / plugin.filename
+    result = valid_result(file)
+    options = ExportOptions(extra={"whatif": tuple(whatif or ()), "collapse": collapse})
     try:
-        plugin = registry.get("diagram")
-    except registry.UnknownRenderer as error:
-        usage_error(error.message, "reinstall tiered: the diagram renderer is not registered")
-    options = registry.RenderOptions(
-        format=chosen, extra={"whatif": tuple(whatif or ()), "collapse": collapse}
-    )
-    try:
-        files = plugin.render(result.plan, options)
-    except registry.RenderRefused as error:
+        (content,) = plugin.export(result, options).values()
+    except ExportRefused as error:
         usage_error(error.message, error.hint)
-    (content,) = files.values()
-    try:
-        write_files(target.parent, {target.name: content})
-    except UnsafeOutputPath as error:
-        usage_error(str(error), "choose a plain file name for --output")
+    write_output(target.parent, {target.name: content})
     typer.echo(f"wrote {shown(target)}")
 
 
 def _format(output: str | None, output_format: str | None) -> str:
     if output_format is not None:
-        if output_format not in FORMATS:
-            usage_error(
-                f"unknown diagram format '{output_format}'", f"use one of: {', '.join(FORMATS)}"
-            )
         return output_format
     if output is not None:
         suffix = Path(output).suffix.lower()
@@ -121,7 +114,8 @@ def _format(output: str | None, output_format: str | None) -> str:
         if suffix:
             usage_error(
                 f"cannot tell the diagram format from '{output}'",
-                f"add --format ({', '.join(FORMATS)}) or use one of the suffixes "
+                f"add --format ({', '.join(sorted(set(SUFFIXES.values())))}) or use one of "
+                "the suffixes "
                 f"{', '.join(SUFFIXES)}",
             )
     return "png"

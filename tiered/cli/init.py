@@ -43,8 +43,8 @@ def init(
 
     Every example explains itself in its comments; validate it, then make it yours.
     """
-    from tiered.schema_errors import did_you_mean
     from tiered.starters import DEFAULT, example_text, examples
+    from tiered.validation.schema_errors import did_you_mean
 
     found = examples()
     if list_examples:
@@ -61,7 +61,7 @@ def init(
     target = Path(file)
     if target.exists() and not force:
         usage_error(f"{file} already exists", "pick another FILE, or --force to overwrite it")
-    from tiered.writer import write_files
+    from tiered.exporters.writer import write_files
 
     try:
         written = write_files(target.parent, {target.name: example_text(name)})

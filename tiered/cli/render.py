@@ -1,4 +1,4 @@
-"""`tiered render NAME`: run a renderer plugin on the plan and write its files."""
+"""`tiered render NAME`: run a render exporter on the plan and write its files."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ from typing import Annotated
 
 import typer
 
-from tiered.cli import completion
-from tiered.cli.common import DEFAULT_FILE, FileArg, app, invalid, shown, usage_error
+from tiered.cli.common import (
+    DEFAULT_FILE,
+    FileArg,
+    app,
+    completer,
+    exporter,
+    shown,
+    usage_error,
+    valid_result,
+    write_output,
+)
 
 
 @app.command(
@@ -19,8 +28,11 @@ def render(
         str,
         typer.Argument(
             metavar="RENDERER",
-            autocompletion=completion.renderers,
-            help="Renderer: cloudformation, nginx, keepalived, or all that apply.",
+            help="Renderer: cloudformation, nginx, keepalived, diagram (or an installed "
+            "plugin's), or all that apply.",
+            autocompletion=lambda incomplete: [
+                n for n in ["all", *completer("render")(incomplete)] if n.startswith(incomplete)
+            ],
         ),
     ],
     file: FileArg = DEFAULT_FILE,
@@ -41,32 +53,21 @@ def render(
         ),
     ] = False,
 ) -> None:
-    """Write the files of a backend (CloudFormation, NGINX, keepalived) under --out."""
-    from tiered import renderer as registry
-    from tiered.pipeline import check
-    from tiered.writer import UnsafeOutputPath, write_files
+    """Write the files of a backend (CloudFormation, NGINX, keepalived, diagram) under --out."""
+    from tiered.exporters import registry
+    from tiered.exporters.base import ExportOptions, ExportRefused
 
-    result = check(file)
-    if result.plan is None:
-        invalid(result.problems)
-    plan = result.plan
-    try:
-        if name == "all":
-            chosen = [r for r in map(registry.get, registry.available()) if r.applies_to(plan)]
-        else:
-            chosen = [registry.get(name)]
-    except registry.UnknownRenderer as error:
-        usage_error(error.message, error.hint)
-    options = registry.RenderOptions(format=output_format, local=local)
+    if name != "all":
+        chosen = [exporter("render", name)]
+    result = valid_result(file)
+    if name == "all":
+        chosen = [r for r in registry.every("render") if r.applies_to(result)]
+    options = ExportOptions(variant=output_format, local=local)
     files: dict[str, str | bytes] = {}
     for renderer in chosen:
         try:
-            files.update(renderer.render(plan, options))
-        except registry.RenderRefused as error:
+            files.update(renderer.export(result, options))
+        except ExportRefused as error:
             usage_error(f"{file}: {error.message}", error.hint)
-    try:
-        written = write_files(out, files)
-    except UnsafeOutputPath as error:
-        usage_error(str(error), "this is a renderer bug; please report it")
-    for path in written:
+    for path in write_output(out, files):
         typer.echo(f"wrote {shown(path)}")

@@ -1,32 +1,8 @@
-"""The rule catalogue: one module per rule, listed explicitly (no discovery magic).
+"""Resilience rules: one small module per rule (``trNNN.py``), read from the analysis.
 
-``RULES`` is the registry: ids stay stable once published; ``tiered rules`` lists it and
-``tiered explain ID`` prints a rule's documentation. Importing this package is cheap: the
-rules import nothing heavy until they run.
+Where things are: ``catalogue`` lists the rules (the registry ``tiered rules`` shows),
+``ids`` the published ids that validation needs without loading any rule, ``base`` what
+every rule shares, ``runner`` runs the catalogue over an analysed plan. To add a rule:
+write ``trNNN.py``, add it to ``catalogue`` and ``ids``, and give it fixtures under
+``tests/rules/``. Rules read the analysis; the analysis never imports a rule.
 """
-
-from __future__ import annotations
-
-from tiered.rules import (
-    tr001,
-    tr002,
-    tr003,
-    tr004,
-    tr005,
-    tr006,
-    tr007,
-    tr008,
-    tr009,
-    tr010,
-    tr011,
-)
-from tiered.rules.base import Context, Rule
-
-RULES: tuple[Rule, ...] = tuple(
-    Rule.of(module)
-    for module in (tr001, tr002, tr003, tr004, tr005, tr006, tr007, tr008, tr009, tr010, tr011)
-)
-
-BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
-
-__all__ = ["BY_ID", "RULES", "Context", "Rule"]

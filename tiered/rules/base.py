@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from tiered.analysis.domains import Failure, direct_reason
 from tiered.findings import Finding, Location, Severity
-from tiered.placement import Plan, ServicePlan
+from tiered.placement.plan import Plan
 
 if TYPE_CHECKING:
-    from tiered.graph import Calls
-    from tiered.loader import Path, SourceMap
+    from tiered.analysis.graph import Calls
+    from tiered.loading.loader import Path, SourceMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +98,6 @@ class Context:
                 if direct_reason(service, failure) is not None
             )
         return self._zone_down[zone]
-
-    def spread_zones(self, service: ServicePlan) -> tuple[str, ...]:
-        """The zones holding replicas of ``service``."""
-        return tuple(service.per_zone)
 
 
 def plural(number: int, noun: str) -> str:

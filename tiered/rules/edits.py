@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any, NamedTuple
 
-from tiered.loader import Path
-from tiered.placement import Plan, ServicePlan
+from tiered.loading.loader import Path
+from tiered.placement.plan import Plan, ServicePlan
 from tiered.rules.base import new_zones, placement_text
 
 

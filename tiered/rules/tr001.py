@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.placement import Plan, ServicePlan
-from tiered.planner import round_robin
+from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.planner import round_robin
 from tiered.rules.base import Context
 from tiered.rules.edits import Edit, add_zones, place, zones_with
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.planner import round_robin
+from tiered.placement.planner import round_robin
 from tiered.rules.base import Context
 from tiered.rules.edits import DROP, Edit, add_zones, place, zones_with
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from math import ceil
 
 from tiered.findings import Finding, Severity
-from tiered.planner import round_robin
+from tiered.placement.planner import round_robin
 from tiered.rules.base import Context, number_word, shape
 from tiered.rules.edits import Edit, add_zones, place, zones_with
 

@@ -55,6 +55,5 @@ def check(context: Context) -> Iterator[Finding]:
             f"the {_WHAT[service.kind]} is one regional failure domain: when it fails as a "
             "whole, the system is down, whatever the zones"
         )
-        yield context.finding(
-            ID, SEVERITY, name, tuple(service.per_zone), message, _FIX[service.kind]
-        )
+        # No zones: the failure domain is the managed service itself, whatever its zones.
+        yield context.finding(ID, SEVERITY, name, (), message, _FIX[service.kind])

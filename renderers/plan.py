@@ -1,0 +1,115 @@
+"""The placement plan for ``tiered plan --format NAME``: aligned tables, or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from tiered.exporters.base import DocumentExporter, ExportOptions
+from tiered.placement.plan import Plan
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain aligned table: header, rule, rows."""
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def plan_table(plan: Plan) -> str:
+    """Subnets, instances, managed endpoints and gateways of a plan, one table each."""
+    where = f"{plan.provider} {plan.region}" if plan.region else plan.provider
+    parts = [f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}\n"]
+    parts.append(
+        "\nSubnets\n"
+        + table(
+            ["subnet", "tier", "zone", "cidr", "public"],
+            [
+                [
+                    s.name,
+                    s.tier or "-",
+                    s.zone,
+                    str(s.cidr),
+                    ("yes" if s.public else "no")
+                    + (" (RDS subnet group only)" if s.rds_only else ""),
+                ]
+                for s in plan.subnets
+            ],
+        )
+    )
+    parts.append(
+        "\nInstances\n"
+        + table(
+            ["instance", "service", "zone", "subnet", "ip", "role", "type"],
+            [
+                [
+                    i.name,
+                    i.service,
+                    i.zone,
+                    i.subnet,
+                    str(i.ip),
+                    i.role,
+                    plan.services[i.service].instance_type or "-",
+                ]
+                for i in plan.instances
+            ],
+        )
+    )
+    if plan.managed:
+        parts.append(
+            "\nManaged services\n"
+            + table(
+                ["endpoint", "service", "kind", "zone", "subnet", "role", "ip"],
+                [
+                    [
+                        m.name,
+                        m.service,
+                        m.kind,
+                        m.zone,
+                        m.subnet,
+                        m.role,
+                        str(m.ip) if m.ip else "dynamic",
+                    ]
+                    for m in plan.managed
+                ],
+            )
+        )
+    if plan.nat_gateways:
+        parts.append(
+            "\nNAT gateways\n"
+            + table(
+                ["gateway", "zone", "subnet", "ip", "serves"],
+                [
+                    [n.name, n.zone, n.subnet, str(n.ip), ", ".join(n.serves)]
+                    for n in plan.nat_gateways
+                ],
+            )
+        )
+    return "".join(parts)
+
+
+class PlanTable(DocumentExporter):
+    name, kind, filename = "table", "plan", "plan.txt"
+    description = "aligned tables for people: subnets, instances, managed endpoints"
+
+    def document(self, result: Result, options: ExportOptions) -> str:
+        return plan_table(result.valid_plan)
+
+
+class PlanJson(DocumentExporter):
+    name, kind, filename = "json", "plan", "plan.json"
+    description = "the plan as data, for tools"
+
+    def document(self, result: Result, options: ExportOptions) -> str:
+        return json.dumps(result.valid_plan.to_dict(), indent=2, sort_keys=True) + "\n"

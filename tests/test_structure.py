@@ -1,0 +1,195 @@
+"""The architecture holds: one namespace, one exporter registry, imports along the pipeline."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tiered.exporters import registry
+from tiered.exporters.base import KINDS, ExportOptions
+from tiered.pipeline import Result, run
+from tiered.rules.catalogue import RULES
+from tiered.rules.ids import KNOWN_RULE_IDS
+
+from .conftest import ROOT, run_tiered
+
+PACKAGE = ROOT / "tiered"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
+
+
+def _sources(*folders: Path) -> list[Path]:
+    return sorted(p for folder in folders for p in folder.rglob("*.py") if ".venv" not in p.parts)
+
+
+def test_built_in_exporters_are_registered_in_pyproject_exactly() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["entry-points"][registry.GROUP] == registry.BUILT_IN
+
+
+def test_every_exporter_loads_and_declares_its_kind_and_name() -> None:
+    for key in registry.BUILT_IN:
+        kind, name = key.split(".", 1)
+        assert kind in KINDS
+        exporter = registry.get(kind, name)  # type: ignore[arg-type]
+        assert (exporter.kind, exporter.name) == (kind, name)
+        assert exporter.description
+
+
+def test_rule_ids_known_to_validation_are_the_catalogue() -> None:
+    assert tuple(rule.id for rule in RULES) == KNOWN_RULE_IDS
+
+
+def test_nothing_imports_a_top_level_renderers_package() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in _sources(ROOT / "renderers", PACKAGE, ROOT / "tests", ROOT / "benchmarks")
+        if any(m == "renderers" or m.startswith("renderers.") for m in _imports(p))
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("stage", "never"),
+    [
+        ("loading", ("tiered.validation", "tiered.placement", "tiered.analysis", "tiered.rules")),
+        ("validation", ("tiered.analysis", "tiered.rules.catalogue", "tiered.renderers")),
+        ("placement", ("tiered.analysis", "tiered.rules", "tiered.renderers")),
+        ("analysis", ("tiered.rules", "tiered.renderers", "tiered.cli")),
+        ("rules", ("tiered.renderers", "tiered.cli")),
+    ],
+)
+def test_imports_follow_the_pipeline(stage: str, never: tuple[str, ...]) -> None:
+    for path in _sources(PACKAGE / stage):
+        backwards = {m for m in _imports(path) if m.startswith(never)}
+        assert not backwards, f"{path.relative_to(ROOT)} imports {backwards}"
+
+
+def test_validation_learns_rule_ids_without_loading_the_catalogue() -> None:
+    code = (
+        "import sys; import tiered.validation.checks; "
+        "print(sorted(m for m in sys.modules if m.startswith('tiered.rules')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "['tiered.rules', 'tiered.rules.ids']"
+
+
+def test_exporters_share_one_analysis_per_result() -> None:
+    result = run(str(ROOT / "topology.yaml"))
+    findings = result.findings
+    analysis = result.analysis
+    for kind, name in [("render", "diagram"), ("report", "json"), ("report", "sarif")]:
+        registry.get(kind, name).export(result, ExportOptions(variant="dot"))  # type: ignore[arg-type]
+    assert result.findings is findings and result.analysis is analysis
+
+
+def test_result_of_an_invalid_file_keeps_its_problems(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nname: x\n", encoding="utf-8")
+    result = run(str(broken))
+    assert not result.ok and result.plan is None and result.problems
+    assert isinstance(result, Result)
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "hint"),
+    [
+        (("report", "--format", "markdwn"), "unknown report format 'markdwn'", "'markdown'"),
+        (("plan", "--format", "tabel"), "unknown plan format 'tabel'", "'table'"),
+        (("validate", "--format", "sarf"), "unknown validate format 'sarf'", "'sarif'"),
+        (("render", "keepalivd"), "unknown renderer 'keepalivd'", "'keepalived'"),
+    ],
+)
+def test_format_choices_come_from_the_registry(
+    args: tuple[str, ...], message: str, hint: str
+) -> None:
+    result = run_tiered(*args)
+    assert result.returncode == 2
+    assert message in result.stderr and f"did you mean {hint}?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("tiered report --format m", {"markdown", "mef"}),
+        ("tiered plan --format ", {"table", "json"}),
+        ("tiered render k", {"keepalived"}),
+        ("tiered render a", {"all"}),
+    ],
+)
+def test_shell_completion_offers_the_registered_exporters(words: str, expected: set[str]) -> None:
+    script = Path(sys.executable).parent / "tiered"
+    env = {
+        **os.environ,
+        "_TIERED_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+    }
+    result = subprocess.run(
+        [str(script)], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    assert set(result.stdout.split()) == expected
+
+
+def _problem_codes_in_the_code() -> set[str]:
+    """Every string literal passed as the code of a Problem where problems are made."""
+    makers = {"add": 1, "_problem": 1, "_fail": 1, "_located": 4, "Problem": 1}
+    found: set[str] = set()
+    for path in _sources(PACKAGE / "loading", PACKAGE / "validation", PACKAGE / "placement"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            at = makers.get(name)
+            if at is not None and len(node.args) > at:
+                arg = node.args[at]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+    return found
+
+
+def test_every_problem_code_has_a_stable_id() -> None:
+    from tiered.problems import PROBLEM_CODES
+
+    in_code = _problem_codes_in_the_code()
+    assert len(in_code) > 45  # the scan sees the problem makers
+    assert in_code - set(PROBLEM_CODES) == set()
+    ids = [p.id for p in PROBLEM_CODES.values()]
+    assert len(set(ids)) == len(ids) and all(i[0] == "E" and len(i) == 5 for i in ids)
+
+
+def test_explain_lists_and_explains_problem_codes() -> None:
+    listing = run_tiered("explain")
+    assert listing.returncode == 0
+    assert "TR003" in listing.stdout and "E0111  duplicate-key" in listing.stdout
+    by_id = run_tiered("explain", "E0111")
+    by_code = run_tiered("explain", "duplicate-key")
+    assert by_id.stdout == by_code.stdout and "E0111 duplicate-key:" in by_id.stdout
+
+
+def test_docs_rules_md_is_current() -> None:
+    from tiered.rules.docs import rules_markdown
+
+    current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == rules_markdown(), "docs/rules.md is stale: run `make docs`"
+    for rule in RULES:
+        assert f"## {rule.id} {rule.name}" in current

@@ -1,0 +1,152 @@
+"""`tiered diff`: what a change does to resilience, as a pull-request gate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from tiered.cli.common import (
+    DEFAULT_FILE,
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    app,
+    print_problems,
+    shown,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from tiered.changes import Diff, InvalidSides
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+@app.command(
+    epilog="Examples:  tiered diff origin/main  ·  tiered diff old.yaml new.yaml  ·  "
+    "tiered diff main:topology.yaml HEAD:topology.yaml --format markdown  ·  "
+    "tiered diff origin/main --format sarif --output tiered-diff.sarif"
+)
+def diff(
+    base: Annotated[
+        str,
+        typer.Argument(help="The topology before: a file, a git revision, or REV:path."),
+    ],
+    head: Annotated[
+        str | None,
+        typer.Argument(
+            help="The topology after (a file, revision or REV:path) [default: the base's "
+            "file in the working tree].",
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        str,
+        typer.Option("--file", help="The file compared when a side is a bare revision."),
+    ] = DEFAULT_FILE,
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text; markdown (a pull-request comment); json; sarif (code scanning).",
+        ),
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when the change introduces findings of this severity or worse.",
+        ),
+    ] = FailOn.error,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    cloudformation: Annotated[
+        bool,
+        typer.Option(
+            "--cloudformation/--no-cloudformation",
+            help="Render both sides' CloudFormation and compare (aws topologies).",
+        ),
+    ] = True,
+) -> None:
+    """Compare two versions of a topology: findings new, fixed and unchanged (matched by
+    rule, service and zone, never by line), fault tolerance, availability and margins
+    before → after, instances added, removed or moved, subnets re-carved, NGINX upstream
+    members, and what CloudFormation would replace.
+
+    Exit 1 only when the change introduces a finding at or above --fail-on (findings the
+    base already had never fail a pull request); 2 when either side is invalid (each
+    problem named with its side's file); 0 otherwise.
+    """
+    from tiered.changes import InvalidSides, compare, load_sides
+
+    try:
+        old, new = load_sides(base, head, file)
+    except InvalidSides as invalid:
+        _invalid(invalid, output_format)
+    result = compare(old, new, cloudformation)
+    content = _render(result, output_format)
+    if output is None:
+        sys.stdout.write(content)
+    else:
+        target = Path(output)
+        written = write_output(target.parent, {target.name: content})
+        typer.echo(f"wrote {shown(written[0])}", err=True)
+    threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
+    if result.failing(threshold):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _render(result: Diff, output_format: DiffFormat) -> str:
+    if output_format is DiffFormat.json:
+        return json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n"
+    if output_format is DiffFormat.sarif:
+        from tiered.changes.sarif import sarif
+
+        return sarif(result)
+    if output_format is DiffFormat.markdown:
+        from tiered.changes.markdown import markdown
+
+        return markdown(result)
+    from tiered.changes.text import text
+
+    return text(result)
+
+
+def _invalid(invalid: InvalidSides, output_format: DiffFormat) -> NoReturn:
+    sides = invalid.errors
+    if output_format is DiffFormat.json:
+        payload = {
+            "valid": False,
+            "sides": [
+                {
+                    "side": e.side,
+                    "label": e.label,
+                    "problems": [p.to_dict() for p in e.problems],
+                }
+                for e in sides
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        for error in sides:
+            sys.stderr.write(f"{error.side} ({error.label}) is invalid:\n")
+            print_problems(error.problems)
+    raise typer.Exit(EXIT_INVALID)

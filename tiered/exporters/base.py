@@ -1,0 +1,76 @@
+"""What an exporter is: a named producer of files from a pipeline Result.
+
+An exporter never writes to disk and never recomputes the pipeline: it reads the plan,
+the source map and the lazily computed analysis and findings from the Result it is
+given, and returns its files (relative path → content) for ``tiered.exporters.writer``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from tiered.pipeline import Result
+
+#: The commands that pick exporters: ``tiered render NAME``, ``tiered report --format``,
+#: ``tiered plan --format``, ``tiered validate --format``, ``tiered diagram --format``.
+Kind = Literal["render", "report", "plan", "validate", "diagram"]
+KINDS: tuple[Kind, ...] = ("render", "report", "plan", "validate", "diagram")
+
+Files = Mapping[str, str | bytes]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the command line passes on; each exporter reads what it needs."""
+
+    variant: str | None = None  # an exporter's own variant, e.g. CloudFormation yaml or json
+    local: bool = False  # nginx: loopback ports and prefix-relative paths
+    color: bool = False  # text for a terminal
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ExportRefused(Exception):
+    """The exporter does not apply to this input (e.g. CloudFormation for on premises)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+class Exporter(ABC):
+    """A producer of files from a Result; subclasses set the class attributes."""
+
+    name: ClassVar[str]
+    kind: ClassVar[Kind]
+    description: ClassVar[str]
+    #: File name of a one-document exporter (what ``--output`` defaults to).
+    filename: ClassVar[str] = ""
+    #: Whether ``export`` can describe an input that did not validate (``validate --format json``).
+    describes_invalid: ClassVar[bool] = False
+
+    def applies_to(self, result: Result) -> bool:
+        """Whether ``tiered render all`` should run this exporter on ``result``."""
+        return True
+
+    @abstractmethod
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        """Files by path relative to the output folder; raises ExportRefused."""
+
+    def combine(self, documents: Sequence[str]) -> str:
+        """One document from the documents of several inputs (``tiered validate a b``)."""
+        return "".join(documents)
+
+
+class DocumentExporter(Exporter):
+    """An exporter of one text document, named ``filename``."""
+
+    def export(self, result: Result, options: ExportOptions) -> Files:
+        return {self.filename: self.document(result, options)}
+
+    @abstractmethod
+    def document(self, result: Result, options: ExportOptions) -> str:
+        """The document's text."""

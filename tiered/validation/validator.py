@@ -1,0 +1,186 @@
+"""Validation of a loaded topology: the schema, then every check across fields and files.
+
+Every problem of a file is reported in one run. Services are validated one by one so that
+a typo in one service does not hide the cross-reference problems of the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from tiered.findings import Problem, sort_problems
+from tiered.loading.loader import Loaded, SourceMap
+from tiered.placement.plan import Plan
+from tiered.placement.planner import PlanError, build_plan
+from tiered.validation import model
+from tiered.validation.checks import CrossChecks
+from tiered.validation.schema_errors import translate
+
+SUPPORTED_VERSIONS = (1,)
+
+
+@dataclass(slots=True)
+class Validated:
+    """A topology with its plan when valid, and every problem found."""
+
+    topology: model.Topology | None
+    plan: Plan | None
+    source: SourceMap
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.plan is not None
+
+
+def validate(loaded: Loaded) -> Validated:
+    """Validate loaded data: schema, references, placement, network fit; plan when valid."""
+    source = loaded.source
+    if loaded.problems or loaded.data is None:
+        return Validated(None, None, source, sort_problems(loaded.problems))
+    data = loaded.data
+    if not isinstance(data, dict):
+        problem = Problem(
+            source.locate(()),
+            "not-a-mapping",
+            "the document must be a mapping of keys like 'version:', 'name:'",
+            "start from `tiered init` (a commented example); `tiered schema` describes the format",
+        )
+        return Validated(None, None, source, [problem])
+    # Top-level keys starting with "x-" are free for anchors and tooling, as in Compose files.
+    data = {key: value for key, value in data.items() if not str(key).startswith("x-")}
+    problems = list(_check_version(data, source))
+    topology, broken = _schema(data, source, problems)
+    plan = None
+    if topology is not None:
+        checks = CrossChecks(topology, source, broken)
+        problems.extend(checks.run())
+        if not problems:
+            try:
+                plan = build_plan(topology)
+            except PlanError as error:
+                problems.append(
+                    Problem(
+                        source.locate(error.path), "network-too-small", error.message, error.hint
+                    )
+                )
+            else:
+                problems.extend(checks.after_plan(plan))
+    if problems:
+        plan = None
+    return Validated(topology, plan, source, sort_problems(problems))
+
+
+def _check_version(data: dict[str, Any], source: SourceMap) -> Iterator[Problem]:
+    version = data.get("version")
+    if (
+        "version" in data
+        and isinstance(version, int)
+        and not isinstance(version, bool)
+        and version not in SUPPORTED_VERSIONS
+    ):
+        yield Problem(
+            source.locate(("version",)),
+            "unsupported-version",
+            f"unsupported format version {version}",
+            f"this tiered reads version {', '.join(map(str, SUPPORTED_VERSIONS))}; "
+            "write `version: 1` or upgrade tiered",
+        )
+
+
+def _schema(
+    data: dict[str, Any], source: SourceMap, problems: list[Problem]
+) -> tuple[model.Topology | None, set[str]]:
+    """Validate services one by one, then the whole; names of broken services are returned."""
+    broken: set[str] = set()
+    tiers = data.get("tiers")
+    patched = data
+    if isinstance(tiers, dict):
+        new_tiers: dict[str, Any] = {}
+        for tier_name, tier in tiers.items():
+            if isinstance(tier, dict) and isinstance(tier.get("services"), dict):
+                services: dict[str, Any] = {}
+                for name, raw in tier["services"].items():
+                    try:
+                        services[name] = model.Service.model_validate(raw)
+                    except ValidationError as error:
+                        problems.extend(
+                            translate(error, source, ("tiers", tier_name, "services", name))
+                        )
+                        services[name] = _salvage_service(raw, error)
+                        broken.add(name)
+                tier = {**tier, "services": services}
+            new_tiers[tier_name] = tier
+        patched = {**data, "tiers": new_tiers}
+    try:
+        return model.Topology.model_validate(patched), broken
+    except ValidationError as error:
+        problems.extend(translate(error, source))
+        salvaged = _salvage(patched, error)
+    if salvaged is None:
+        return None, broken
+    try:  # go on with the cross-checks, so that one run reports every problem
+        return model.Topology.model_validate(salvaged), broken
+    except ValidationError:
+        return None, broken
+
+
+def _salvage_service(raw: Any, error: ValidationError) -> model.Service:
+    """The service without its broken fields, so its references can still be checked."""
+    details = error.errors()
+    bad = {str(detail["loc"][0]) for detail in details if detail["loc"]}
+    if isinstance(raw, dict) and all(detail["loc"] for detail in details):
+        try:
+            return model.Service.model_validate({k: v for k, v in raw.items() if k not in bad})
+        except ValidationError:
+            pass
+    return model.Service.model_construct(count=1)
+
+
+_DROP = object()
+#: Top-level and tier-level fields whose errors do not change what the other checks see:
+#: they are replaced by a neutral value so that validation can go on.
+_TOP_PLACEHOLDERS: dict[str, Any] = {
+    "version": 1,
+    "name": "unnamed",
+    "description": _DROP,
+    "assumptions": _DROP,
+    "entry": _DROP,
+}
+_TIER_PLACEHOLDERS: dict[str, Any] = {"role": "application", "public": _DROP, "description": _DROP}
+
+
+def _salvage(data: dict[str, Any], error: ValidationError) -> dict[str, Any] | None:
+    """A copy of ``data`` with harmless broken fields neutralised, or None if none can be."""
+    fixed = dict(data)
+    tiers = fixed.get("tiers")
+    tiers = (
+        {k: dict(v) if isinstance(v, dict) else v for k, v in tiers.items()}
+        if isinstance(tiers, dict)
+        else None
+    )
+    for detail in error.errors(include_url=False):
+        loc, kind = tuple(str(part) for part in detail["loc"]), detail["type"]
+        target: dict[str, Any]
+        if len(loc) >= 1 and loc[0] in _TOP_PLACEHOLDERS:
+            target, key, table = fixed, loc[0], _TOP_PLACEHOLDERS
+        elif len(loc) == 1 and kind == "extra_forbidden":
+            target, key, table = fixed, loc[0], {loc[0]: _DROP}
+        elif len(loc) == 3 and loc[0] == "tiers" and tiers and isinstance(tiers.get(loc[1]), dict):
+            table = {**_TIER_PLACEHOLDERS, **({loc[2]: _DROP} if kind == "extra_forbidden" else {})}
+            target, key = tiers[loc[1]], loc[2]
+            if key not in table:
+                return None
+        else:
+            return None
+        if table[key] is _DROP:
+            target.pop(key, None)
+        else:
+            target[key] = table[key]
+    if tiers is not None:
+        fixed["tiers"] = tiers
+    return fixed
