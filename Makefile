@@ -31,6 +31,7 @@ demo: setup
 	$(BIN)/tiered plan $(FILE)
 	@mkdir -p $(OUT)
 	$(BIN)/tiered render cloudformation $(FILE) --out $(OUT)
+	$(BIN)/tiered render fis $(FILE) --out $(OUT)
 	$(BIN)/tiered render nginx $(FILE) --out $(OUT)
 	$(BIN)/tiered render nginx examples/onprem-generic.yaml --out $(OUT)/onprem-generic
 	$(BIN)/tiered render keepalived examples/onprem-generic.yaml --out $(OUT)/onprem-generic

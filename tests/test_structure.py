@@ -151,9 +151,10 @@ def test_shell_completion_offers_the_registered_exporters(words: str, expected: 
 
 def _problem_codes_in_the_code() -> set[str]:
     """Every string literal passed as the code of a Problem where problems are made."""
-    makers = {"add": 1, "_problem": 1, "_fail": 1, "_located": 4, "Problem": 1}
+    makers = {"add": 1, "_problem": 1, "_fail": 1, "_located": 4, "Problem": 1, "problem": 1}
     found: set[str] = set()
-    for path in _sources(PACKAGE / "loading", PACKAGE / "validation", PACKAGE / "placement"):
+    folders = ("loading", "validation", "placement", "importers")
+    for path in _sources(*(PACKAGE / folder for folder in folders)):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

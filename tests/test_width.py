@@ -15,7 +15,9 @@ def test_every_line_fits_the_width(command: str) -> None:
     for path in ALL_TOPOLOGIES:
         done = CliRunner().invoke(app, [command, str(path), "--width", "80"])
         assert done.exit_code in (0, 1), done.output
-        long = [line for line in done.stdout.splitlines() if len(line) > 80]
+        # Shell commands (How to test this) are printed whole, to be copied as they are.
+        lines = [line for line in done.stdout.splitlines() if "aws fis " not in line]
+        long = [line for line in lines if len(line) > 80]
         assert not long, (path.name, long)
 
 

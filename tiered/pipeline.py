@@ -78,8 +78,13 @@ def run(path: str, depth: int = 1) -> Result:
 
 
 def check(path: str) -> Validated:
-    """Load and validate ``path``; never raises for a bad file (problems are returned)."""
-    return validate(load_file(path))
+    """Load and validate ``path``; never raises for a bad file (problems are returned).
+
+    A CloudFormation template is read through its importer (``tiered.importers``).
+    """
+    from tiered.importers import read_foreign
+
+    return validate(read_foreign(path) or load_file(path))
 
 
 def load(path: str) -> Topology:

@@ -3,7 +3,8 @@
 A Problem carries its code (a short slug such as ``duplicate-key``); this registry gives
 each code a stable id, like cfn-lint's E0000 family, and a one-line explanation that
 ``tiered explain`` prints. Families: E01xx the file and its YAML, E02xx the schema,
-E03xx references and fields that depend on each other, E04xx the network and placement.
+E03xx references and fields that depend on each other, E04xx the network and placement,
+E05xx importing a CloudFormation template.
 Ids stay stable once published; a test holds this list equal to the codes in the code.
 """
 
@@ -91,6 +92,14 @@ _TABLE = (
         "`hosted_zone` on premises, where there is no Route 53",
     ),
     ("E0410", "dns-outside-zone", "the entry's DNS name is not inside its hosted zone"),
+    # E05xx: importing a CloudFormation template
+    ("E0501", "cfn-no-resources", "a template without a Resources section (or not a template)"),
+    ("E0502", "cfn-bad-resource", "a resource without a Type"),
+    ("E0503", "cfn-missing-reference", "a Ref, GetAtt, condition or mapping names nothing"),
+    ("E0504", "cfn-circular-dependency", "resources depend on each other in a cycle"),
+    ("E0505", "cfn-no-services", "a template with nothing to judge (network resources only)"),
+    ("E0506", "bad-parameters-file", "a parameters file in none of CloudFormation's formats"),
+    ("E0507", "import-invalid", "the imported topology did not validate (a bug of the import)"),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {code: ProblemCode(id_, code, s) for id_, code, s in _TABLE}

@@ -15,7 +15,7 @@ from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import ATTACHMENT, subnet_id
 from tiered.renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
 from tiered.renderers.cloudformation.security import group_id
-from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.tags import kind_tags, tags
 from tiered.renderers.cloudformation.template import Template, get_att, ref, sub
 
 ROLE, PROFILE, LAUNCH_TEMPLATE = "InstanceRole", "InstanceProfile", "LaunchTemplate"
@@ -161,5 +161,7 @@ def _instance_tags(plan: Plan, instance: Instance) -> list[dict[str, str]]:
         {"Key": "tiered:role", "Value": instance.role},
         {"Key": "tiered:zone", "Value": instance.zone},
     ]
+    service = plan.services[instance.service]
     combined = tags(plan.name, instance.name, instance.tier, instance.service) + extra
+    combined += kind_tags(service)
     return sorted(combined, key=lambda tag: tag["Key"])

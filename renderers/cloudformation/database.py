@@ -16,7 +16,7 @@ from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import subnet_id
 from tiered.renderers.cloudformation.parameters import DB_USERNAME, zone_ref
 from tiered.renderers.cloudformation.security import group_id
-from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.tags import kind_tags, tags
 from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
 
 #: A current, supported version per engine (minor upgrades are applied automatically).
@@ -121,7 +121,10 @@ def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
         "PubliclyAccessible": False,
         "StorageEncrypted": True,
         "StorageType": "gp3",
-        "Tags": tags(plan.name, service.name, service.tier, service.name),
+        "Tags": sorted(
+            tags(plan.name, service.name, service.tier, service.name) + kind_tags(service),
+            key=lambda tag: str(tag["Key"]),
+        ),
         "VPCSecurityGroups": [get_att(group_id(service.name), "GroupId")],
     }
     if not multi_az:

@@ -2,7 +2,9 @@
 
 The first two replicas (active, passive) get Elastic IPs (see ``compute``), a Route 53
 health check each on ``/healthz``, and PRIMARY / SECONDARY failover records of the
-entry's DNS name in its hosted zone.
+entry's DNS name in its hosted zone. In us-east-1, the only region holding Route 53's
+metrics, an alarm fires when neither health check passes (the entry is down): the stop
+condition of the FIS experiments (``renderers.fis``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from tiered.renderers.cloudformation.template import Template, ref
 
 HEALTH_PATH = "/healthz"
 UNIT = "entry-dns"
+ENTRY_ALARM = "EntryHealthAlarm"
 
 
 def failover_service(plan: Plan) -> ServicePlan | None:
@@ -52,6 +55,7 @@ def add_dns_failover(template: Template, plan: Plan) -> None:
     dns_name, zone = plan.entry.dns_name, plan.entry.hosted_zone
     kind, port = probe(service.listen)
     pair = plan.instances_of(service.name)[:2]
+    checks = []
     for role, instance in zip(("PRIMARY", "SECONDARY"), pair, strict=True):
         for logical in (
             instance_id(instance.name),
@@ -77,6 +81,7 @@ def add_dns_failover(template: Template, plan: Plan) -> None:
             group=instance.tier,
             unit=UNIT,
         )
+        checks.append(check)
         template.add(
             logical_id("FailoverRecord", instance.name),
             "AWS::Route53::RecordSet",
@@ -95,3 +100,58 @@ def add_dns_failover(template: Template, plan: Plan) -> None:
             unit=UNIT,
         )
     template.output("EntryDnsName", "DNS name clients use (Route 53 failover)", dns_name)
+    name = entry_alarm_name(plan)
+    if name is not None:
+        _add_entry_alarm(template, plan, service, checks, name)
+
+
+def entry_alarm_name(plan: Plan) -> str | None:
+    """The entry's health alarm, by name: its metrics exist only in us-east-1. A fixed name
+    is safe: the entry's DNS records already make the topology one per account."""
+    if plan.region != "us-east-1" or failover_service(plan) is None:
+        return None
+    return f"{plan.name}-entry-down"
+
+
+def _add_entry_alarm(
+    template: Template, plan: Plan, service: ServicePlan, checks: list[str], name: str
+) -> None:
+    """An alarm in ALARM while no health check of the entry pair passes."""
+    metrics: list[dict[str, object]] = [
+        {
+            "Id": f"check{index}",
+            "MetricStat": {
+                "Metric": {
+                    "Dimensions": [{"Name": "HealthCheckId", "Value": ref(check)}],
+                    "MetricName": "HealthCheckStatus",
+                    "Namespace": "AWS/Route53",
+                },
+                "Period": 60,
+                "Stat": "Minimum",
+            },
+            "ReturnData": False,
+        }
+        for index, check in enumerate(checks, start=1)
+    ]
+    ids = ", ".join(str(m["Id"]) for m in metrics)
+    metrics.append({"Expression": f"MAX([{ids}])", "Id": "healthy", "ReturnData": True})
+    template.add(
+        ENTRY_ALARM,
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": name,
+            "AlarmDescription": f"no instance of the entry {service.name} passes its Route 53 "
+            "health check: the system is down",
+            "ComparisonOperator": "LessThanThreshold",
+            "EvaluationPeriods": 1,
+            "Metrics": metrics,
+            "Tags": tags(plan.name, "entry-health", service.tier, service.name),
+            "Threshold": 1,
+        },
+        source=f"service {service.name}",
+        group=service.tier,
+        unit=UNIT,
+    )
+    template.output(
+        "EntryHealthAlarmName", "alarm of the entry going down (FIS stop condition)", name
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tiered.placement.plan import Plan
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import VPC
-from tiered.renderers.cloudformation.tags import tags
+from tiered.renderers.cloudformation.tags import service_tags, tags
 from tiered.renderers.cloudformation.template import Json, Template, get_att, ref
 
 WORLD = "0.0.0.0/0"
@@ -33,6 +33,8 @@ def callers_of(plan: Plan) -> dict[str, list[str]]:
 def add_security_groups(template: Template, plan: Plan) -> None:
     """One security group per service, admitting only what the plan says may call it."""
     callers = callers_of(plan)
+    roles = {tier.name: tier.role for tier in plan.tiers}
+    index = {tier.name: number for number, tier in enumerate(plan.tiers)}
     for service in plan.services.values():
         ingress: list[Json] = []
         if service.entry and service.kind == "compute":
@@ -60,7 +62,11 @@ def add_security_groups(template: Template, plan: Plan) -> None:
         properties: Json = {
             "GroupDescription": f"{plan.name}: {service.kind} service {service.name} "
             f"of tier {service.tier}",
-            "Tags": tags(plan.name, f"{service.name}-sg", service.tier, service.name),
+            "Tags": sorted(
+                tags(plan.name, f"{service.name}-sg", service.tier, service.name)
+                + service_tags(service, roles[service.tier], index[service.tier]),
+                key=lambda tag: str(tag["Key"]),
+            ),
             "VpcId": ref(VPC),
         }
         if ingress:

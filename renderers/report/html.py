@@ -15,6 +15,7 @@ from tiered.renderers.report.words import (
     assumption_rows,
     cut_sets_sentence,
     down_text,
+    how_to_test_intro,
     pairs_sentence,
     service_cells,
     verdict,
@@ -115,6 +116,22 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
             ],
         )
     )
+    how = data["how_to_test"]
+    if how:
+        parts.append(f"<h2>How to test this</h2>\n<p>{e(how_to_test_intro(how))}</p>\n")
+        parts.append(
+            _table(
+                ["prediction", "experiment", "command"],
+                [
+                    [
+                        e(f"{x['tests']}: {x['expected']}"),
+                        e(x["experiment"]),
+                        f"<code>{e(x['command'])}</code>",
+                    ]
+                    for x in how["experiments"]
+                ],
+            )
+        )
     if data["depth"] >= 2:
         pairs = data["pairs"]
         parts.append("<h2>Double failures</h2>\n")

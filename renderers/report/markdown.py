@@ -10,6 +10,7 @@ from tiered.renderers.report.words import (
     assumption_rows,
     cut_sets_sentence,
     down_text,
+    how_to_test_intro,
     pairs_sentence,
     service_cells,
     verdict,
@@ -58,6 +59,16 @@ def markdown(data: Report) -> str:
             for s in data["scenarios"]
         ],
     )
+    how = data["how_to_test"]
+    if how:
+        out += ["", "## How to test this", "", how_to_test_intro(how), ""]
+        out += _table(
+            ["prediction", "experiment", "command"],
+            [
+                [f"{x['tests']}: {x['expected']}", x["experiment"], f"`{x['command']}`"]
+                for x in how["experiments"]
+            ],
+        )
     if data["depth"] >= 2:
         pairs = data["pairs"]
         out += ["", "## Double failures", ""]

@@ -15,6 +15,7 @@ from tiered.analysis.data import (
     OwnToleranceData,
     PairData,
 )
+from tiered.analysis.experiments import HowToTestData, how_to_test
 from tiered.findings import Finding, FindingData
 from tiered.pipeline import Result
 
@@ -86,6 +87,7 @@ class Report(TypedDict):
     verdict: VerdictData
     services: list[MarginData]
     scenarios: list[ScenarioRow]
+    how_to_test: HowToTestData | None
     depth: int
     pairs: PairsData
     findings: list[FindingData]
@@ -155,6 +157,7 @@ def report_data(result: Result) -> Report:
         },
         "services": [m.to_dict() for m in analysis.margins],
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
+        "how_to_test": how_to_test(plan),
         "depth": analysis.depth,
         "pairs": {
             "system_down": sum(p.pairs for p in pairs),

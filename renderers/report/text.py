@@ -10,6 +10,7 @@ from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    how_to_test_intro,
     pairs_sentence,
     service_cells,
     verdict,
@@ -68,6 +69,14 @@ def text(data: Report, color: bool = False, width: int = 120) -> str:
             ", ".join(row["root_causes"]) or "—",
         )
     console.print(scenarios)
+
+    how = data["how_to_test"]
+    if how:
+        console.print("[bold]How to test this[/bold]")
+        console.print(f"  {how_to_test_intro(how)}", markup=False)
+        for x in how["experiments"]:
+            console.print(f"  {x['tests']}: {x['expected']}  ({x['experiment']})", markup=False)
+            console.print(f"      {x['command']}", markup=False, soft_wrap=True)
 
     if data["depth"] >= 2:
         pairs = data["pairs"]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tiered.analysis.data import MarginData
+    from tiered.analysis.experiments import HowToTestData
     from tiered.renderers.report.report_data import (
         PairsData,
         Report,
@@ -144,3 +145,12 @@ def cut_sets_sentence(ft: ToleranceSection) -> str:
     total, listed = ft["smallest_cut_sets_total"], len(ft["smallest_cut_sets"])
     text = f"{ft['minimal_cut_sets']} minimal cut sets in all; {total} of size {ft['order']}"
     return text + (f", the first {listed} listed:" if listed < total else ":")
+
+
+def how_to_test_intro(how: HowToTestData) -> str:
+    """The sentence opening the "How to test this" section."""
+    return (
+        f"Each prediction has an AWS FIS experiment: `{how['render']}` writes them as "
+        f"CloudFormation; deploy it as stack {how['stack']} beside the main stack, then "
+        "start an experiment with its command."
+    )

@@ -28,7 +28,7 @@ def render(
         str,
         typer.Argument(
             metavar="RENDERER",
-            help="Renderer: cloudformation, nginx, keepalived, diagram (or an installed "
+            help="Renderer: cloudformation, fis, nginx, keepalived, diagram (or an installed "
             "plugin's), or all that apply.",
             autocompletion=lambda incomplete: [
                 n for n in ["all", *completer("render")(incomplete)] if n.startswith(incomplete)

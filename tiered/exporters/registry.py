@@ -31,6 +31,7 @@ BUILT_IN: dict[str, str] = {
     "plan.table": "tiered.renderers.plan:PlanTable",
     "render.cloudformation": "tiered.renderers.cloudformation:CloudFormationRenderer",
     "render.diagram": "tiered.renderers.diagram:DiagramRenderer",
+    "render.fis": "tiered.renderers.fis:FisRenderer",
     "render.keepalived": "tiered.renderers.keepalived:KeepalivedRenderer",
     "render.nginx": "tiered.renderers.nginx:NginxRenderer",
     "report.html": "tiered.renderers.report.exporters:HtmlReport",

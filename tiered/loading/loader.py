@@ -4,10 +4,13 @@ The loader never raises for a bad file. Syntax errors, duplicate keys, unsafe ta
 encodings and abusive inputs (alias bombs, absurd sizes or depth) all become located
 problems. Only the plain YAML types are built: mappings, sequences, strings, numbers,
 booleans and nulls; anchors, aliases and merge keys (``<<: *defaults``) work as usual.
+A caller may name extra local tags (``tags``: CloudFormation's ``!Ref``, ``!Sub`` ...) that
+become one-key mappings (``{"Ref": ...}``); topology files are loaded without any.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +62,7 @@ class Loaded:
     problems: list[Problem]
 
 
-def load_file(path: str) -> Loaded:
+def load_file(path: str, tags: Mapping[str, str] | None = None) -> Loaded:
     """Read and load a topology file from disk; unreadable files become problems."""
     try:
         with open(path, "rb") as handle:
@@ -85,11 +88,14 @@ def load_file(path: str) -> Loaded:
             f"cannot read {path}: {error.strerror}",
             "check the path and its permissions",
         )
-    return load_bytes(raw, path)
+    return load_bytes(raw, path, tags)
 
 
-def load_bytes(raw: bytes, name: str) -> Loaded:
-    """Load YAML from bytes; ``name`` is the file name used in locations."""
+def load_bytes(raw: bytes, name: str, tags: Mapping[str, str] | None = None) -> Loaded:
+    """Load YAML from bytes; ``name`` is the file name used in locations.
+
+    ``tags`` maps local tags (``!Ref``) to the key of the one-key mapping they become.
+    """
     if len(raw) > MAX_FILE_BYTES:
         return _fail(
             name,
@@ -149,7 +155,7 @@ def load_bytes(raw: bytes, name: str) -> Loaded:
         )
     # Every node written in the file takes at least one character, so only aliases can
     # make the built document larger than this; past it, the file is an alias bomb.
-    builder = _Builder(source, budget=len(text) + MAX_EXTRA_ALIAS_NODES)
+    builder = _Builder(source, budget=len(text) + MAX_EXTRA_ALIAS_NODES, tags=tags or {})
     builder.root = node
     try:
         data = builder.build(node, (), 0)
@@ -181,8 +187,9 @@ def _syntax_hint(message: str) -> str:
 class _Builder:
     """Turns composed YAML nodes into plain data, recording positions and problems."""
 
-    def __init__(self, source: SourceMap, budget: int) -> None:
+    def __init__(self, source: SourceMap, budget: int, tags: Mapping[str, str]) -> None:
         self.source = source
+        self.tags = tags
         self.problems: list[Problem] = []
         self.budget = budget
         self.root: yaml.Node | None = None
@@ -219,6 +226,8 @@ class _Builder:
                 "flatten the document; a topology needs a handful of levels",
             )
             return None
+        if node.tag in self.tags:
+            return self._tagged(node, path, depth)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         key = id(node)
@@ -242,6 +251,21 @@ class _Builder:
             return self._bad_tag(node)
         finally:
             self.open.discard(key)
+
+    def _tagged(self, node: yaml.Node, path: Path, depth: int) -> dict[str, Any]:
+        """A caller-named local tag: ``!Ref x`` becomes ``{"Ref": "x"}``."""
+        name = self.tags[node.tag]
+        inner = (*path, name)
+        mark = node.start_mark
+        self.source.values.setdefault(inner, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = self._scalar(yaml.ScalarNode(_TAG + "str", node.value, mark))
+        elif isinstance(node, yaml.SequenceNode):
+            plain: yaml.Node = yaml.SequenceNode(_SEQ, node.value, mark)
+            value = self.build(plain, inner, depth + 1)
+        else:
+            value = self.build(yaml.MappingNode(_MAP, node.value, mark), inner, depth + 1)
+        return {name: value}
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

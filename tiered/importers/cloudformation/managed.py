@@ -1,0 +1,252 @@
+"""Managed data services: RDS instances and clusters, ElastiCache, EFS.
+
+* ``AWS::RDS::DBInstance``: ``MultiAZ`` → primary-standby over two zones, else a single
+  instance (``failover: none``). A read replica is not a standby: it is listed as
+  unmapped, with that reason.
+* ``AWS::RDS::DBCluster`` with its instances: the Aurora writer and readers, one replica
+  each in its zone; a reader is promoted when the writer fails (primary-standby).
+* ``AWS::ElastiCache::ReplicationGroup``: its nodes, active-passive with automatic
+  failover, else the primary alone.
+* ``AWS::EFS::FileSystem`` with its mount targets: the zones they cover.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tiered.importers.cloudformation.compute import groups_of
+from tiered.importers.cloudformation.drafts import (
+    SERVICE_TAG,
+    TIER_TAG,
+    Draft,
+    failover_from,
+    kebab,
+)
+from tiered.importers.cloudformation.intrinsics import text_of
+from tiered.importers.cloudformation.network import Network
+from tiered.importers.cloudformation.stack import Key, Universe
+from tiered.software import ENGINE_PORTS
+
+ENGINES = {
+    "postgres": "postgres",
+    "aurora-postgresql": "postgres",
+    "mysql": "mysql",
+    "aurora-mysql": "mysql",
+    "aurora": "mysql",
+    "mariadb": "mariadb",
+}
+
+
+def _true(value: Any) -> bool:
+    return value is True or text_of(value).lower() == "true"
+
+
+def _engine(draft: Draft, u: Universe, key: Key) -> None:
+    engine = text_of(u.prop(key, "Engine", "")).lower()
+    if engine in ENGINES:
+        draft.set("engine", ENGINES[engine], u.locate(key, "Engine"))
+    elif engine:
+        draft.comment += f"; engine {engine} has no topology equivalent (left out)"
+    klass = u.prop(key, "DBInstanceClass")
+    if isinstance(klass, str) and klass.startswith("db.") and klass.count(".") == 2:
+        draft.set("instance_class", klass, u.locate(key, "DBInstanceClass"))
+    port = u.prop(key, "Port")
+    try:
+        number = int(text_of(port))
+    except ValueError:
+        number = ENGINE_PORTS.get(ENGINES.get(engine, ""), 0)
+    if 1 <= number <= 65535:
+        draft.set("port", number)
+
+
+def _group_zones(u: Universe, net: Network, key: Key, prop: str, subnets_prop: str) -> list[str]:
+    group = u.target("", u.prop(key, prop))
+    if group is None:
+        return []
+    return net.subnet_zones(u.prop(group, subnets_prop) or [], u.locate(group))
+
+
+def map_databases(u: Universe, net: Network) -> list[Draft]:
+    drafts = []
+    for key in u.of_type("AWS::RDS::DBInstance"):
+        if u.prop(key, "SourceDBInstanceIdentifier") is not None:
+            source = text_of(u.prop(key, "SourceDBInstanceIdentifier")).strip("<>")
+            u.report.skip(
+                u.display(*key),
+                "AWS::RDS::DBInstance",
+                f"a read replica of {source}: it serves reads but is not a standby, so it "
+                "does not keep the database up when the writer's zone fails",
+                u.locate(key),
+            )
+            continue
+        if u.prop(key, "DBClusterIdentifier") is not None:
+            continue
+        tags = u.tags(key)
+        multi = _true(u.prop(key, "MultiAZ", False))
+        zone = u.prop(key, "AvailabilityZone")
+        zones = _group_zones(u, net, key, "DBSubnetGroupName", "SubnetIds")
+        if isinstance(zone, str):
+            zones = [zone] + [z for z in zones if z != zone]
+        if not zones:
+            zones = net.default_zones(u.display(*key), u.locate(key), 2 if multi else 1)
+        if multi and len(zones) < 2:
+            zones += net.default_zones(f"the standby of {u.display(*key)}", u.locate(key), 1)
+        draft = Draft(
+            name=tags.get(SERVICE_TAG) or kebab(key[1]),
+            kind="database",
+            role="data",
+            keys=[key],
+            location=u.locate(key),
+            zones=zones[:2] if multi else zones[:1],
+            groups=groups_of(u, u.prop(key, "VPCSecurityGroups")),
+            tier=tags.get(TIER_TAG),
+            tags=tags,
+            comment="RDS " + ("Multi-AZ: primary and standby" if multi else "single-AZ instance"),
+        )
+        _engine(draft, u, key)
+        draft.set("count", 2 if multi else 1, u.locate(key, "MultiAZ"))
+        draft.set("failover", "primary-standby" if multi else "none", u.locate(key, "MultiAZ"))
+        _subnet_group(draft, u, key, "DBSubnetGroupName")
+        drafts.append(draft)
+    for key in u.of_type("AWS::RDS::DBCluster"):
+        drafts.append(_cluster(u, net, key))
+    return drafts
+
+
+def _subnet_group(draft: Draft, u: Universe, key: Key, prop: str) -> None:
+    group = u.target("", u.prop(key, prop))
+    if group is not None:
+        draft.keys.append(group)
+
+
+def _cluster(u: Universe, net: Network, key: Key) -> Draft:
+    tags = u.tags(key)
+    members = [
+        m
+        for m in u.of_type("AWS::RDS::DBInstance")
+        if u.target("", u.prop(m, "DBClusterIdentifier")) == key
+    ]
+    pool = _group_zones(u, net, key, "DBSubnetGroupName", "SubnetIds")
+    zones: list[str] = []
+    for index, member in enumerate(members):
+        zone = u.prop(member, "AvailabilityZone")
+        if isinstance(zone, str):
+            zones.append(zone)
+        elif pool:
+            zones.append(pool[index % len(pool)])
+        else:
+            zones += net.default_zones(u.display(*member), u.locate(member))
+    count = len(members)
+    if not members and u.prop(key, "DBClusterInstanceClass") is not None:
+        count = 3  # a Multi-AZ DB cluster: a writer and two readers in three zones
+        zones = (pool * 3)[:3] if pool else net.default_zones(u.display(*key), u.locate(key), 3)
+    if count == 0:
+        count = 1
+        zones = [pool[0]] if pool else net.default_zones(u.display(*key), u.locate(key))
+    draft = Draft(
+        name=tags.get(SERVICE_TAG) or kebab(key[1]),
+        kind="database",
+        role="data",
+        keys=[key, *members],
+        location=u.locate(key),
+        zones=zones,
+        groups=groups_of(u, u.prop(key, "VpcSecurityGroupIds")),
+        tier=tags.get(TIER_TAG),
+        tags=tags,
+        comment="RDS cluster: writer and readers, a reader is promoted when the writer fails",
+    )
+    _engine(draft, u, key)
+    if members:
+        klass = u.prop(members[0], "DBInstanceClass")
+        if isinstance(klass, str) and klass.startswith("db.") and klass.count(".") == 2:
+            draft.set("instance_class", klass)
+    draft.set("count", count, u.locate(key))
+    draft.set("failover", failover_from(tags) or ("primary-standby" if count > 1 else "none"))
+    _subnet_group(draft, u, key, "DBSubnetGroupName")
+    return draft
+
+
+def map_caches(u: Universe, net: Network) -> list[Draft]:
+    drafts = []
+    for key in u.of_type("AWS::ElastiCache::ReplicationGroup"):
+        tags = u.tags(key)
+        try:
+            nodes = int(text_of(u.prop(key, "NumCacheClusters", "")))
+        except ValueError:
+            try:
+                groups = int(text_of(u.prop(key, "NumNodeGroups", "1")))
+                replicas = int(text_of(u.prop(key, "ReplicasPerNodeGroup", "1")))
+                nodes = groups * (replicas + 1)
+            except ValueError:
+                nodes = 1
+        automatic = _true(u.prop(key, "AutomaticFailoverEnabled", False))
+        preferred = u.prop(key, "PreferredCacheClusterAZs")
+        pool = [z for z in preferred if isinstance(z, str)] if isinstance(preferred, list) else []
+        pool = pool or _group_zones(u, net, key, "CacheSubnetGroupName", "SubnetIds")
+        if not pool:
+            pool = net.default_zones(u.display(*key), u.locate(key), min(max(nodes, 1), 3))
+        multi = _true(u.prop(key, "MultiAZEnabled", False))
+        count = nodes if automatic else 1
+        engine = text_of(u.prop(key, "Engine", "redis")).lower()
+        draft = Draft(
+            name=tags.get(SERVICE_TAG) or kebab(key[1]),
+            kind="compute",
+            role="data",
+            keys=[key],
+            location=u.locate(key),
+            zones=[pool[i % len(pool)] for i in range(count)],
+            groups=groups_of(u, u.prop(key, "SecurityGroupIds")),
+            tier=tags.get(TIER_TAG),
+            tags=tags,
+            comment=f"ElastiCache replication group, {nodes} node{'s' * (nodes != 1)}"
+            + (", Multi-AZ" if multi else ""),
+        )
+        draft.set("software", "memcached" if engine == "memcached" else "redis")
+        draft.set("count", count, u.locate(key))
+        if automatic:
+            draft.set("failover", "active-passive", u.locate(key, "AutomaticFailoverEnabled"))
+        else:
+            draft.set("failover", "none")
+            if nodes > 1:
+                draft.comment += (
+                    "; without automatic failover a replica never takes over: the primary alone"
+                )
+        drafts.append(draft)
+    return drafts
+
+
+def map_filesystems(u: Universe, net: Network) -> list[Draft]:
+    drafts = []
+    targets = u.of_type("AWS::EFS::MountTarget")
+    for key in u.of_type("AWS::EFS::FileSystem"):
+        tags = u.tags(key)
+        mine = [t for t in targets if u.target("", u.prop(t, "FileSystemId")) == key]
+        zones: list[str] = []
+        security = set()
+        for target in mine:
+            zone = net.zone_of(u.prop(target, "SubnetId"), u.locate(target, "SubnetId"))
+            if zone not in zones:
+                zones.append(zone)
+            security |= groups_of(u, u.prop(target, "SecurityGroups"))
+        one_zone = u.prop(key, "AvailabilityZoneName")
+        if isinstance(one_zone, str):
+            zones = [one_zone]
+        draft = Draft(
+            name=tags.get(SERVICE_TAG) or kebab(key[1]),
+            kind="filesystem",
+            role="data",
+            keys=[key, *mine],
+            location=u.locate(key),
+            zones=zones,
+            groups=security,
+            tier=tags.get(TIER_TAG),
+            tags=tags,
+            comment="EFS file system"
+            + (
+                f", mount targets in {len(zones)} zone{'s' * (len(zones) != 1)}"
+                if zones
+                else ", no mount target"
+            ),
+        )
+        drafts.append(draft)
+    return drafts
