@@ -9,17 +9,22 @@ gratuitous ARP for an address it did not assign, so a floating IP cannot move th
 
 Choices, per node:
 
-* one ``vrrp_instance`` holding ``entry.vip`` (with the prefix of the planned subnet that
-  contains it, /32 otherwise); the first replica (the plan's active one) starts as
-  ``MASTER`` with priority 150, the others as ``BACKUP`` with 100, 99, ...;
+* one ``vrrp_instance`` holding ``entry.vip`` with the prefix of the pair's entry segment
+  (``tiered.placement.entry_segment``: one VLAN stretched over the pair's zones, which VRRP adverts
+  and gratuitous ARP need); every node starts as ``BACKUP`` (keepalived applies
+  ``preempt_delay`` only then), the first replica (the plan's active one) with priority
+  150, the others 100, 99, ...: the election makes the first one master;
 * unicast VRRP between the planned addresses (``unicast_src_ip``, ``unicast_peer``): no
   dependence on multicast in the network;
-* preemption on (no ``nopreempt``): the planned active node takes the VIP back when it is
-  healthy again, so what runs matches the plan; the template says how to turn it off;
+* preemption on (no ``nopreempt``) with ``preempt_delay``: the planned active node takes
+  the VIP back that long after it is healthy again, so what runs matches the plan; the
+  template says how to turn it off;
 * ``track_script`` ``check_nginx``: curl of nginx's own ``/healthz`` on the first plain
-  HTTP listen port (HTTPS with ``-k`` when there is none); its interval, timeout and
-  ``fall``/``rise`` come from the service's ``health_check`` (``unhealthy_threshold`` /
-  ``healthy_threshold``). A failing check puts the node in FAULT, which releases the VIP;
+  HTTP listen port (HTTPS with ``-k`` when there is none); interval, timeout, ``fall`` and
+  ``rise`` and the advert interval come from ``entry.vrrp`` (defaults: a dead nginx is
+  detected within 2 s). A failing check puts the node in FAULT, which releases the VIP;
+* the worst-case takeover time of each kind of failure (``tiered.analysis.vrrp_timing``) is stated
+  in the file's comments;
 * ``virtual_router_id`` and the PASS authentication password are derived from the
   topology and service names and the VIP, so renders are deterministic; VRRP PASS is
   clear text and guards only against accidental neighbours;
@@ -37,18 +42,17 @@ import hashlib
 import ipaddress
 from typing import TYPE_CHECKING
 
+from tiered.analysis.vrrp_timing import BACKUP_PRIORITY, MASTER_PRIORITY, Takeover, figure
 from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import Plan, ServicePlan, Subnet
 from tiered.renderers import templating
 from tiered.renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
-from tiered.validation.model import HealthCheck
+from tiered.validation.model import Vrrp
 
 if TYPE_CHECKING:
     from tiered.pipeline import Result
 
 
-MASTER_PRIORITY = 150
-BACKUP_PRIORITY = 100
 DEFAULT_INTERFACE = "eth0"
 SCRIPT_USER = "root"
 CURL = "/usr/bin/curl"
@@ -71,9 +75,11 @@ class KeepalivedRenderer(Exporter):
 
     def export(self, result: Result, options: ExportOptions) -> Files:
         plan = result.valid_plan
-        service, vip = _pair(plan)
+        service, segment, vip = _pair(plan)
         interface = templating.token((options.extra or {}).get("interface", DEFAULT_INTERFACE))
-        check = service.health_check or HealthCheck()
+        assert plan.entry is not None  # _pair checked it
+        settings = plan.entry.vrrp or Vrrp()
+        takeover = Takeover(settings)
         instances = plan.instances_of(service.name)
         seed = f"{plan.name}/{service.name}/{vip}".encode()
         digest = hashlib.sha256(seed).hexdigest()
@@ -86,27 +92,38 @@ class KeepalivedRenderer(Exporter):
                 service=service.name,
                 instance=instance,
                 master=instances[0].name,
+                backup=instances[1].name,
                 peers=[peer for peer in instances if peer.name != instance.name],
-                state="MASTER" if position == 0 else "BACKUP",
                 priority=priority,
                 interface=interface,
+                segment=segment,
                 vrrp_name=f"{service.name}_vip".replace("-", "_"),
                 router_id=int(digest[:8], 16) % 255 + 1,
                 password=digest[8:16],
                 vip=vip,
                 script_user=SCRIPT_USER,
                 health_path=HEALTH_PATH,
-                check_command=_check_command(service, check),
-                interval=check.interval,
-                timeout=check.timeout,
-                fall=check.unhealthy_threshold,
-                rise=check.healthy_threshold,
+                check_command=_check_command(service, settings),
+                settings=settings,
+                times={name: figure(value) for name, value in _times(takeover).items()},
             )
         return files
 
 
-def _pair(plan: Plan) -> tuple[ServicePlan, str]:
-    """The entry NGINX service with its VIP (``address/prefix``), or ExportRefused why not."""
+def _times(takeover: Takeover) -> dict[str, float]:
+    return {
+        "skew": takeover.skew,
+        "stopped": takeover.stopped,
+        "nginx_dead": takeover.nginx_dead,
+        "nginx_hung": takeover.nginx_hung,
+        "crashed": takeover.crashed,
+        "worst": takeover.worst,
+        "give_back": takeover.give_back,
+    }
+
+
+def _pair(plan: Plan) -> tuple[ServicePlan, Subnet, str]:
+    """The entry NGINX pair, its segment and its VIP (``address/prefix``), or ExportRefused."""
     if plan.provider != "generic":
         raise ExportRefused(
             f"keepalived does not apply to provider '{plan.provider}': VRRP does not work in "
@@ -127,15 +144,17 @@ def _pair(plan: Plan) -> tuple[ServicePlan, str]:
             "keepalived needs the virtual IP the pair shares",
             "add `entry: {vip: <address>}` with a free address of the network",
         )
+    segment = plan.entry_segment
+    assert segment is not None  # planned for every such pair (tiered.placement.entry_segment)
     vip = ipaddress.IPv4Address(plan.entry.vip)
-    prefix = next((s.cidr.prefixlen for s in plan.subnets if vip in s.cidr), 32)
-    return candidates[0], f"{vip}/{prefix}"
+    return candidates[0], segment, f"{vip}/{segment.cidr.prefixlen}"
 
 
-def _check_command(service: ServicePlan, check: HealthCheck) -> list[str]:
+def _check_command(service: ServicePlan, settings: Vrrp) -> list[str]:
     plain = [port for port in service.listen if port != TLS_PORT]
     if plain:
         url, insecure = f"http://127.0.0.1:{plain[0]}{HEALTH_PATH}", []
     else:
         url, insecure = f"https://127.0.0.1:{TLS_PORT}{HEALTH_PATH}", ["-k"]
-    return [CURL, "-fsS", *insecure, "-o", "/dev/null", "--max-time", str(check.timeout), url]
+    timeout = str(settings.check_timeout)
+    return [CURL, "-fsS", *insecure, "-o", "/dev/null", "--max-time", timeout, url]

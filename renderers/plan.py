@@ -96,6 +96,15 @@ def plan_table(plan: Plan) -> str:
                 ],
             )
         )
+    segment = plan.entry_segment
+    if segment is not None and plan.entry is not None:
+        nodes = ", ".join(i.name for i in plan.instances if i.subnet == segment.name)
+        parts.append(
+            f"\nEntry segment\n{segment.name} {segment.cidr}: one VLAN stretched over "
+            f"{', '.join(segment.zones)} for the VRRP pair ({nodes}) and its virtual IP "
+            f"{plan.entry.vip}/{segment.cidr.prefixlen}: VRRP adverts and gratuitous ARP "
+            "do not cross a router\n"
+        )
     return "".join(parts)
 
 

@@ -24,6 +24,14 @@ def summary(plan: Plan) -> dict[str, int]:
     }
 
 
+def assumptions(result: Result) -> list[str]:
+    """What the network must provide for the verdict to hold: stated, not a finding."""
+    from tiered.analysis.entry_failover import entry_failover
+
+    failover = entry_failover(result.valid_plan)
+    return [failover["assumption"]] if failover else []
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -44,7 +52,10 @@ class ValidateText(DocumentExporter):
             f"{_count(s['managed'], 'managed endpoint')} "
             f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
         )
-        return hanging(head, width, 2) + "\n" + findings_text(result.findings, width)
+        assumed = "".join(
+            hanging(f"assumes: {line}", width, 2) + "\n" for line in assumptions(result)
+        )
+        return hanging(head, width, 2) + "\n" + assumed + findings_text(result.findings, width)
 
 
 class ValidateJson(DocumentExporter):
@@ -66,6 +77,7 @@ class ValidateJson(DocumentExporter):
                 "valid": True,
                 "problems": [],
                 "summary": summary(result.plan),
+                "assumptions": assumptions(result),
                 "findings": [f.to_dict() for f in result.findings],
             }
         return json.dumps(payload, indent=2) + "\n"

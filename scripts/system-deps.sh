@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # Installs the system tools tiered's commands and tests use (graphviz, nginx, keepalived,
-# scram, openssl, and python3-venv where Python lacks it) through apt-get when they are
-# missing. Without root it prints the command to run instead and stops.
+# scram, openssl, curl, iproute2, and python3-venv where Python lacks it) through apt-get
+# when they are missing. Without root it prints the command to run instead and stops.
 set -eu
 
 need=""
@@ -10,6 +10,9 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
 command -v keepalived >/dev/null 2>&1 || [ -x /usr/sbin/keepalived ] || need="$need keepalived"
 command -v scram >/dev/null 2>&1 || need="$need scram"
 command -v openssl >/dev/null 2>&1 || need="$need openssl"
+# curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
+command -v curl >/dev/null 2>&1 || need="$need curl"
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
 # Debian and Ubuntu ship venv's pip bootstrap separately from Python itself.
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || need="$need python3-venv"
 [ -z "$need" ] && exit 0

@@ -80,8 +80,14 @@ def service_of_node(plan: Plan, node: str) -> str | None:
 
 
 def expected_node_ids(plan: Plan, tier: str, zone: str) -> set[str]:
-    """Ids of the nodes the plan puts in one tier of one zone: replicas and endpoints."""
-    expected = {f"i_{ident(i.name)}" for i in plan.instances if i.tier == tier and i.zone == zone}
+    """Ids of the nodes the plan puts in one tier of one zone: replicas and endpoints (not
+    those of the stretched entry segment, which is drawn across the zones)."""
+    segment = plan.entry_segment
+    expected = {
+        f"i_{ident(i.name)}"
+        for i in plan.instances
+        if i.tier == tier and i.zone == zone and (segment is None or i.subnet != segment.name)
+    }
     expected |= {
         f"m_{ident(m.name)}"
         for m in plan.managed

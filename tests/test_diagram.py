@@ -127,7 +127,17 @@ def test_onprem_entry_is_the_keepalived_vip() -> None:
     plan = plan_of(ONPREM)
     graph = parse_dot(str(draw(plan, NONE, "dot")))
     assert "route53" not in graph.nodes
-    assert "10.20.0.250" in graph.nodes["vip"]["label"]
+    assert "VIP 10.20.255.250/24" in graph.nodes["vip"]["label"]
+    # the pair and the VIP in one cluster: the entry segment, a VLAN over both racks
+    segment = graph.clusters["cluster_entry_segment"]
+    assert set(segment["nodes"]) == {"vip", "i_lb_1", "i_lb_2"}
+    assert "entry segment 10.20.255.0/24" in segment["attrs"]["label"]
+    assert "one VLAN over rack-a, rack-b" in segment["attrs"]["label"]
+    assert "cluster_entry_segment" in graph.clusters["cluster_vpc"]["children"]
+    assert (
+        "rack-a" in graph.nodes["i_lb_1"]["label"]
+        and "10.20.255.2" in graph.nodes["i_lb_1"]["label"]
+    )
     labels = {h: a["label"] for t, h, a in graph.edges if t == "vip"}
     assert labels == {"i_lb_1": "master", "i_lb_2": "backup"}
     assert "cluster_region" not in graph.clusters  # no cloud region on premises

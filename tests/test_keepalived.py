@@ -28,7 +28,10 @@ name: trio
 provider: generic
 zones: [room-1, room-2, room-3]
 network: {cidr: 192.168.0.0/16}
-entry: {vip: 192.168.0.200}
+entry:
+  vip: 192.168.255.200
+  vrrp:
+    {check_interval: 3, check_timeout: 1, fall: 2, rise: 4, advert_interval: 2, preempt_delay: 0}
 tiers:
   front:
     role: presentation
@@ -51,7 +54,7 @@ tiers:
 def pair(count: int = 3, listen: str = "[80, 443]", vip: bool = True) -> Plan:
     text = PAIR.replace("COUNT", str(count)).replace("LISTEN", listen)
     if not vip:
-        text = text.replace("entry: {vip: 192.168.0.200}\n", "")
+        text = text[: text.index("entry:")] + text[text.index("tiers:") :]
     result = validate(load_bytes(text.encode(), "trio.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
@@ -137,17 +140,25 @@ def test_vrrp_values_come_from_the_plan() -> None:
     for position, node in enumerate(nodes):
         text = files[f"keepalived/{node.name}/keepalived.conf"]
         assert f"router_id {node.name}\n" in text
-        assert f"    state {'MASTER' if position == 0 else 'BACKUP'}\n" in text
+        assert "    state BACKUP\n" in text  # the election by priority decides
         assert f"    priority {[150, 100, 99][position]}\n" in text
+        assert "    advert_int 2\n" in text and "    preempt_delay 0\n" in text
         assert f"    unicast_src_ip {node.ip}\n" in text
         peers = re.findall(r"^ {8}(\d+\.\d+\.\d+\.\d+)  # ", text, re.M)
         assert peers == [str(n.ip) for n in nodes if n.name != node.name]
-        assert "        192.168.0.200/24 dev eth0\n" in text  # the prefix of its subnet
+        assert node.subnet == "front-lb-segment"
+        assert "        192.168.255.200/24 dev eth0\n" in text  # the prefix of the segment
         assert (
             'script "/usr/bin/curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:80/healthz"'
             in text
         )
-        assert "    interval 3\n    timeout 1\n    fall 2\n    rise 4\n" in text
+        assert "    interval 3\n    timeout 1\n    fall 2\n    rise 4\n" in text  # entry.vrrp
+        # stated: skew (256-100)/256 x 2 = 1.2 s; dead nginx 2 x 3 + 1.2; crash 3 x 2 + 1.2
+        assert "keepalived stopped or host shut down on the master:  1.2 s" in text
+        assert "nginx dead on the master (connections refused):      7.2 s" in text
+        assert "nginx hung on the master (check times out):          8.2 s" in text
+        assert "master crashed (host, link or keepalived killed):    7.2 s" in text
+        assert "worst case:                                          8.2 s" in text
         assert "    track_script {\n        check_nginx\n    }\n" in text
         assert "nopreempt" in text and "\n    nopreempt" not in text  # documented, not set
         routers.add(re.search(r"virtual_router_id (\d+)", text).group(1))  # type: ignore[union-attr]

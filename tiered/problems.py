@@ -92,6 +92,13 @@ _TABLE = (
         "`hosted_zone` on premises, where there is no Route 53",
     ),
     ("E0410", "dns-outside-zone", "the entry's DNS name is not inside its hosted zone"),
+    (
+        "E0411",
+        "vip-outside-segment",
+        "the virtual IP is not a free host address of the VRRP pair's entry segment",
+    ),
+    ("E0412", "vrrp-not-applicable", "`vrrp` timing on AWS, where there is no keepalived"),
+    ("E0413", "vrrp-without-vip", "`vrrp` timing without the `vip` it would move"),
     # E05xx: importing a CloudFormation template
     ("E0501", "cfn-no-resources", "a template without a Resources section (or not a template)"),
     ("E0502", "cfn-bad-resource", "a resource without a Type"),

@@ -1,6 +1,7 @@
 """The picture of a plan, independent of any drawing format: what is drawn where.
 
-Nested clusters region → VPC → zone → subnet (a tier in a zone); one node per replica (or
+Nested clusters region → VPC → zone → subnet (a tier in a zone), and on premises the entry
+segment of a VRRP pair (one VLAN over its zones, with the VIP inside); one node per replica (or
 per collapsed group, see ``collapse``), per managed endpoint and NAT gateway; users and
 Route 53 or the keepalived VIP outside. Service-to-service calls are drawn once, between
 the first replicas of the two services, instead of a hairball of instance edges. Findings
@@ -9,6 +10,7 @@ and what-if states from ``annotations`` become marks on nodes and zones.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from tiered.placement.plan import Plan, ServicePlan
@@ -35,6 +37,12 @@ class _Builder:
         self.members: dict[str, list[str]] = {}  # service -> node ids, plan order
         offset = 2 if plan.entry is not None and (self._dns() or plan.entry.vip) else 1
         self.offset = offset
+        segment = plan.entry_segment
+        self.segment_service = (
+            next(i.service for i in plan.instances if i.subnet == segment.name)
+            if segment is not None
+            else None
+        )
 
     # -- nodes -------------------------------------------------------------------------
 
@@ -172,7 +180,8 @@ class _Builder:
             subnet = plan.subnet_of(tier.name, zone)
             nodes: list[str] = []
             for name in tier.services:
-                nodes.extend(self._service_nodes(plan.services[name], zone))
+                if name != self.segment_service:  # drawn in the entry segment instead
+                    nodes.extend(self._service_nodes(plan.services[name], zone))
             if tier.public:
                 nodes.extend(self._nat_nodes(zone, ti))
             if not nodes:
@@ -211,6 +220,31 @@ class _Builder:
             children=tuple(children),
             rules=rules,
             failed=failed_zone,
+        )
+
+    def _segment(self) -> tuple[Cluster, ...]:
+        """The entry segment of an on-premises VRRP pair: one VLAN over its zones, holding
+        the pair (each node naming its zone) and the virtual IP."""
+        plan, segment = self.plan, self.plan.entry_segment
+        if segment is None or self.segment_service is None:
+            return ()
+        service = plan.services[self.segment_service]
+        nodes = ["vip"]
+        for zone in segment.zones:
+            for node_id in self._service_nodes(service, zone):
+                node = self.nodes[node_id]
+                self.nodes[node_id] = replace(node, lines=(*node.lines, zone))
+                nodes.append(node_id)
+        return (
+            Cluster(
+                id="cluster_entry_segment",
+                label=f"{service.tier} · entry segment {segment.cidr} · one VLAN over "
+                f"{', '.join(segment.zones)}",
+                kind="subnet",
+                nodes=tuple(nodes),
+                public=segment.public,
+                failed=all(zone in self.notes.failed for zone in segment.zones),
+            ),
         )
 
     def _nat_nodes(self, zone: str, tier_index: int) -> list[str]:
@@ -274,16 +308,19 @@ class _Builder:
                     column=1,
                 )
             else:
+                segment = plan.entry_segment
+                prefix = f"/{segment.cidr.prefixlen}" if segment is not None else ""
                 hub = Node(
                     id="vip",
-                    title=f"VIP {entry.vip}",
+                    title=f"VIP {entry.vip}{prefix}",
                     lines=("keepalived (VRRP)",),
                     icon=icons.VIP,
                     kind="vip",
                     column=1,
                 )
             self.nodes[hub.id] = hub
-            outside.append(hub.id)
+            if self.segment_service is None:  # else drawn inside the entry segment
+                outside.append(hub.id)
             edges.append(Edge(users.id, hub.id, "entry"))
             front = hub.id
         system_down = self.notes.system_down
@@ -342,11 +379,12 @@ class _Builder:
                 children=(vpc,),
             )
         else:
+            segment = self._segment()
             top = Cluster(
                 id="cluster_vpc",
                 label=f"network {plan.network}",
                 kind="vpc",
-                children=zones,
+                children=(*segment, *zones),
             )
         outside, entry_edges = self._entry()
         edges = entry_edges + self._calls()

@@ -16,6 +16,7 @@ from tiered.renderers.report.words import (
     cut_sets_sentence,
     down_text,
     how_to_test_intro,
+    network_assumptions,
     pairs_sentence,
     service_cells,
     verdict,
@@ -86,6 +87,10 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
     parts.append('<section class="verdict"><ul>\n')
     parts += [f"<li>{e(line)}</li>\n" for line in verdict(data)]
     parts.append("</ul></section>\n")
+    if network_assumptions(data):
+        parts.append("<h2>Network assumptions</h2>\n<ul>\n")
+        parts += [f"<li>{e(line)}</li>\n" for line in network_assumptions(data)]
+        parts.append("</ul>\n")
     if diagram_svg:
         parts.append(
             f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'

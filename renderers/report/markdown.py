@@ -11,6 +11,7 @@ from tiered.renderers.report.words import (
     cut_sets_sentence,
     down_text,
     how_to_test_intro,
+    network_assumptions,
     pairs_sentence,
     service_cells,
     verdict,
@@ -44,6 +45,9 @@ def markdown(data: Report) -> str:
         "",
     ]
     out += [f"- {line}" for line in verdict(data)]
+    if network_assumptions(data):
+        out += ["", "## Network assumptions", ""]
+        out += [f"- {line}" for line in network_assumptions(data)]
     out += ["", "## Services", ""]
     out += _table(list(SERVICE_COLUMNS), [service_cells(s) for s in data["services"]])
     out += ["", "## Single failures", ""]

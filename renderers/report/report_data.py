@@ -15,6 +15,7 @@ from tiered.analysis.data import (
     OwnToleranceData,
     PairData,
 )
+from tiered.analysis.entry_failover import EntryFailoverData, entry_failover
 from tiered.analysis.experiments import HowToTestData, how_to_test
 from tiered.findings import Finding, FindingData
 from tiered.pipeline import Result
@@ -85,6 +86,7 @@ class Report(TypedDict):
     file: str
     topology: TopologyData
     verdict: VerdictData
+    entry_failover: EntryFailoverData | None
     services: list[MarginData]
     scenarios: list[ScenarioRow]
     how_to_test: HowToTestData | None
@@ -155,6 +157,7 @@ def report_data(result: Result) -> Report:
             ],
             "findings": counts,
         },
+        "entry_failover": entry_failover(plan),
         "services": [m.to_dict() for m in analysis.margins],
         "scenarios": [scenario_row(s) for s in analysis.scenarios],
         "how_to_test": how_to_test(plan),

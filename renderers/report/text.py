@@ -11,6 +11,7 @@ from tiered.renderers.report.words import (
     assumption_rows,
     down_text,
     how_to_test_intro,
+    network_assumptions,
     pairs_sentence,
     service_cells,
     verdict,
@@ -37,6 +38,11 @@ def text(data: Report, color: bool = False, width: int = 120) -> str:
     console.print(f"[bold]Redundancy review: {t['name']}[/bold]  ({data['file']})")
     for line in verdict(data):
         console.print(hanging(f"  • {line}", width, 4), soft_wrap=True)
+    assumed = network_assumptions(data)
+    if assumed:
+        console.print("[bold]Network assumptions[/bold]")
+        for line in assumed:
+            console.print(hanging(f"  • {line}", width, 4), soft_wrap=True)
 
     # No vertical rules, and short cells never wrap: the tables fit 80 columns.
     def compact(title: str) -> Table:

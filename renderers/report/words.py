@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tiered.analysis.entry_failover import failover_sentence
+
 if TYPE_CHECKING:
     from tiered.analysis.data import MarginData
     from tiered.analysis.experiments import HowToTestData
@@ -79,6 +81,8 @@ def verdict(data: Report) -> list[str]:
             + ", ".join(s["failed"] for s in others)
             + "."
         )
+    if data["entry_failover"]:
+        lines.append(failover_sentence(data["entry_failover"]))
     ft = data["fault_tolerance"]
     if ft["order"] is None:
         lines.append("Fault tolerance: no set of failures takes the system down.")
@@ -105,6 +109,12 @@ def verdict(data: Report) -> list[str]:
         f"{c['warning']} warning{'s' * (c['warning'] != 1)}, {c['accepted']} accepted."
     )
     return lines
+
+
+def network_assumptions(data: Report) -> list[str]:
+    """What the network must provide for the verdict to hold (the entry segment's L2)."""
+    failover = data["entry_failover"]
+    return [failover["assumption"]] if failover else []
 
 
 def down_text(row: ScenarioRow) -> str:

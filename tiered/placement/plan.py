@@ -28,6 +28,9 @@ class Subnet:
     """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone.
 
     ``rds_only``: the second zone of a one-zone topology's DB subnet group (tiered.rds_subnets).
+
+    A stretched segment (``tiered.placement.entry_segment``: one VLAN for a VRRP pair) spans several
+    zones: ``zones`` lists them and ``zone`` joins them with ``+``.
     """
 
     name: str
@@ -36,6 +39,11 @@ class Subnet:
     cidr: ipaddress.IPv4Network
     public: bool
     rds_only: bool = False
+    zones: tuple[str, ...] = ()
+
+    @property
+    def stretched(self) -> bool:
+        return bool(self.zones)
 
 
 class Instance(NamedTuple):
@@ -235,7 +243,16 @@ class Plan:
         return self._cache["blocks"].get(service, {})  # type: ignore[no-any-return]
 
     def subnet_of(self, tier: str, zone: str) -> Subnet:
+        """The subnet of ``tier`` in ``zone`` (never the stretched entry segment)."""
         return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
+
+    def _segment_dict(self) -> dict[str, Any] | None:
+        return _segment_dict_of(self)
+
+    @property
+    def entry_segment(self) -> Subnet | None:
+        """The one segment the on-premises VRRP entry pair and its VIP share, if any."""
+        return next((s for s in self.subnets if s.stretched), None)
 
     @property
     def subnet_zones(self) -> tuple[str, ...]:
@@ -263,9 +280,12 @@ class Plan:
                     "cidr": str(s.cidr),
                     "public": s.public,
                     **({"rds_only": True} if s.rds_only else {}),
+                    "zones": list(s.zones or (s.zone,)),
+                    "stretched": s.stretched,
                 }
                 for s in self.subnets
             ],
+            "entry_segment": self._segment_dict(),
             "services": [_service_dict(s) for s in self.services.values()],
             "instances": [
                 {
@@ -302,6 +322,20 @@ class Plan:
                 for n in self.nat_gateways
             ],
         }
+
+
+def _segment_dict_of(plan: Plan) -> dict[str, Any] | None:
+    segment = plan.entry_segment
+    if segment is None or plan.entry is None:
+        return None
+    return {
+        "name": segment.name,
+        "cidr": str(segment.cidr),
+        "zones": list(segment.zones),
+        "vip": f"{plan.entry.vip}/{segment.cidr.prefixlen}",
+        "instances": [i.name for i in plan.instances if i.subnet == segment.name],
+        "why": "one VLAN stretched over its zones: VRRP and gratuitous ARP stay in one segment",
+    }
 
 
 def _service_dict(s: ServicePlan) -> dict[str, Any]:

@@ -7,6 +7,10 @@ room. In each subnet the addresses the provider reserves are skipped (AWS: the f
 and the last; on premises: the network, gateway and broadcast addresses); instances take
 addresses from the bottom in service order, and NAT gateways and file-system mount
 targets from the top, so adding one never moves the other.
+
+On premises, an active-passive entry pair with a virtual IP is addressed in its own entry
+segment instead (one VLAN over its zones, carved from the top of the network: see
+``tiered.placement.entry_segment``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
+from tiered.placement.entry_segment import SegmentSpec, segment_spec
 from tiered.placement.plan import (
     Block,
     EndpointRole,
@@ -138,10 +143,11 @@ class _Planner:
         self.network = ipaddress.IPv4Network(topology.network.cidr)
         self.zones = tuple(topology.zones)
         self.public_tiers = [name for name, tier in topology.tiers.items() if tier.public]
+        self.segment = segment_spec(topology, services)
 
     def run(self) -> Plan:
         layout = self._layout()
-        prefixes = self._prefixes(layout, self._demand(layout))
+        prefixes, segment = self._fit(layout, self._demand(layout))
         subnets: dict[tuple[str | None, str], Subnet] = {}
         cursor = int(self.network.network_address)
         # Largest subnets first (then tier and zone order): every subnet stays aligned to
@@ -158,6 +164,8 @@ class _Planner:
             cursor += 1 << (32 - prefix)
         subnets = {key: subnets[key] for key in layout}
         rds_only = self._rds_only(cursor)
+        if segment is not None:
+            subnets[self._segment_key()] = segment
         low, high = RESERVED[self.provider]
         next_low = {key: int(s.cidr.network_address) + low for key, s in subnets.items()}
         next_high = {key: int(s.cidr.broadcast_address) - high for key, s in subnets.items()}
@@ -168,7 +176,7 @@ class _Planner:
         for name, service in self.services.items():
             if service.kind == "compute":
                 for zone, count in service.per_zone.items():
-                    key = (service.tier, zone)
+                    key = self._compute_key(service, zone)
                     blocks.append(Block(name, zone, subnets[key].name, next_low[key], count))
                     next_low[key] += count
             elif service.kind == "database":
@@ -250,6 +258,51 @@ class _Planner:
                 ("network", "cidr"),
             ) from None
 
+    # -- the entry segment (tiered.placement.entry_segment), carved from the network's top --
+
+    def _segment_key(self) -> tuple[str | None, str]:
+        assert self.segment is not None
+        return (self.segment.tier, self.segment.name)
+
+    def _compute_key(self, service: ServicePlan, zone: str) -> tuple[str | None, str]:
+        """The subnet a compute replica is addressed in: its zone's, or the entry segment."""
+        if self.segment is not None and service.name == self.segment.service:
+            return self._segment_key()
+        return (service.tier, zone)
+
+    def _fit(
+        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
+    ) -> tuple[dict[str | None, int], Subnet | None]:
+        """Prefixes of the per-zone subnets, and the entry segment in what is left on top."""
+        if self.segment is None:
+            return self._prefixes(layout, demand, self.network.num_addresses), None
+        error: PlanError | None = None
+        # First the subnets as they would be without the segment, beside the largest
+        # segment that fits on top: adding the segment then moves nothing.
+        try:
+            alone = self._prefixes(layout, demand, self.network.num_addresses)
+        except PlanError as failed:
+            error = failed
+        else:
+            used = sum(1 << (32 - alone[key[0]]) for key in layout)
+            for prefix in self.segment.prefixes():
+                if prefix >= self.network.prefixlen and (
+                    used + (1 << (32 - prefix)) <= self.network.num_addresses
+                ):
+                    return alone, self.segment.subnet(self.network, prefix)
+        # A tight network: the per-zone subnets shrink to make room.
+        for prefix in self.segment.prefixes():
+            if prefix < self.network.prefixlen:
+                continue
+            budget = self.network.num_addresses - (1 << (32 - prefix))
+            try:
+                prefixes = self._prefixes(layout, demand, budget)
+            except PlanError as failed:
+                error = failed
+                continue
+            return prefixes, self.segment.subnet(self.network, prefix)
+        raise _segment_error(self.segment, self.network, error)
+
     def _egress_tier(self) -> str | None:
         return self.public_tiers[0] if self.public_tiers else None
 
@@ -273,6 +326,8 @@ class _Planner:
         low, high = RESERVED[self.provider]
         demand = dict.fromkeys(layout, low + high)
         for service in self.services.values():
+            if self.segment is not None and service.name == self.segment.service:
+                continue  # addressed in the entry segment
             if service.kind == "compute":
                 for zone, count in service.per_zone.items():
                     demand[(service.tier, zone)] += count
@@ -287,9 +342,15 @@ class _Planner:
         return demand
 
     def _prefixes(
-        self, layout: list[tuple[str | None, str]], demand: dict[tuple[str | None, str], int]
+        self,
+        layout: list[tuple[str | None, str]],
+        demand: dict[tuple[str | None, str], int],
+        budget: int,
     ) -> dict[str | None, int]:
-        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is room."""
+        """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is room.
+
+        ``budget``: the addresses of the network left to the per-zone subnets.
+        """
         busiest: dict[str | None, tuple[int, str]] = {}
         for tier, zone in layout:
             if demand[(tier, zone)] > busiest.get(tier, (0, ""))[0]:
@@ -312,9 +373,7 @@ class _Planner:
             prefixes = {t: min(p, ceiling) for t, p in fit.items()}
             total = sum(zones << (32 - p) for p in prefixes.values())
             total += rds_only_addresses(self.topology, self.services)
-            if total <= self.network.num_addresses and all(
-                p >= self.network.prefixlen for p in prefixes.values()
-            ):
+            if total <= budget and all(p >= self.network.prefixlen for p in prefixes.values()):
                 return prefixes
         tier = max(busiest, key=lambda t: busiest[t][0])
         need, zone = busiest[tier]
@@ -327,3 +386,21 @@ class _Planner:
             f"use a larger network, e.g. {self.network.network_address}/{suggestion} or wider",
             ("network", "cidr"),
         )
+
+
+def _segment_error(
+    segment: SegmentSpec, network: ipaddress.IPv4Network, error: PlanError | None
+) -> PlanError:
+    """Why no entry segment fits beside the per-zone subnets."""
+    smallest = max(segment.prefixes())
+    message = (
+        f"network {network} has no room for the entry segment of {segment.service} "
+        f"(a /{smallest} at least) beside the per-zone subnets"
+    )
+    if error is not None:
+        message += f": {error.message}"
+    return PlanError(
+        message,
+        error.hint if error is not None else "use a larger network",
+        ("network", "cidr"),
+    )

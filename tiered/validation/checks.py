@@ -190,6 +190,22 @@ class CrossChecks:
                             f"vip {vip} is outside the network {network}",
                             "pick an unused address inside network.cidr",
                         )
+        if entry.vrrp is not None and self.t.provider != "generic":
+            self.add(
+                ("entry", "vrrp"),
+                "vrrp-not-applicable",
+                "'vrrp' applies to provider generic only (keepalived moves a virtual IP)",
+                "remove it; on aws the entry fails over with Route 53 failover records",
+                key=True,
+            )
+        elif entry.vrrp is not None and entry.vip is None:
+            self.add(
+                ("entry", "vrrp"),
+                "vrrp-without-vip",
+                "'vrrp' sets how keepalived moves the virtual IP, but there is no 'vip'",
+                "add `vip: ADDRESS` to entry (`tiered plan` shows the entry segment it goes in)",
+                key=True,
+            )
         if entry.hosted_zone is not None:
             if self.t.provider != "aws":
                 self.add(
@@ -554,11 +570,20 @@ class CrossChecks:
                     stack.pop()
 
     def after_plan(self, plan: Plan) -> list[Problem]:
-        """Checks that need the plan: unambiguous domain names; a VIP off planned addresses."""
+        """Checks that need the plan: unambiguous domain names; a VIP inside its segment, not
+        on a planned address."""
         problems: list[Problem] = name_clashes(plan, self.source)
         entry = self.t.entry
         if entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)
+            outside = vip_outside_segment(plan, vip)
+            if outside is not None:
+                message, hint = outside
+                problems.append(
+                    Problem(
+                        self.source.locate(("entry", "vip")), "vip-outside-segment", message, hint
+                    )
+                )
             for block in plan.blocks:
                 if block.first_ip <= int(vip) < block.first_ip + block.size:
                     holder = plan.first_instances(block.service, block.zone, block.size)[
@@ -573,6 +598,30 @@ class CrossChecks:
                         )
                     )
         return problems
+
+
+def vip_outside_segment(plan: Plan, vip: ipaddress.IPv4Address) -> tuple[str, str] | None:
+    """(message, hint) when the VIP is not a host address of the VRRP pair's entry segment."""
+    segment = plan.entry_segment
+    if segment is None:
+        return None
+    cidr = segment.cidr
+    hosts = (cidr.network_address + 2, cidr.broadcast_address - 1)  # not network, gateway
+    if hosts[0] <= vip <= hosts[1]:
+        return None
+    nodes = ", ".join(i.name for i in plan.instances if i.subnet == segment.name)
+    where = (
+        f"the {'network' if vip == cidr.network_address else 'gateway'} address of"
+        if vip in (cidr.network_address, cidr.network_address + 1)
+        else "the broadcast address of"
+        if vip == cidr.broadcast_address
+        else "outside"
+    )
+    return (
+        f"vip {vip} is {where} the entry segment {segment.name} {cidr}, the one VLAN "
+        f"over {', '.join(segment.zones)} that VRRP needs ({nodes} are addressed in it)",
+        f"pick a free address of {cidr}, e.g. `vip: {hosts[1]}`",
+    )
 
 
 def _network_or_none(cidr: str) -> ipaddress.IPv4Network | None:

@@ -129,12 +129,43 @@ class Network(_Model):
     )
 
 
+class Vrrp(_Model):
+    """How fast keepalived moves the virtual IP between the entry pair (provider generic).
+
+    The defaults detect a dead nginx within about 2 s (two failed checks one second apart)
+    and hand the virtual IP back to the recovered master 5 s after it is healthy again.
+    """
+
+    check_interval: Annotated[int, Field(ge=1, le=60)] = Field(
+        1, description="seconds between two checks of nginx's /healthz on each node"
+    )
+    check_timeout: Annotated[int, Field(ge=1, le=60)] = Field(
+        1, description="seconds a check may take before it counts as failed"
+    )
+    fall: Threshold = Field(
+        2, description="failed checks in a row before a node gives up the virtual IP"
+    )
+    rise: Threshold = Field(2, description="passed checks in a row before a node may hold it again")
+    advert_interval: Annotated[int, Field(ge=1, le=255)] = Field(
+        1, description="seconds between VRRP adverts; a backup waits 3 of them for a dead master"
+    )
+    preempt_delay: Annotated[int, Field(ge=0, le=1000)] = Field(
+        5, description="seconds a recovered higher-priority node waits before taking the VIP back"
+    )
+
+
 class Entry(_Model):
     """How clients find the entry tier."""
 
     dns_name: Hostname | None = None
     hosted_zone: Hostname | None = None
-    vip: str | None = Field(None, description="generic: virtual IP keepalived moves")
+    vip: str | None = Field(
+        None,
+        description="generic: virtual IP keepalived moves; inside the pair's entry segment",
+    )
+    vrrp: Vrrp | None = Field(
+        None, description="generic: failover timing of the keepalived pair (defaults shown)"
+    )
 
 
 class Assumptions(_Model):

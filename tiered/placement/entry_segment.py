@@ -1,0 +1,117 @@
+"""The entry segment: one L2 segment (a VLAN stretched over the racks) for the VRRP pair.
+
+On ``provider: generic`` the active-passive entry pair moves ``entry.vip`` with keepalived
+(VRRP). Both halves of that protocol stay inside one broadcast domain: the adverts the
+nodes exchange, and the gratuitous ARP with which the new holder of the virtual IP tells
+its neighbours (the router first) where the address now lives. Per-zone subnets are
+routed from one another, so a pair split over two of them cannot fail over: the router
+keeps sending the VIP's traffic to the old rack. The pair therefore gets a segment of its
+own that spans its zones: both nodes and the VIP are addressed inside it, and the VIP
+carries its prefix.
+
+The segment is carved from the top of the network, the per-zone subnets from the bottom
+(``tiered.planner``), so adding or dropping it moves no other subnet whenever the network
+has room for it beside them. It is then a /24, or the largest block that still fits,
+down to the smallest that holds its reserved addresses, the pair and the VIP. Only in a
+network too tight for even that do the per-zone subnets shrink to make room.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tiered.placement.plan import ServicePlan, Subnet
+from tiered.validation import model
+
+#: Addresses reserved in the segment: network, gateway (the router's leg) and broadcast.
+RESERVED = (2, 1)
+#: The segment is not made smaller than this when the network has room.
+PREFERRED_PREFIX = 24
+#: The smallest segment: /30 holds no pair; /29 holds gateway, two nodes and the VIP.
+SMALLEST_PREFIX = 29
+#: What the plan, the report and ``tiered validate`` say about the segment, once.
+L2_ASSUMPTION = (
+    "{service}: {nodes} and the virtual IP {vip} share the entry segment {name} {cidr}, "
+    "one L2 segment (a VLAN stretched over {zones}): VRRP adverts and the gratuitous ARP "
+    "that moves the virtual IP do not cross a router, so the network must carry this VLAN "
+    "to every node of the pair."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpec:
+    """What planning needs to carve the segment: its name, owner and size."""
+
+    name: str
+    tier: str
+    service: str
+    zones: tuple[str, ...]
+    count: int
+    public: bool
+
+    @property
+    def need(self) -> int:
+        """Addresses the segment must hold: reserved ones, the nodes and the VIP."""
+        return sum(RESERVED) + self.count + 1
+
+    def prefixes(self) -> Iterator[int]:
+        """Prefix lengths to try, largest segment first: /24 (or the fit), down to the fit."""
+        fit = min(32 - (self.need - 1).bit_length(), SMALLEST_PREFIX)
+        yield from range(min(fit, PREFERRED_PREFIX), fit + 1)
+
+    def subnet(self, network: ipaddress.IPv4Network, prefix: int) -> Subnet:
+        """The segment as a subnet of ``prefix`` at the top of ``network``."""
+        top = int(network.broadcast_address) + 1 - (1 << (32 - prefix))
+        return Subnet(
+            name=self.name,
+            tier=self.tier,
+            zone="+".join(self.zones),
+            cidr=ipaddress.IPv4Network((top, prefix)),
+            public=self.public,
+            zones=self.zones,
+        )
+
+
+def segment_spec(topology: model.Topology, services: dict[str, ServicePlan]) -> SegmentSpec | None:
+    """The entry segment the topology needs, or None (not generic, no VIP, no VRRP pair)."""
+    if topology.provider != "generic" or topology.entry is None or topology.entry.vip is None:
+        return None
+    pair = vrrp_pair(services)
+    if pair is None:
+        return None
+    return SegmentSpec(
+        name=f"{pair.tier}-{pair.name}-segment",
+        tier=pair.tier,
+        service=pair.name,
+        zones=tuple(pair.per_zone),
+        count=pair.count,
+        public=topology.tiers[pair.tier].public,
+    )
+
+
+def vrrp_pair(services: dict[str, ServicePlan]) -> ServicePlan | None:
+    """The entry service keepalived fails over: the first active-passive NGINX of tier 1."""
+    for service in services.values():
+        if (
+            service.entry
+            and service.kind == "compute"
+            and service.software == "nginx"
+            and service.failover == "active-passive"
+            and service.count >= 2
+        ):
+            return service
+    return None
+
+
+def assumption(subnet: Subnet, service: ServicePlan, vip: str, nodes: list[str]) -> str:
+    """The L2 requirement of the segment in one sentence."""
+    return L2_ASSUMPTION.format(
+        service=service.name,
+        nodes=", ".join(nodes),
+        vip=vip,
+        name=subnet.name,
+        cidr=subnet.cidr,
+        zones=", ".join(subnet.zones),
+    )
