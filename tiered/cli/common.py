@@ -58,24 +58,6 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=version_callback,
-            is_eager=True,
-            help="Print the version and exit.",
-        ),
-    ] = False,
-) -> None:
-    """tiered: one YAML model of a tiered, multi-zone deployment, checked and rendered.
-
-    Example: tiered validate topology.yaml
-    """
-
-
 def print_problems(problems: list[Problem]) -> None:
     """Problems on stderr, one per line, and a count."""
     for problem in problems:

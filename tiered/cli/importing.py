@@ -125,8 +125,7 @@ def _root_with_templates(
 
     Example: tiered validate topology.yaml
     """
-    # This callback replaces the root callback of tiered.cli.common (one per app),
-    # adding the template options to its --version.
+    # The root callback of the app (one per app): --version, and the template options.
     if source not in (None, "cloudformation"):
         usage_error(f"--from {source!r} is not a format tiered reads", "use --from cloudformation")
     if source or params or parameters_file or region or zones or template_dir:
