@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo   set up, then validate, report, render and draw topology.yaml into out/
 #   make test   set up, then run ruff, mypy and the whole test suite
+#   make test-fast  the inner loop: the tests not marked slow (no ruff, mypy or checkov)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ OUT ?= out
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: demo test setup checkov-env system-deps lint typecheck pytest golden bench docs docs-image clean
+.PHONY: demo test test-fast setup checkov-env system-deps lint typecheck pytest golden bench docs docs-image clean
 
 setup: system-deps $(STAMP)
 
@@ -59,6 +60,9 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
 
 golden: setup
 	TIERED_REGEN_GOLDEN=1 $(BIN)/pytest -q -k golden

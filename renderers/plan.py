@@ -46,7 +46,14 @@ def plan_table(plan: Plan) -> str:
         + table(
             ["subnet", "tier", "zone", "cidr", "public"],
             [
-                [s.name, s.tier or "-", s.zone, str(s.cidr), "yes" if s.public else "no"]
+                [
+                    s.name,
+                    s.tier or "-",
+                    s.zone,
+                    str(s.cidr),
+                    ("yes" if s.public else "no")
+                    + (" (RDS subnet group only)" if s.rds_only else ""),
+                ]
                 for s in plan.subnets
             ],
         )

@@ -42,16 +42,20 @@ class ValidateText(DocumentExporter):
 
     def document(self, result: Result, options: ExportOptions) -> str:
         from tiered.renderers.report.findings_text import findings_text
+        from tiered.renderers.report.width import hanging
 
         s = summary(result.valid_plan)
+        width = options.extra.get("width")  # None: unwrapped (see renderers.report.width)
         head = (
             f"{result.file}: valid — {_count(s['services'], 'service')}, "
             f"{_count(s['instances'], 'instance')} and "
             f"{_count(s['managed'], 'managed endpoint')} "
-            f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}\n"
+            f"over {_count(s['zones'], 'zone')}, {_count(s['subnets'], 'subnet')}"
         )
-        assumed = "".join(f"assumes: {line}\n" for line in assumptions(result))
-        return head + assumed + findings_text(result.findings)
+        assumed = "".join(
+            hanging(f"assumes: {line}", width, 2) + "\n" for line in assumptions(result)
+        )
+        return hanging(head, width, 2) + "\n" + assumed + findings_text(result.findings, width)
 
 
 class ValidateJson(DocumentExporter):

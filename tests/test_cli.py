@@ -16,6 +16,7 @@ import yaml
 from tests.conftest import ALL_TOPOLOGIES, ROOT, run_tiered
 
 COMMANDS = [
+    "init",
     "validate",
     "plan",
     "schema",
@@ -171,6 +172,8 @@ def test_wheel_installs_only_the_tiered_package_and_registers_exporters(tmp_path
     assert top_level == {"tiered", next(n for n in top_level if n.endswith(".dist-info"))}
     assert "tiered/cli/main.py" in names and "tiered/renderers/__init__.py" in names
     assert "tiered/renderers/templates/nginx.conf.j2" in names
+    shipped = {n.removeprefix("tiered/examples/") for n in names if "/examples/" in n}
+    assert shipped == {p.name for p in (ROOT / "examples").glob("*.yaml")} | {"topology.yaml"}
     text = entry_points.decode()
     assert "tiered = tiered.cli.entry:run" in text
     assert "[tiered.exporters]" in text

@@ -25,7 +25,7 @@ def test_validate_reference_fails_with_errors_grouped_and_located() -> None:
     assert re.search(
         r"^  topology\.yaml:\d+:7: TR003 zookeeper: losing us-east-1b", done.stdout, re.M
     )
-    assert lines[-1] == "4 errors, 0 warnings, 0 accepted"
+    assert lines[-1] == "4 errors, 2 warnings, 0 accepted"  # TR011: db and files
     assert "Traceback" not in done.stderr
 
 
@@ -35,7 +35,7 @@ def test_validate_reference_fails_with_errors_grouped_and_located() -> None:
         (["topology.yaml", "--fail-on", "never"], 0),
         (["topology.yaml", "--fail-on", "warning"], 1),
         (["examples/reference-three-zones.yaml"], 0),
-        (["examples/reference-three-zones.yaml", "--fail-on", "warning"], 0),
+        (["examples/reference-three-zones.yaml", "--fail-on", "warning"], 1),  # TR011
         (["examples/placement-and-accept.yaml", "--fail-on", "warning"], 0),  # accepted only
         (["examples/single-zone-webapp.yaml"], 1),
     ],
@@ -85,7 +85,7 @@ def test_validate_sarif_is_valid_sarif_2_1_0(path: str) -> None:
     jsonschema.validate(log, SARIF_SCHEMA)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [f"TR{n:03d}" for n in range(1, 11)]
+    assert [r["id"] for r in rules] == [f"TR{n:03d}" for n in range(1, 12)]
     assert all("Anti-pattern" in r["help"]["text"] for r in rules)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -124,25 +124,37 @@ def test_report_markdown_has_every_section(tmp_path: Path) -> None:
     assert "expected downtime" in text
 
 
-def test_report_html_is_self_contained_and_embeds_the_diagram(tmp_path: Path) -> None:
-    svg = (
-        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><title>arch-x</title></svg>'
-    )
-    (tmp_path / "architecture.svg").write_text(svg)
+def test_report_html_is_self_contained_and_draws_its_own_diagram(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     done = run_tiered("report", "--format", "html", "--output", str(out))
     assert done.returncode == 0, done.stderr
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta name="viewport"' in page and "<style>" in page
-    assert "<title>arch-x</title>" in page and "<?xml" not in page
+    assert "<h2>Architecture</h2>" in page and "<svg" in page and "<?xml" not in page
+    assert "zookeeper_3" in page and "TR003" in page  # the plan (node ids), findings marked
     assert not re.search(r"""(src|href)=["']https?:""", page)
     assert "<script" not in page
     assert "zookeeper" in page and "DOWN" in page
-    plain = tmp_path / "other" / "r.html"
-    plain.parent.mkdir()
-    run_tiered("report", "--format", "html", "--output", str(plain))
-    assert "<svg" not in plain.read_text()
+
+
+def test_report_html_embeds_a_given_svg(tmp_path: Path) -> None:
+    svg = (
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><title>arch-x</title></svg>'
+    )
+    (tmp_path / "given.svg").write_text(svg)
+    done = run_tiered("report", "--format", "html", "--diagram", str(tmp_path / "given.svg"))
+    assert done.returncode == 0, done.stderr
+    assert "<title>arch-x</title>" in done.stdout and "<?xml" not in done.stdout
+
+
+def test_report_html_says_why_without_graphviz(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = run_tiered("report", "--format", "html", env={"PATH": str(empty)})
+    assert done.returncode == 0, done.stderr
+    assert "<svg" not in done.stdout
+    assert re.search(r'<p class="meta">Not drawn: [^<]*graphviz', done.stdout), done.stdout[:3000]
 
 
 def test_report_json_and_text() -> None:
@@ -209,11 +221,18 @@ def test_whatif_unknown_domain_exits_2_with_did_you_mean() -> None:
 
 def test_rules_and_explain() -> None:
     listed = run_tiered("rules").stdout.splitlines()
-    assert [line.split()[0] for line in listed] == [f"TR{n:03d}" for n in range(1, 11)]
+    assert [line.split()[0] for line in listed] == [f"TR{n:03d}" for n in range(1, 12)]
     assert "error" in listed[2] and "quorum" in listed[2]
     explained = run_tiered("explain", "tr003")
     assert explained.returncode == 0
-    assert "*Anti-pattern*" in explained.stdout and "*Best practice*" in explained.stdout
+    lines = explained.stdout.splitlines()
+    assert lines[0] == (
+        "TR003 quorum-lost-with-zone (error): "
+        "a quorum ensemble loses its majority when one zone fails."
+    )
+    assert explained.stdout.count("TR003") == 1  # the heading once
+    assert "Anti-pattern:" in lines and any(line.startswith("Best practice: ") for line in lines)
+    assert "*" not in explained.stdout and "``" not in explained.stdout  # markup rendered
     unknown = run_tiered("explain", "TR030")
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
 
@@ -224,9 +243,9 @@ def test_accept_of_an_unknown_rule_is_a_located_validation_error(tmp_path: Path)
         "version: 1\nname: t\nprovider: generic\nzones: [a, b]\n"
         "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n"
         "    services:\n      lb:\n        count: 1\n"
-        "        accept: [{rule: TR010, reason: ok}, {rule: TR011, reason: fine}]\n"
+        "        accept: [{rule: TR010, reason: ok}, {rule: TR099, reason: fine}]\n"
     )
     done = run_tiered("validate", str(path))
     assert done.returncode == 2
-    assert f"{path}:12:" in done.stderr and "unknown rule 'TR011'" in done.stderr
+    assert f"{path}:12:" in done.stderr and "unknown rule 'TR099'" in done.stderr
     assert "Traceback" not in done.stderr

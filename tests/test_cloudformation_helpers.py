@@ -29,8 +29,6 @@ def expected_refusal(plan: Plan) -> str | None:
     """What the renderer must refuse this plan for, judged from the plan itself."""
     if plan.provider != "aws":
         return "provider: aws"
-    if len(plan.zones) < 2 and any(s.kind == "database" for s in plan.services.values()):
-        return "at least two availability zones"
     return None
 
 

@@ -36,11 +36,13 @@ def findings(plan: Plan) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", RENDERABLE, ids=lambda p: Path(p).stem)
 def test_examples_are_lint_clean(path: Path) -> None:
     assert findings(plan_file(str(path))) == []
 
 
+@pytest.mark.slow
 def test_nested_stacks_are_lint_clean() -> None:
     plan = plan_of(large_topology())
     assert len(render(plan)) > 1
@@ -58,6 +60,7 @@ def test_lint_catches_what_it_should() -> None:
     assert ids & {"E3691", "W3691"}
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(aws_topologies())
 def test_generated_topologies_are_lint_clean(data: dict[str, Any]) -> None:

@@ -177,6 +177,12 @@ def check_deployment(plan: Plan, stack: dict[str, Any], status: str = "CREATE_CO
         assert database["MultiAZ"] == (service.failover == "primary-standby"), service.name
         assert database["StorageEncrypted"] is True
         assert database["Engine"] == service.engine
+        group = database["DBSubnetGroup"]
+        group_zones = {zone_of_subnet[s["SubnetIdentifier"]] for s in group["Subnets"]}
+        assert len(group_zones) >= 2, group  # RDS requires two zones, even for one-zone plans
+        assert group_zones == {s.zone for s in plan.subnets if s.tier == service.tier}
+        if not database["MultiAZ"]:
+            assert database["AvailabilityZone"] == service.zones[0], service.name
 
     if plan.entry and plan.entry.dns_name and plan.entry.hosted_zone:
         check_failover_records(plan, stack)

@@ -35,10 +35,26 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
 
     instances = resources_of(before, "AWS::EC2::Instance")
     assert len(instances) == 12
+    rebooted = set()
     for logical, resource in instances.items():
-        # Every property, including those whose change replaces an instance (SubnetId,
-        # PrivateIpAddress, ImageId, LaunchTemplate), is the same.
-        assert new[logical] == resource, logical
+        # Every property whose change replaces an instance (SubnetId, PrivateIpAddress,
+        # ImageId, LaunchTemplate ...) is the same. Only the user data of an instance whose
+        # own configuration changed differs: CloudFormation updates that in place.
+        kept = {k: v for k, v in resource["Properties"].items() if k != "UserData"}
+        now = {k: v for k, v in new[logical]["Properties"].items() if k != "UserData"}
+        assert now == kept, logical
+        assert {k: v for k, v in new[logical].items() if k != "Properties"} == {
+            k: v for k, v in resource.items() if k != "Properties"
+        }
+        if new[logical]["Properties"]["UserData"] != resource["Properties"]["UserData"]:
+            rebooted.add(logical)
+    # integrate now depends on audit and sees a fourth Solr; nginx has a third member.
+    assert rebooted == {
+        "InstanceIntegrate1",
+        "InstanceIntegrate2",
+        "InstanceNginx1",
+        "InstanceNginx2",
+    }
     for kind in ("AWS::EC2::LaunchTemplate", "AWS::EC2::Subnet", "AWS::CloudWatch::Alarm"):
         for logical, resource in resources_of(before, kind).items():
             assert new[logical] == resource, logical
@@ -46,14 +62,17 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
 
     added = sorted(set(new) - set(old))
     assert not set(old) - set(new)  # nothing removed
-    # Nothing existing changes in place either: the new service brings its own security
-    # group (open to integrate), launch template, instances and alarms.
-    assert [k for k in old if old[k] != new[k]] == []
+    # Nothing else existing changes in place: the new service brings its own security
+    # group (open to integrate), launch template, role for its artifact, instances and alarms.
+    assert [k for k in old if old[k] != new[k] and k not in rebooted] == []
     assert added == [
+        "BootPolicyArtifactAudit",
         "EipNginx3",
         "InstanceAudit1",
         "InstanceAudit2",
         "InstanceNginx3",
+        "InstanceProfileAudit",
+        "InstanceRoleAudit",
         "InstanceSolr4",
         "LaunchTemplateAudit",
         "RecoveryAlarmAudit1",

@@ -161,3 +161,17 @@ def test_every_command_refuses_a_broken_file_the_same_way(
     assert result.stderr.startswith(f"{path}:")
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("size", ["vm-small", "Large", "std.2cpu-4gb", "m5.large"])
+def test_generic_accepts_any_safe_size_name(size: str, tmp_path: Path) -> None:
+    path = tmp_path / "onprem.yaml"
+    path.write_text(
+        "version: 1\nname: t\nprovider: generic\nzones: [a, b]\nnetwork: {cidr: 10.0.0.0/16}\n"
+        "tiers:\n  web:\n    role: presentation\n    services:\n"
+        f"      lb: {{count: 2, failover: active-active, instance_type: {size}}}\n",
+        encoding="utf-8",
+    )
+    result = check(str(path))
+    assert result.plan is not None, [str(p) for p in result.problems]
+    assert result.plan.services["lb"].instance_type == size

@@ -90,7 +90,7 @@ def test_pre_existing_findings_do_not_fail_a_change(tmp_path: Path) -> None:
     commit(repo, {"topology.yaml": bigger}, "four proxies")
     code, data = _json("HEAD~1", "HEAD", cwd=repo)
     assert code == 0  # the 4 errors were there before: unchanged, not new
-    assert data["findings"]["unchanged"] == 4
+    assert data["findings"]["unchanged"] == 6  # 4 errors, 2 TR011 warnings
     assert data["findings"]["new"] == 0
     assert [i["name"] for i in data["plan"]["instances"]["added"]] == ["nginx-3", "nginx-4"]
 
@@ -118,7 +118,7 @@ def test_reordering_keys_and_reformatting_changes_nothing(tmp_path: Path) -> Non
     code, result = _json("HEAD~1", "HEAD", cwd=repo)
     assert code == 0
     assert result["empty"] is True
-    assert result["findings"]["unchanged"] == 4
+    assert result["findings"]["unchanged"] == 6  # 4 errors, 2 TR011 warnings
     moved = [c for c in result["findings"]["changes"] if "before" in c]
     assert moved, "the findings' lines moved, yet they matched"
     assert result["plan"]["instances"] == {"added": [], "removed": [], "moved": []}
@@ -161,7 +161,7 @@ def test_sarif_marks_new_unchanged_and_absent_and_validates(fix_repo: Path) -> N
     results = log["runs"][0]["results"]
     assert {(r["ruleId"], r["baselineState"]) for r in results} == {
         (rule, "absent") for rule, _ in CASCADE
-    }
+    } | {("TR011", "unchanged")}  # the managed services' warnings stay
     for result in results:  # located in the head file, at the service where it still is
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "topology.yaml"
@@ -170,7 +170,7 @@ def test_sarif_marks_new_unchanged_and_absent_and_validates(fix_repo: Path) -> N
         run_tiered("diff", "HEAD", "HEAD~1", "--format", "sarif", cwd=fix_repo).stdout
     )
     jsonschema.validate(reverse, SARIF_SCHEMA)
-    assert {r["baselineState"] for r in reverse["runs"][0]["results"]} == {"new"}
+    assert {r["baselineState"] for r in reverse["runs"][0]["results"]} == {"new", "unchanged"}
 
 
 def test_markdown_parses_summary_first_details_collapsed(fix_repo: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -49,7 +50,10 @@ def test_fail_on_warning_also_refuses_warnings(tmp_path: Path) -> None:
     example = "examples/single-zone-webapp.yaml"
     result = run_tiered("render", "nginx", example, "--out", str(tmp_path), "--fail-on", "warning")
     assert result.returncode == 1
-    assert "8 unaccepted findings at or above --fail-on warning" in result.stderr
+    checked = run_tiered("validate", example, "--format", "json")
+    unaccepted = [f for f in json.loads(checked.stdout)["findings"] if not f["accepted"]]
+    assert len(unaccepted) == 9  # errors and warnings alike
+    assert f"{len(unaccepted)} unaccepted findings at or above --fail-on warning" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

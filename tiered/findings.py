@@ -107,6 +107,8 @@ class Finding:
     fix: str
     accepted: bool = False
     accept_reason: str = ""
+    #: The fix as edits of the file, (path, value) pairs (tiered.rules.edits), when it is one.
+    edits: tuple[tuple[tuple[str | int, ...], object], ...] = ()
 
     def __str__(self) -> str:
         state = " (accepted)" if self.accepted else ""

@@ -75,6 +75,8 @@ _TABLE = (
     ("E0319", "bad-health-check", "health-check timings that cannot work (timeout ≥ interval)"),
     ("E0320", "unknown-rule", "an `accept` entry names a rule that does not exist"),
     ("E0321", "empty-reason", "an `accept` entry without a reason"),
+    ("E0322", "bad-instance-type", "an `instance_type` that is not an EC2 type, on provider aws"),
+    ("E0323", "name-clash", "a zone or service named like another failure domain (an instance)"),
     # E04xx: provider, region, network and placement
     ("E0401", "unknown-region", "`region` is not an AWS region code"),
     ("E0402", "zone-not-in-region", "a zone is not an availability zone of the region"),

@@ -5,12 +5,12 @@ Manager (``ManageMasterUserPassword``), so no password appears in the template.
 Storage is encrypted, deletion-protected, backed up, and snapshotted on delete or
 replacement. Previous-generation ``db.t2`` classes cannot run current engine versions;
 they are rendered as the ``db.t3`` class of the same size, and the resource's Metadata
-says so.
+says so. A one-zone topology's subnet group also holds the tier's RDS-only subnet in a
+second zone (tiered.rds_subnets): RDS requires two zones even for a single-AZ instance.
 """
 
 from __future__ import annotations
 
-from tiered.exporters.base import ExportRefused
 from tiered.placement.plan import Plan, ServicePlan
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import subnet_id
@@ -85,14 +85,6 @@ def add_databases(template: Template, plan: Plan) -> None:
         },
         source="the database monitoring role",
     )
-    if len(plan.zones) < 2:
-        raise ExportRefused(
-            f"database {databases[0].name} needs a DB subnet group in at least two "
-            f"availability zones (an RDS requirement, even for a single-AZ instance), and "
-            f"the topology has one zone ({plan.zones[0]})",
-            "add a second zone to `zones`; services can stay in the first one with "
-            f"`zones: [{plan.zones[0]}]`",
-        )
     for service in databases:
         _add_database(template, plan, service)
 
@@ -105,7 +97,7 @@ def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
         {
             "DBSubnetGroupDescription": f"{plan.name}: subnets of tier {service.tier} "
             f"for {service.name}",
-            "SubnetIds": [ref(subnet_id(plan.subnet_of(service.tier, z).name)) for z in plan.zones],
+            "SubnetIds": [ref(subnet_id(s.name)) for s in plan.subnets if s.tier == service.tier],
             "Tags": tags(plan.name, f"{service.name}-subnets", service.tier, service.name),
         },
         source=f"database {service.name}",

@@ -72,11 +72,18 @@ def add_network(template: Template, plan: Plan) -> None:
                 "AvailabilityZone": zone_ref(subnet.zone),
                 "CidrBlock": str(subnet.cidr),
                 "MapPublicIpOnLaunch": False,
-                "Tags": tags(name, subnet.name, tier=subnet.tier),
+                "Tags": tags(name, subnet.name, tier=subnet.tier)
+                + (
+                    [{"Key": "tiered:purpose", "Value": "rds-subnet-group-only"}]
+                    if subnet.rds_only
+                    else []
+                ),
                 "VpcId": ref(VPC),
             },
             source=f"subnet {subnet.name}",
         )
+        if subnet.rds_only:  # only in the DB subnet group: no route, nothing runs there
+            continue
         table = (
             "RouteTablePublic" if subnet.public else logical_id("RouteTablePrivate", subnet.zone)
         )

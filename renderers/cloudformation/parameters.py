@@ -44,7 +44,7 @@ def add_parameters(template: Template, plan: Plan, architectures: set[str]) -> N
     groups: list[Json] = []
     labels: dict[str, Json] = {}
     zones = []
-    for name in plan.zones:
+    for name in plan.subnet_zones:
         parameter = zone_parameter(name)
         template.parameters[parameter] = {
             "Default": name,

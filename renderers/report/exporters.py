@@ -21,8 +21,10 @@ class TextReport(DocumentExporter):
     def document(self, result: Result, options: ExportOptions) -> str:
         from tiered.renderers.report.report_data import report_data
         from tiered.renderers.report.text import text
+        from tiered.renderers.report.width import DEFAULT_REPORT_WIDTH
 
-        return text(report_data(result), color=options.color)
+        width = options.extra.get("width") or DEFAULT_REPORT_WIDTH
+        return text(report_data(result), color=options.color, width=width)
 
 
 class MarkdownReport(DocumentExporter):
@@ -38,13 +40,16 @@ class MarkdownReport(DocumentExporter):
 
 class HtmlReport(DocumentExporter):
     name, kind, filename = "html", "report", "report.html"
-    description = "self-contained page (the SVG diagram embedded when given)"
+    description = "self-contained page with its own architecture diagram (or a given SVG)"
 
     def document(self, result: Result, options: ExportOptions) -> str:
         from tiered.renderers.report.html import html
         from tiered.renderers.report.report_data import report_data
+        from tiered.renderers.report.report_diagram import report_diagram
 
-        return html(report_data(result), options.extra.get("diagram_svg"))
+        given = options.extra.get("diagram_svg")
+        svg, note = (given, "") if given else report_diagram(result)
+        return html(report_data(result), svg, note)
 
 
 class JsonReport(DocumentExporter):

@@ -6,6 +6,7 @@ Plain on purpose (no rich): ``validate`` runs in editors and CI and should start
 from __future__ import annotations
 
 from tiered.findings import Finding
+from tiered.renderers.report.width import hanging
 
 
 def _line(finding: Finding) -> str:
@@ -13,8 +14,12 @@ def _line(finding: Finding) -> str:
     return f"  {finding.location}: {finding.rule} {subject}: {finding.message} — {finding.fix}"
 
 
-def findings_text(findings: list[Finding]) -> str:
-    """Errors, then warnings, then accepted findings; then one line of counts."""
+def findings_text(findings: list[Finding], width: int | None = None) -> str:
+    """Errors, then warnings, then accepted findings; then one line of counts.
+
+    With a ``width``, each finding wraps to it with a hanging indent
+    (tiered.renderers.report.width).
+    """
     groups = [
         ("errors", [f for f in findings if f.severity == "error" and not f.accepted]),
         ("warnings", [f for f in findings if f.severity == "warning" and not f.accepted]),
@@ -26,9 +31,9 @@ def findings_text(findings: list[Finding]) -> str:
             continue
         lines.append(f"{title} ({len(group)}):")
         for finding in group:
-            lines.append(_line(finding))
+            lines.append(hanging(_line(finding), width))
             if finding.accepted:
-                lines.append(f"      accepted: {finding.accept_reason}")
+                lines.append(hanging(f"      accepted: {finding.accept_reason}", width, 16))
     counts = {title: len(group) for title, group in groups}
     lines.append(
         f"{counts['errors']} error{'s' * (counts['errors'] != 1)}, "

@@ -1,6 +1,7 @@
 """The redundancy review as one self-contained HTML page: inline CSS, no scripts, phone-friendly.
 
-An SVG architecture diagram, when given, is embedded inline (its XML prologue dropped).
+An SVG architecture diagram is embedded inline (its XML prologue dropped); when it could
+not be drawn, a note says why.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import TYPE_CHECKING
 from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
+    cut_sets_sentence,
     down_text,
     how_to_test_intro,
     network_assumptions,
+    pairs_sentence,
     service_cells,
     verdict,
 )
@@ -64,7 +67,7 @@ def _svg(svg: str) -> str:
     return svg.strip()
 
 
-def html(data: Report, diagram_svg: str | None = None) -> str:
+def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -> str:
     t = data["topology"]
     e = escape
     where = f"{t['provider']} {t['region']}" if t["region"] else t["provider"]
@@ -92,6 +95,8 @@ def html(data: Report, diagram_svg: str | None = None) -> str:
         parts.append(
             f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'
         )
+    elif diagram_note:
+        parts.append(f'<h2>Architecture</h2>\n<p class="meta">Not drawn: {e(diagram_note)}</p>\n')
     parts.append("<h2>Services</h2>\n")
     rows = []
     for s in data["services"]:
@@ -135,18 +140,12 @@ def html(data: Report, diagram_svg: str | None = None) -> str:
     if data["depth"] >= 2:
         pairs = data["pairs"]
         parts.append("<h2>Double failures</h2>\n")
-        parts.append(
-            f"<p>{pairs['system_down']} pairs of failures take the system down where neither "
-            "failure does alone.</p>\n"
-        )
+        parts.append(f"<p>{e(pairs_sentence(pairs))}</p>\n")
         if pairs["listed"]:
             parts.append(
                 _table(
                     ["failures", "newly down"],
-                    [
-                        [e(" + ".join(p["failed"])), e(", ".join(p["newly_down"]))]
-                        for p in pairs["listed"]
-                    ],
+                    [[e(p["title"]), e(", ".join(p["newly_down"]))] for p in pairs["listed"]],
                 )
             )
     parts.append("<h2>Findings</h2>\n")
@@ -176,8 +175,7 @@ def html(data: Report, diagram_svg: str | None = None) -> str:
         )
         if ft["smallest_cut_sets"]:
             parts.append(
-                f"<p>{ft['minimal_cut_sets']} minimal cut sets in all; those of size "
-                f"{ft['order']}:</p>\n<ul>\n"
+                f"<p>{e(cut_sets_sentence(ft))}</p>\n<ul>\n"
                 + "".join(f"<li>{e(', '.join(c))}</li>\n" for c in ft["smallest_cut_sets"])
                 + "</ul>\n"
             )

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
+    cut_sets_sentence,
     down_text,
     how_to_test_intro,
     network_assumptions,
+    pairs_sentence,
     service_cells,
     verdict,
 )
@@ -74,15 +76,12 @@ def markdown(data: Report) -> str:
     if data["depth"] >= 2:
         pairs = data["pairs"]
         out += ["", "## Double failures", ""]
-        out.append(
-            f"{pairs['system_down']} pairs of failures take the system down where neither "
-            "failure does alone."
-        )
+        out.append(pairs_sentence(pairs))
         if pairs["listed"]:
             out.append("")
             out += _table(
                 ["failures", "newly down"],
-                [[" + ".join(p["failed"]), ", ".join(p["newly_down"])] for p in pairs["listed"]],
+                [[p["title"], ", ".join(p["newly_down"])] for p in pairs["listed"]],
             )
     out += ["", "## Findings", ""]
     if not data["findings"]:
@@ -114,7 +113,7 @@ def markdown(data: Report) -> str:
         if ft["minimal_cut_sets"] is not None:
             out += [
                 "",
-                f"{ft['minimal_cut_sets']} minimal cut sets in all; those of size {ft['order']}:",
+                cut_sets_sentence(ft),
                 "",
             ]
             out += [f"- {', '.join(c)}" for c in ft["smallest_cut_sets"]]

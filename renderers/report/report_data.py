@@ -63,7 +63,8 @@ class ReasonData(TypedDict):
 
 
 class PairsData(TypedDict):
-    system_down: int
+    system_down: int  # pairs, counted as pairs
+    groups: int  # groups of interchangeable pairs
     listed: list[PairData]
 
 
@@ -75,6 +76,7 @@ class ToleranceSection(TypedDict):
     without_managed_outages: OwnToleranceData
     minimal_cut_sets: int | None
     smallest_cut_sets: list[list[str]]
+    smallest_cut_sets_total: int
     note: str
 
 
@@ -161,7 +163,8 @@ def report_data(result: Result) -> Report:
         "how_to_test": how_to_test(plan),
         "depth": analysis.depth,
         "pairs": {
-            "system_down": len(pairs),
+            "system_down": sum(p.pairs for p in pairs),
+            "groups": len(pairs),
             "listed": [p.to_dict() for p in pairs[:MAX_ROWS]],
         },
         "findings": [finding_row(f) for f in findings],
@@ -169,6 +172,7 @@ def report_data(result: Result) -> Report:
             **tolerance.to_dict(),
             "minimal_cut_sets": len(cuts) if not cut_note else None,
             "smallest_cut_sets": smallest[:MAX_ROWS],
+            "smallest_cut_sets_total": len(smallest),
             "note": cut_note,
         },
         "availability": analysis.availability.to_dict(),

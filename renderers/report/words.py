@@ -9,7 +9,12 @@ from tiered.analysis.entry_failover import failover_sentence
 if TYPE_CHECKING:
     from tiered.analysis.data import MarginData
     from tiered.analysis.experiments import HowToTestData
-    from tiered.renderers.report.report_data import Report, ScenarioRow
+    from tiered.renderers.report.report_data import (
+        PairsData,
+        Report,
+        ScenarioRow,
+        ToleranceSection,
+    )
 
 
 def duration(minutes: float | None) -> str:
@@ -129,6 +134,27 @@ def assumption_rows(data: Report) -> list[tuple[str, str]]:
         ("database", f"{a['database']} (a managed database as a whole)"),
         ("filesystem", f"{a['filesystem']} (a managed file system as a whole)"),
     ]
+
+
+def pairs_sentence(pairs: PairsData) -> str:
+    """How many pairs take the system down, counted as pairs, and how they are listed."""
+    count, groups, listed = pairs["system_down"], pairs["groups"], len(pairs["listed"])
+    text = (
+        f"{count} pair{'' if count == 1 else 's'} of failures take the system down where "
+        "neither failure does alone"
+    )
+    if groups != count:
+        text += f", in {groups} groups of interchangeable replicas"
+    if listed < groups:
+        text += f" (the first {listed} groups listed)"
+    return text + "."
+
+
+def cut_sets_sentence(ft: ToleranceSection) -> str:
+    """The minimal cut sets: how many in all, how many of the smallest size, how many listed."""
+    total, listed = ft["smallest_cut_sets_total"], len(ft["smallest_cut_sets"])
+    text = f"{ft['minimal_cut_sets']} minimal cut sets in all; {total} of size {ft['order']}"
+    return text + (f", the first {listed} listed:" if listed < total else ":")
 
 
 def how_to_test_intro(how: HowToTestData) -> str:

@@ -25,6 +25,8 @@ class ScenarioData(TypedDict):
 
 class PairData(TypedDict):
     failed: list[str]
+    title: str  # one pair, and which interchangeable others it stands for
+    pairs: int  # how many pairs the group holds
     newly_down: list[str]
     system_down: bool
 

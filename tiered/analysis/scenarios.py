@@ -142,15 +142,28 @@ def single_failures(plan: Plan, calls: Calls) -> list[Scenario]:
 
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
-    """Two domains failing together: the services down that neither failure downs alone."""
+    """Two domains failing together: the services down that neither failure downs alone.
+
+    Replicas of one service in one zone are interchangeable, so one outcome stands for a
+    group of ``pairs`` pairs: ``failed`` names one of them, ``others`` says which others.
+    """
 
     failed: tuple[str, str]
     newly_down: tuple[str, ...]
     system_down: bool
+    pairs: int = 1
+    others: str = ""
+
+    @property
+    def title(self) -> str:
+        """``a + b``, with the interchangeable others: ``(or any other 2 of zk in z)``."""
+        return " + ".join(self.failed) + (f" ({self.others})" if self.others else "")
 
     def to_dict(self) -> PairData:
         return {
             "failed": list(self.failed),
+            "title": self.title,
+            "pairs": self.pairs,
             "newly_down": list(self.newly_down),
             "system_down": self.system_down,
         }
@@ -194,11 +207,14 @@ def double_failures(plan: Plan, calls: Calls) -> list[PairOutcome]:
                     continue
                 failure = Failure(zones=frozenset({zone}), lost=((name, other, 1),))
                 if direct_reason(service, failure) is not None:
+                    many = service.per_zone[other]
                     outcomes.append(
                         PairOutcome(
                             (zone, reps[(name, other)][0]),
                             (name,),
                             name in calls.closure and not sys_zone[zone],
+                            pairs=many,
+                            others=f"or any other {name} in {other}" if many > 1 else "",
                         )
                     )
         for i, first in enumerate(zones):  # two replicas of the service
@@ -215,7 +231,20 @@ def double_failures(plan: Plan, calls: Calls) -> list[PairOutcome]:
                 if direct_reason(service, Failure(lost=lost)) is not None:
                     one = reps[(name, first)][0]
                     two = reps[(name, second)][1 if first == second else 0]
-                    outcomes.append(PairOutcome((one, two), (name,), name in calls.closure))
+                    n, m = service.per_zone[first], service.per_zone[second]
+                    if first == second:
+                        pairs = n * (n - 1) // 2
+                        others = f"or any other 2 of {name} in {first}" if pairs > 1 else ""
+                    else:
+                        pairs = n * m
+                        others = (
+                            f"or any {name} in {first} with any in {second}" if pairs > 1 else ""
+                        )
+                    outcomes.append(
+                        PairOutcome(
+                            (one, two), (name,), name in calls.closure, pairs=pairs, others=others
+                        )
+                    )
     return outcomes
 
 

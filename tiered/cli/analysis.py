@@ -10,9 +10,11 @@ from typing import Annotated
 
 import typer
 
+from tiered.cli import completion
 from tiered.cli.common import (
     DEFAULT_FILE,
     FileArg,
+    WidthOpt,
     app,
     completer,
     emit_document,
@@ -47,40 +49,48 @@ def report(
     ] = "text",
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout.",
+        ),
     ] = None,
     depth: Annotated[
         int,
-        typer.Option("--depth", min=1, max=2, help="2: also every pair of failures."),
+        typer.Option("--depth", min=1, max=2, metavar="N", help="2: also every pair of failures."),
     ] = 1,
     diagram: Annotated[
         str | None,
         typer.Option(
             "--diagram",
-            help="html: SVG diagram to embed (default: architecture.svg beside --output).",
+            metavar="SVG",
+            help="html: an SVG to embed instead of the diagram the report draws itself.",
         ),
     ] = None,
+    width: WidthOpt = None,
 ) -> None:
     """The redundancy review: services and their margins, every single failure with its root
     cause, findings with fixes, fault tolerance (minimal cut sets) and availability."""
     from tiered.exporters.base import ExportOptions
+    from tiered.renderers.report.width import output_width
 
     chosen = exporter("report", output_format)
     result = valid_result(file, depth)
+    terminal = output is None and sys.stdout.isatty()
     options = ExportOptions(
-        color=output is None and sys.stdout.isatty(),
-        extra={"diagram_svg": _diagram(diagram, output)},
+        color=terminal,
+        extra={
+            "diagram_svg": _given_svg(diagram),
+            "width": width or (output_width(None) if terminal else None),
+        },
     )
     (document,) = chosen.export(result, options).values()
     emit_document(document, output)
 
 
-def _diagram(diagram: str | None, output: str | None) -> str | None:
-    """The SVG to embed: --diagram, else architecture.svg beside the output file."""
-    if diagram is None and output is not None:
-        beside = Path(output).parent / "architecture.svg"
-        if beside.is_file():
-            diagram = str(beside)
+def _given_svg(diagram: str | None) -> str | None:
+    """The SVG of --diagram (html); None: the report draws its own."""
     if diagram is None:
         return None
     try:
@@ -91,13 +101,18 @@ def _diagram(diagram: str | None, output: str | None) -> str | None:
 
 @app.command(
     epilog="Examples:  tiered whatif --fail us-east-1b  ·  tiered whatif --fail zookeeper-1 "
-    "--fail us-east-1c  ·  tiered whatif examples/onprem-generic.yaml --fail rack-a --format json"
+    "--fail us-east-1c  ·  tiered whatif racks.yaml --fail rack-a --format json"
 )
 def whatif(
     file: FileArg = DEFAULT_FILE,
     fail: Annotated[
         list[str],
-        typer.Option("--fail", help="A zone, service or instance that fails (repeat for several)."),
+        typer.Option(
+            "--fail",
+            metavar="DOMAIN",
+            autocompletion=completion.domains,
+            help="A zone, service or instance that fails (repeat for several).",
+        ),
     ] = [],  # noqa: B006  (typer needs a list default)
     output_format: Annotated[
         WhatifFormat, typer.Option("--format", "-f", help="text, or json for tools.")
@@ -108,11 +123,12 @@ def whatif(
     from tiered.analysis import whatif as simulate
     from tiered.pipeline import check
 
-    if not fail:
-        usage_error("nothing to fail", "name a zone, service or instance: --fail us-east-1b")
     result = check(file)
     if result.plan is None:
         invalid(result.problems)
+    if not fail:
+        zone = result.plan.zones[0]
+        usage_error("nothing to fail", f"name a zone, service or instance: --fail {zone}")
     try:
         scenario = simulate(result.plan, fail)
     except UnknownDomain as error:
@@ -148,7 +164,8 @@ def explain(
     rule_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]",
+            metavar="ID",
+            autocompletion=completion.rule_ids,
             help="A rule id (TR003), a problem id (E0111) or code (duplicate-key); "
             "none: list them all.",
         ),
@@ -172,8 +189,9 @@ def explain(
     wanted = rule_id.upper()
     rule = BY_ID.get(wanted)
     if rule is not None:
-        typer.echo(f"{rule.id} ({rule.severity.value})")
-        typer.echo(rule.doc.strip())
+        from tiered.renderers.report.rule_doc import render_rule_doc
+
+        sys.stdout.write(render_rule_doc(rule))
         return
     problem = PROBLEMS_BY_ID.get(wanted) or PROBLEM_CODES.get(rule_id.lower())
     if problem is not None:

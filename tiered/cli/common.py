@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from tiered import __version__
+from tiered.cli.help_format import install
 from tiered.findings import Problem
+
+install()
 
 if TYPE_CHECKING:
     from tiered.exporters.base import Exporter, Kind
@@ -22,6 +25,8 @@ app = typer.Typer(
     "from one topology file.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: paragraphs of docstrings rewrapped to the terminal, no type boxes.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -29,7 +34,19 @@ DEFAULT_FILE = "topology.yaml"
 
 FileArg = Annotated[
     str,
-    typer.Argument(help="Topology file.", show_default=True, metavar="[FILE]"),
+    typer.Argument(help="Topology file.", show_default=True, metavar="FILE"),
+]
+
+WidthOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=40,
+        max=1000,
+        metavar="COLUMNS",
+        help="Wrap text output to this many columns (default: the terminal's width; "
+        "unwrapped lines in pipes and files).",
+    ),
 ]
 
 EXIT_FINDINGS, EXIT_INVALID = 1, 2

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from tiered.cli import completion
 from tiered.cli.common import (
     DEFAULT_FILE,
     FileArg,
@@ -43,13 +44,19 @@ def diagram(
     file: FileArg = DEFAULT_FILE,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="File to write (default: out/architecture.<format>)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (default: out/architecture.<format>).",
+        ),
     ] = None,
     output_format: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="png, svg, pdf (graphviz), dot or mermaid (text); default: from the "
             "--output suffix, else png.",
             autocompletion=completer("diagram"),
@@ -60,6 +67,8 @@ def diagram(
         typer.Option(
             "--whatif",
             "-w",
+            metavar="DOMAIN",
+            autocompletion=completion.domains,
             help="Draw the failure of this domain (zone, instance or managed service); "
             "repeat for several.",
         ),
@@ -69,6 +78,7 @@ def diagram(
         typer.Option(
             "--collapse",
             min=1,
+            metavar="N",
             help="Draw a service as one node per zone above this many replicas in a zone.",
         ),
     ] = 3,

@@ -14,6 +14,7 @@ from tiered.cli.common import (
     EXIT_FINDINGS,
     EXIT_INVALID,
     FileArg,
+    WidthOpt,
     app,
     completer,
     emit_document,
@@ -30,14 +31,14 @@ class FailOn(StrEnum):
 
 
 @app.command(
-    epilog="Examples:  tiered validate  ·  tiered validate examples/*.yaml  ·  tiered validate "
-    "examples/reference-three-zones.yaml --format json  ·  tiered validate --format sarif > "
-    "tiered.sarif  ·  tiered validate --fail-on warning"
+    epilog="Examples:  tiered validate  ·  tiered validate web.yaml racks.yaml  ·  tiered "
+    "validate --format json  ·  tiered validate --format sarif > tiered.sarif  ·  tiered "
+    "validate --fail-on warning"
 )
 def validate(
     files: Annotated[
         list[str] | None,
-        typer.Argument(help="Topology files [default: topology.yaml].", metavar="[FILE]..."),
+        typer.Argument(help="Topology files [default: topology.yaml].", metavar="FILE"),
     ] = None,
     output_format: Annotated[
         str,
@@ -52,9 +53,10 @@ def validate(
         FailOn,
         typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse; never: 0."),
     ] = FailOn.error,
+    width: WidthOpt = None,
 ) -> None:
     """Check topologies: YAML, schema, references, placement, network, then the
-    resilience rules (TR001–TR010; `tiered rules` lists them).
+    resilience rules (TR001–TR011; `tiered rules` lists them).
 
     Exit 0 when clean, 1 when a finding (not accepted) is at or above --fail-on, 2 when
     a file is invalid (every problem is listed with file:line:col, what is wrong and
@@ -62,6 +64,7 @@ def validate(
     """
     from tiered.exporters.base import ExportOptions
     from tiered.pipeline import run
+    from tiered.renderers.report.width import output_width
 
     chosen = exporter("validate", output_format)
     threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
@@ -76,7 +79,8 @@ def validate(
                 continue
         elif any(f.failing and f.severity.rank >= threshold for f in result.findings):
             exit_code = max(exit_code, EXIT_FINDINGS)
-        (document,) = chosen.export(result, ExportOptions()).values()
+        options = ExportOptions(extra={"width": output_width(width)})
+        (document,) = chosen.export(result, options).values()
         documents.append(str(document))
     if documents:
         sys.stdout.write(chosen.combine(documents))

@@ -7,7 +7,7 @@ import importlib
 from tiered.cli.common import app
 
 #: Command modules, in the order their commands appear in `tiered --help`.
-COMMAND_MODULES = ("foundation", "analysis", "render", "diagram", "diff", "importing")
+COMMAND_MODULES = ("init", "foundation", "analysis", "render", "diagram", "diff", "importing")
 
 for _module in COMMAND_MODULES:
     importlib.import_module(f"tiered.cli.{_module}")

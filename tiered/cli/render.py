@@ -22,12 +22,13 @@ from tiered.cli.foundation import FailOn
 
 @app.command(
     epilog="Examples:  tiered render cloudformation  ·  tiered render nginx --local "
-    "--out build/  ·  tiered render all examples/reference-three-zones.yaml"
+    "--out build/  ·  tiered render all racks.yaml"
 )
 def render(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="RENDERER",
             help="Renderer: cloudformation, config, fis, nginx, keepalived, diagram (or an "
             "installed plugin's), or all that apply.",
             autocompletion=lambda incomplete: [
@@ -36,11 +37,14 @@ def render(
         ),
     ],
     file: FileArg = DEFAULT_FILE,
-    out: Annotated[str, typer.Option("--out", "-o", help="Output folder.")] = "out",
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = "out",
     output_format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="Renderer-specific format (cloudformation: yaml or json)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Renderer-specific format (cloudformation: yaml or json).",
         ),
     ] = None,
     local: Annotated[
@@ -59,7 +63,7 @@ def render(
     ] = FailOn.never,
 ) -> None:
     """Write the files of a backend (CloudFormation, NGINX, keepalived, diagram) under --out."""
-    from tiered.cli.render_guard import guard
+    from tiered.cli.render_guard import guard, warn
     from tiered.exporters import registry
     from tiered.exporters.base import ExportOptions, ExportRefused
 
@@ -78,3 +82,4 @@ def render(
             usage_error(f"{file}: {error.message}", error.hint)
     for path in write_output(out, files):
         typer.echo(f"wrote {shown(path)}")
+    warn(file, findings)

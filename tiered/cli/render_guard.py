@@ -1,9 +1,10 @@
 """No silent render of a known single point of failure.
 
-Before ``tiered render`` writes anything it runs the resilience rules. Unaccepted error
-findings are said on stderr, one line each, and handed to the renderers (the CloudFormation
-template records them in its Metadata). With ``--fail-on error`` (or ``warning``) such
-findings refuse the render: exit 1, nothing written. The default, ``never``, warns and
+Before ``tiered render`` exports anything it runs the resilience rules. With ``--fail-on
+error`` (or ``warning``) unaccepted findings at that level refuse the render: they are said
+on stderr, exit 1, nothing written. Otherwise the unaccepted error findings are handed to
+the renderers (the CloudFormation template records them in its Metadata) and, once the
+files are written, said on stderr, one line each. The default, ``never``, warns and
 renders: drafts and deliberately weak examples must still render.
 """
 
@@ -25,29 +26,32 @@ THRESHOLDS = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank, "n
 
 
 def guard(result: Result, fail_on: str) -> tuple[Finding, ...]:
-    """The unaccepted error findings of ``result``, said on stderr; exits 1 past ``fail_on``."""
-    file = result.file
+    """The unaccepted error findings of ``result``; says them and exits 1 past ``fail_on``."""
     findings = [f for f in result.findings if f.failing]
     threshold = THRESHOLDS[fail_on]
     refused = [f for f in findings if threshold is not None and f.severity.rank >= threshold]
-    errors = tuple(f for f in findings if f.severity is Severity.ERROR)
-    shown = refused or errors
-    for finding in shown:
-        sys.stderr.write(f"{finding}\n")
     if refused:
+        for finding in refused:
+            sys.stderr.write(f"{finding}\n")
         sys.stderr.write(
             f"tiered: {_count(len(refused), 'unaccepted finding')} at or above "
             f"--fail-on {fail_on}; nothing was written — fix them or accept them "
-            "(`accept:` on the service), see `tiered validate " + file + "`\n"
+            "(`accept:` on the service), see `tiered validate " + result.file + "`\n"
         )
         raise typer.Exit(EXIT_FINDINGS)
+    return tuple(f for f in findings if f.severity is Severity.ERROR)
+
+
+def warn(file: str, errors: tuple[Finding, ...]) -> None:
+    """After rendering: the unaccepted error findings the outputs were rendered with."""
+    for finding in errors:
+        sys.stderr.write(f"{finding}\n")
     if errors:
         sys.stderr.write(
             f"tiered: warning: {file} has {_count(len(errors), 'unaccepted error finding')} "
-            "(see `tiered validate " + file + "`); rendering anyway, and recording them in the "
+            "(see `tiered validate " + file + "`); rendered anyway, and recorded them in the "
             "outputs — `--fail-on error` refuses instead\n"
         )
-    return errors
 
 
 def _count(n: int, noun: str) -> str:

@@ -72,7 +72,7 @@ def load_file(path: str, tags: Mapping[str, str] | None = None) -> Loaded:
             path,
             "file-not-found",
             f"no such file: {path}",
-            "pass the path of a topology file, or run where topology.yaml is",
+            "pass the path of a topology file, or write a starter with `tiered init`",
         )
     except IsADirectoryError:
         return _fail(
@@ -151,7 +151,7 @@ def load_bytes(raw: bytes, name: str, tags: Mapping[str, str] | None = None) -> 
             name,
             "empty-file",
             "file is empty (no YAML document)",
-            "start from topology.yaml or `tiered schema` and describe your deployment",
+            "start from `tiered init` (a commented example) and describe your deployment",
         )
     # Every node written in the file takes at least one character, so only aliases can
     # make the built document larger than this; past it, the file is an alias bomb.

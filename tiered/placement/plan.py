@@ -27,6 +27,8 @@ EndpointRole = Literal["primary", "standby", "mount-target"]
 class Subnet:
     """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone.
 
+    ``rds_only``: the second zone of a one-zone topology's DB subnet group (tiered.rds_subnets).
+
     A stretched segment (``tiered.placement.entry_segment``: one VLAN for a VRRP pair) spans several
     zones: ``zones`` lists them and ``zone`` joins them with ``+``.
     """
@@ -36,6 +38,7 @@ class Subnet:
     zone: str
     cidr: ipaddress.IPv4Network
     public: bool
+    rds_only: bool = False
     zones: tuple[str, ...] = ()
 
     @property
@@ -280,6 +283,11 @@ class Plan:
         return next((s for s in self.subnets if s.stretched), None)
 
     @property
+    def subnet_zones(self) -> tuple[str, ...]:
+        """Every zone holding a subnet: the topology's, then those of RDS-only subnets."""
+        return tuple(dict.fromkeys([*self.zones, *(s.zone for s in self.subnets)]))
+
+    @property
     def entry_services(self) -> tuple[str, ...]:
         """The services clients reach first: those of the first tier."""
         return self.tiers[0].services
@@ -300,6 +308,7 @@ class Plan:
                     "zone": s.zone,
                     "cidr": str(s.cidr),
                     "public": s.public,
+                    **({"rds_only": True} if s.rds_only else {}),
                     "zones": list(s.zones or (s.zone,)),
                     "stretched": s.stretched,
                 }

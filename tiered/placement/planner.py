@@ -34,6 +34,7 @@ from tiered.placement.plan import (
     Subnet,
     TierPlan,
 )
+from tiered.placement.rds_subnets import NoRoomForRdsSubnet, rds_only_addresses, rds_only_subnets
 from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
 from tiered.validation import model
 
@@ -177,6 +178,7 @@ class _Planner:
             )
             cursor += 1 << (32 - prefix)
         subnets = {key: subnets[key] for key in layout}
+        rds_only = self._rds_only(cursor)
         if segment is not None:
             subnets[self._segment_key()] = segment
         low, high = RESERVED[self.provider]
@@ -266,12 +268,23 @@ class _Planner:
             assumptions=self.topology.assumptions,
             tiers=tiers,
             services=self.services,
-            subnets=tuple(subnets.values()),
+            subnets=(*subnets.values(), *rds_only),
             blocks=tuple(blocks),
             managed=tuple(managed),
             nat_gateways=tuple(nat_gateways),
             addressing=mode,
         )
+
+    def _rds_only(self, cursor: int) -> list[Subnet]:
+        try:
+            return rds_only_subnets(self.topology, self.services, self.network, cursor)
+        except NoRoomForRdsSubnet as error:
+            raise PlanError(
+                f"network {self.network} has no room left for the second subnet RDS needs "
+                f"in the DB subnet group of tier '{error.args[0]}' (a /28 in another zone)",
+                "use a larger network",
+                ("network", "cidr"),
+            ) from None
 
     # -- the entry segment (tiered.placement.entry_segment), carved from the network's top --
 
@@ -431,6 +444,7 @@ class _Planner:
         for ceiling in range(PREFERRED_PREFIX, 33):  # shrink step by step until it fits
             prefixes = {t: min(p, ceiling) for t, p in fit.items()}
             total = sum(zones << (32 - p) for p in prefixes.values())
+            total += rds_only_addresses(self.topology, self.services)
             if total <= budget and all(p >= self.network.prefixlen for p in prefixes.values()):
                 return prefixes
         tier = max(busiest, key=lambda t: busiest[t][0])

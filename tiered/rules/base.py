@@ -66,6 +66,7 @@ class Context:
         message: str,
         fix: str,
         location: Location | None = None,
+        edits: tuple[tuple[Path, object], ...] = (),
     ) -> Finding:
         """A finding, accepted when the service's ``accept`` names the rule."""
         reason = ""
@@ -84,6 +85,7 @@ class Context:
             fix=fix,
             accepted=bool(reason),
             accept_reason=reason,
+            edits=edits,
         )
 
     def down_when_zone_fails(self, zone: str) -> frozenset[str]:

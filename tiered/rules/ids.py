@@ -15,4 +15,5 @@ KNOWN_RULE_IDS: tuple[str, ...] = (
     "TR008",
     "TR009",
     "TR010",
+    "TR011",
 )

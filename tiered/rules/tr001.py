@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
+from tiered.placement.plan import Plan, ServicePlan
 from tiered.placement.planner import round_robin
-from tiered.rules.base import Context, placement_text
+from tiered.rules.base import Context
+from tiered.rules.edits import Edit, add_zones, place, zones_with
 
 ID = "TR001"
 NAME = "single-point-of-failure"
@@ -32,35 +34,64 @@ def check(context: Context) -> Iterator[Finding]:
     for name, service in plan.services.items():
         if service.kind == "filesystem" or service.count - 1 >= service.survivors_needed:
             continue
-        zones = tuple(service.per_zone)
-        spread = list(plan.zones[:2]) if len(plan.zones) > 1 else list(plan.zones)
-        if service.kind == "database":
-            message = "a single-instance database: no standby to take over when it fails"
-            fix = "set `count: 2` and `failover: primary-standby` (Multi-AZ)"
-        elif service.count == 1:
+        message, fix, edits = _advice(plan, service)
+        yield context.finding(
+            ID, SEVERITY, name, tuple(service.per_zone), message, fix, edits=edits
+        )
+
+
+def _advice(plan: Plan, service: ServicePlan) -> tuple[str, str, tuple[Edit, ...]]:
+    """The message, the fix and the fix as edits of the file."""
+    path = service.path
+    if service.kind == "database":
+        zones, added = zones_with(plan, 2)
+        first, edits = add_zones(plan, added)
+        zone = next(iter(service.per_zone))
+        other = next(z for z in zones if z != zone)
+        edits += (
+            Edit((*path, "count"), 2),
+            Edit((*path, "failover"), "primary-standby"),
+            Edit((*path, "zones"), [zone, other]),
+        )
+        return (
+            "a single-instance database: no standby to take over when it fails",
+            first + f"set `count: 2`, `failover: primary-standby` (Multi-AZ) and "
+            f"`zones: [{zone}, {other}]`",
+            edits,
+        )
+    if service.count == 1 or service.failover == "quorum":
+        quorum = service.failover == "quorum"
+        count = 3 if quorum else 2
+        spread = list(plan.zones[:count])
+        text, edits = place(plan, service, round_robin(count, spread), count)
+        text = text.removeprefix(f"count: {count}").removeprefix(", ")  # said by "run N"
+        if service.count == 1:
             message = "a single replica: when its instance fails, the service is down"
-            mode = (
-                "active-passive"
-                if service.failover in ("none", "active-passive")
-                else (service.failover)
-            )
-            if service.failover == "quorum":
-                fix = (
-                    f"run 3 replicas, placement {placement_text(round_robin(3, list(plan.zones)))}"
-                )
-            else:
-                fix = f"run 2 replicas with `failover: {mode}`" + (
-                    f", placement {placement_text(round_robin(2, spread))}"
-                    if len(spread) > 1
-                    else ""
-                )
-        elif service.failover == "none":
-            message = f"failover none over {service.count} replicas: any one failing takes it down"
-            fix = "pick a failover mode that survives one loss (active-active or active-passive)"
         else:
-            message = (
-                f"min_healthy {service.min_healthy} equals the count {service.count}: "
-                "no replica may fail"
-            )
-            fix = f"add a replica (count: {service.count + 1}) or lower min_healthy"
-        yield context.finding(ID, SEVERITY, name, zones, message, fix)
+            message = "a quorum of 2 needs both members: neither may fail"
+        if quorum:
+            return message, "run 3 members" + (f": {text}" if text else ""), edits
+        mode = (
+            "active-passive" if service.failover in ("none", "active-passive") else service.failover
+        )
+        edits += (Edit((*path, "failover"), mode),)
+        return (
+            message,
+            f"run 2 replicas with `failover: {mode}`" + (f", {text}" if text else ""),
+            edits,
+        )
+    if service.failover == "none":
+        return (
+            f"failover none over {service.count} replicas: any one failing takes it down",
+            "use `failover: active-active` (or active-passive): any one replica may then fail",
+            (Edit((*path, "failover"), "active-active"),),
+        )
+    layout = {zone: service.per_zone.get(zone, 0) for zone in plan.zones}
+    emptiest = min(layout, key=lambda z: (layout[z], plan.zones.index(z)))
+    layout[emptiest] += 1
+    text, edits = place(plan, service, layout, service.count + 1)
+    return (
+        f"min_healthy {service.min_healthy} equals the count {service.count}: no replica may fail",
+        f"add a replica in {emptiest} ({text}), or lower min_healthy",
+        edits,
+    )

@@ -1,8 +1,12 @@
 """TR002 single-zone-service: all replicas of a service in one zone.
 
 Replicas protect against instance failures, not against the zone they share: when that
-zone fails, every replica fails with it. (Single-zone topologies are reported once by
-TR007 instead; single-replica services by TR001.)
+zone fails, every replica fails with it. This holds whatever the number of zones the
+topology declares: in a one-zone topology every replicated service is reported, each
+naming the zone (an error, so that ``tiered validate`` fails whenever the loss of one
+zone takes a service down), and TR007 adds one topology-wide warning. Single-replica
+services are reported by TR001 instead. To run in one zone on purpose, accept the
+finding on each service with a reason (``accept: [{rule: TR002, reason: ...}]``).
 
 *Anti-pattern*::
 
@@ -13,7 +17,8 @@ TR007 instead; single-replica services by TR001.)
         zones: [us-east-1b]
 
 *Best practice*: spread the replicas over at least two zones (drop the ``zones``
-restriction, or give a ``placement`` that uses several zones).
+restriction, or give a ``placement`` that uses several zones); in a one-zone topology,
+add a zone first.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
 from tiered.placement.planner import round_robin
-from tiered.rules.base import Context, placement_text
+from tiered.rules.base import Context
+from tiered.rules.edits import DROP, Edit, add_zones, place, zones_with
 
 ID = "TR002"
 NAME = "single-zone-service"
@@ -31,20 +37,25 @@ SEVERITY = Severity.ERROR
 
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
-    if len(plan.zones) < 2:
-        return
     for name, service in plan.services.items():
         if len(service.per_zone) != 1 or (service.kind != "filesystem" and service.count < 2):
             continue
         (zone,) = service.per_zone
+        zones, added = zones_with(plan, 2)
+        first, edits = add_zones(plan, added)
+        where = f"{zone}, the topology's only zone" if len(plan.zones) < 2 else zone
         if service.kind == "filesystem":
-            message = f"the file system has a mount target in {zone} only"
-            fix = f"list more zones: `zones: [{', '.join(plan.zones)}]` (or drop `zones`)"
+            message = f"the file system has a mount target in {where} only"
+            fix = first + "drop the service's `zones` (a mount target in every zone)"
+            edits += (Edit((*service.path, "zones"), DROP),)
+        elif service.kind == "database":
+            message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
+            other = next(z for z in zones if z != zone)
+            fix = first + f"place the standby in another zone: `zones: [{zone}, {other}]`"
+            edits += (Edit((*service.path, "zones"), [zone, other]),)
         else:
-            message = f"all {service.count} replicas are in {zone}: losing that zone takes it down"
-            if service.kind == "database":
-                fix = f"place the standby in another zone: `zones: [{', '.join(plan.zones[:2])}]`"
-            else:
-                spread = round_robin(service.count, list(plan.zones))
-                fix = f"spread the replicas: placement {placement_text(spread)}"
-        yield context.finding(ID, SEVERITY, name, (zone,), message, fix)
+            message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
+            text, placed = place(plan, service, round_robin(service.count, zones))
+            fix = first + f"spread the replicas: {text}"
+            edits += placed
+        yield context.finding(ID, SEVERITY, name, (zone,), message, fix, edits=edits)

@@ -24,7 +24,8 @@ from math import ceil
 
 from tiered.findings import Finding, Severity
 from tiered.placement.planner import round_robin
-from tiered.rules.base import Context, new_zones, number_word, placement_text, shape
+from tiered.rules.base import Context, number_word, shape
+from tiered.rules.edits import Edit, add_zones, place, zones_with
 
 ID = "TR003"
 NAME = "quorum-lost-with-zone"
@@ -46,32 +47,35 @@ def check(context: Context) -> Iterator[Finding]:
             f"losing {zone} (holding {held} of {service.count}) loses the quorum: "
             f"{service.count - held} left, a majority needs {majority}"
         )
-        yield context.finding(ID, SEVERITY, name, tuple(lost_with), message, _fix(context, name))
+        fix, edits = _fix(context, name)
+        yield context.finding(ID, SEVERITY, name, tuple(lost_with), message, fix, edits=edits)
 
 
-def _fix(context: Context, name: str) -> str:
+def _fix(context: Context, name: str) -> tuple[str, tuple[Edit, ...]]:
+    """An odd ensemble over enough zones that no zone holds more than it may lose.
+
+    The first option (the same count, made odd) comes with its edits; the second (two
+    members more) is described only.
+    """
     plan = context.plan
     service = plan.services[name]
     options: list[str] = []
+    edits: tuple[Edit, ...] = ()
+    first = ""
     for count in (service.count, service.count + 2):
         count = max(count, 3) | 1  # an odd ensemble of three or more
         spare = count - (count // 2 + 1)
-        zones_needed = ceil(count / spare)
-        zones = list(plan.zones[:zones_needed])
-        added = new_zones(plan, zones_needed - len(zones))
-        layout = round_robin(count, [*zones, *added])
-        text = f"{shape(layout)} over {number_word(zones_needed)} zones"
-        if count != service.count:
-            text = f"run {count} as {text}"
-        elif added:
-            noun = "zone" if len(added) == 1 else "zones"
-            which = "a third" if zones_needed == 3 and len(added) == 1 else str(len(added))
-            text = (
-                f"add {which} {noun} ({', '.join(added)}) to `zones` and place "
-                f"{shape(layout)} (placement: {placement_text(layout)})"
-            )
-        else:
-            text = f"place {shape(layout)} (placement: {placement_text(layout)})"
+        zones, added = zones_with(plan, ceil(count / spare))
+        zones = zones[: ceil(count / spare)]
+        layout = round_robin(count, zones)
+        placed, place_edits = place(plan, service, layout)
+        over = f"{shape(layout)} over {number_word(len(zones))} zones ({placed})"
+        text = f"run {count} as {over}" if count != service.count else f"place {over}"
+        if not options:
+            first, zone_edits = add_zones(plan, added)
+            edits = zone_edits + place_edits
+        elif added and not first:
+            text += f" after adding {', '.join(added)} to the topology's `zones`"
         if text not in options:
             options.append(text)
-    return ", or ".join(options)
+    return first + ", or ".join(options), edits

@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, placement_text, plural
+from tiered.rules.base import Context, plural
+from tiered.rules.edits import Edit, place
 
 ID = "TR005"
 NAME = "active-active-below-min-healthy"
@@ -44,10 +45,11 @@ def check(context: Context) -> Iterator[Finding]:
             f"losing {zone} leaves {left} of {service.count} replicas, "
             f"below min_healthy {service.min_healthy}"
         )
-        yield context.finding(ID, SEVERITY, name, tuple(short), message, _fix(context, name))
+        fix, edits = _fix(context, name)
+        yield context.finding(ID, SEVERITY, name, tuple(short), message, fix, edits=edits)
 
 
-def _fix(context: Context, name: str) -> str:
+def _fix(context: Context, name: str) -> tuple[str, tuple[Edit, ...]]:
     """Add replicas one at a time to the emptiest zone until every zone loss is survived."""
     plan = context.plan
     service = plan.services[name]
@@ -62,5 +64,5 @@ def _fix(context: Context, name: str) -> str:
         f"{plural(n, 'replica')} in {zone}"
         for zone, n in sorted(added.items(), key=lambda item: plan.zones.index(item[0]))
     )
-    kept = {zone: n for zone, n in layout.items() if n}
-    return f"add {where} (count: {total}, placement: {placement_text(kept)})"
+    text, edits = place(plan, service, layout, total)
+    return f"add {where} ({text})", edits

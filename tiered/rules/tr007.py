@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
 from tiered.rules.base import Context, new_zones
+from tiered.rules.edits import Edit
 
 ID = "TR007"
 NAME = "single-zone-topology"
@@ -38,6 +39,7 @@ def check(context: Context) -> Iterator[Finding]:
             f"the topology uses one zone ({zone}): its loss takes everything down",
             f"add a zone: `zones: [{zone}, {more}]` and spread the replicas over both",
             location=context.locate(None, "zones"),
+            edits=(Edit(("zones",), [zone, more]),),
         )
     if plan.provider == "aws" and plan.nat == "single" and len(plan.zones) > 1:
         gateway = plan.nat_gateways[0]
@@ -50,4 +52,5 @@ def check(context: Context) -> Iterator[Finding]:
             f"{gateway.zone}: losing it cuts the internet access of the others",
             "use `nat: per-zone` (one NAT gateway per zone)",
             location=context.locate(None, "network", "nat", key=False),
+            edits=(Edit(("network", "nat"), "per-zone"),),
         )

@@ -8,6 +8,7 @@ broken are checked only where their intact fields allow.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 from tiered.findings import Problem
@@ -16,6 +17,8 @@ from tiered.placement.plan import Plan
 from tiered.rules.ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
 from tiered.validation import model
+from tiered.validation.hints import missing_zone_hint, unknown_service_hint
+from tiered.validation.name_clashes import name_clashes
 from tiered.validation.regions import AWS_REGIONS
 from tiered.validation.schema_errors import did_you_mean
 
@@ -296,6 +299,17 @@ class CrossChecks:
             )
             return
         self._software(path, s)
+        if (
+            self.t.provider == "aws"
+            and s.instance_type is not None
+            and not re.match(model.INSTANCE_TYPE_PATTERN, s.instance_type)
+        ):
+            self.add(
+                (*path, "instance_type"),
+                "bad-instance-type",
+                f"'{s.instance_type}' is not an EC2 instance type",
+                "write it as AWS does, e.g. t3.micro (any size name is fine on provider generic)",
+            )
         failover = s.failover or SOFTWARE.get(s.software or "generic", SOFTWARE["generic"]).failover
         if s.min_healthy is not None:
             if failover != "active-active":
@@ -420,7 +434,7 @@ class CrossChecks:
                     (*path, "zones", index),
                     "unknown-zone",
                     f"zone '{zone}' is not one of the topology's zones",
-                    did_you_mean(zone, self.t.zones) or f"use one of {', '.join(self.t.zones)}",
+                    missing_zone_hint(zone, self.t, list(self.t.zones), "the topology's zones"),
                 )
             elif zone in seen:
                 self.add(
@@ -441,7 +455,7 @@ class CrossChecks:
                     (*path, "placement", zone),
                     "unknown-zone",
                     f"placement names zone '{zone}', which is not one of {where}",
-                    did_you_mean(zone, zones) or f"use one of {', '.join(zones)}",
+                    missing_zone_hint(zone, self.t, list(zones), "the topology's zones"),
                     key=True,
                 )
         total = sum(s.placement.values())
@@ -512,8 +526,7 @@ class CrossChecks:
                 where,
                 "unknown-service",
                 f"'{name}' {verb} unknown service '{target}'",
-                did_you_mean(target, self.services)
-                or f"define a service named '{target}' or fix the name",
+                unknown_service_hint(target, self.services),
             )
             return False
         return True
@@ -557,8 +570,9 @@ class CrossChecks:
                     stack.pop()
 
     def after_plan(self, plan: Plan) -> list[Problem]:
-        """Checks that need addresses: a VIP inside its segment, not on a planned address."""
-        problems: list[Problem] = []
+        """Checks that need the plan: unambiguous domain names; a VIP inside its segment, not
+        on a planned address."""
+        problems: list[Problem] = name_clashes(plan, self.source)
         entry = self.t.entry
         if entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)

@@ -26,12 +26,15 @@ FILE_PATH_PATTERN = r"^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"
 RULE_ID_PATTERN = r"^TR[0-9]{3}$"
 #: Instance types and RDS classes (t3.micro, db.t3.micro, m7g.2xlarge).
 INSTANCE_TYPE_PATTERN = r"^[a-z0-9-]+(\.[a-z0-9-]+){1,2}$"
+#: Compute sizes: an EC2 type on provider aws (checked there), any safe size name on premises.
+SIZE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 UrlPath = Annotated[str, StringConstraints(pattern=URL_PATH_PATTERN, max_length=256)]
 Hostname = Annotated[str, StringConstraints(pattern=HOSTNAME_PATTERN, max_length=253)]
 FilePath = Annotated[str, StringConstraints(pattern=FILE_PATH_PATTERN, max_length=512)]
 InstanceType = Annotated[str, StringConstraints(pattern=INSTANCE_TYPE_PATTERN, max_length=64)]
+SizeName = Annotated[str, StringConstraints(pattern=SIZE_NAME_PATTERN, max_length=64)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 Seconds = Annotated[int, Field(ge=1, le=3600)]
 Threshold = Annotated[int, Field(ge=1, le=10)]
@@ -96,7 +99,7 @@ class Service(_Model):
     kind: Kind = "compute"
     software: Name | None = None
     description: Annotated[str, StringConstraints(max_length=1000)] = ""
-    instance_type: InstanceType | None = None
+    instance_type: SizeName | None = None
     instance_class: InstanceType | None = None
     engine: Engine | None = None
     count: Annotated[int, Field(ge=1, le=1000)] | None = None

@@ -36,6 +36,10 @@ _PATTERN_TEXT: dict[str, tuple[str, str]] = {
         "is not an instance type",
         "write it as AWS does, e.g. t3.micro or db.t3.micro",
     ),
+    model.SIZE_NAME_PATTERN: (
+        "is not a size name",
+        "use letters, digits, '.', '_' and '-', e.g. t3.micro on aws or vm-small on premises",
+    ),
 }
 
 _TYPE_NAMES = {

@@ -48,7 +48,7 @@ def validate(loaded: Loaded) -> Validated:
             source.locate(()),
             "not-a-mapping",
             "the document must be a mapping of keys like 'version:', 'name:'",
-            "start from topology.yaml or the output of `tiered schema`",
+            "start from `tiered init` (a commented example); `tiered schema` describes the format",
         )
         return Validated(None, None, source, [problem])
     # Top-level keys starting with "x-" are free for anchors and tooling, as in Compose files.

@@ -23,6 +23,15 @@ from tiered.importers.cloudformation.stack import Key, Universe
 _ASSUMED = "?"
 
 
+def _rds_only(tags: Any) -> bool:
+    return isinstance(tags, list) and any(
+        isinstance(tag, dict)
+        and tag.get("Key") == "tiered:purpose"
+        and tag.get("Value") == "rds-subnet-group-only"
+        for tag in tags
+    )
+
+
 class Network:
     """Zones of subnets and values, the public subnets, NAT gateways of private zones."""
 
@@ -33,6 +42,9 @@ class Network:
         self.public: set[Key] = set()
         self.assumed: dict[str, Location] = {}
         self._public_tables()
+        # tiered's own RDS-only subnet (tiered.placement.rds_subnets): a second zone for the
+        # DB subnet group of a one-zone topology, not a zone the topology uses.
+        self.rds_only = {key for key in self.subnets if _rds_only(self.u.prop(key, "Tags"))}
         for key in self.subnets:
             zone = self.u.prop(key, "AvailabilityZone")
             if isinstance(zone, str) and zone:
@@ -116,7 +128,11 @@ class Network:
         return zones
 
     def known_zones(self) -> list[str]:
-        return [z for z in self._zone.values() if not z.startswith(_ASSUMED)]
+        return [
+            z
+            for key, z in self._zone.items()
+            if not z.startswith(_ASSUMED) and key not in self.rds_only
+        ]
 
     def name_assumed(self, region: str, used: list[str]) -> dict[str, str]:
         """Real zone names for the assumed zones: free letters of the region, in order."""

@@ -1,0 +1,57 @@
+"""Hints that point the right way: zones to add, services instead of software."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tiered.pipeline import check
+
+
+def hints(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    return [p.hint for p in check(str(path)).problems]
+
+
+HEAD = (
+    "version: 1\nname: t\nregion: eu-west-1\nzones: [eu-west-1a, eu-west-1b]\n"
+    "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n    public: true\n"
+    "    services:\n"
+)
+
+
+def test_a_placement_zone_missing_from_zones_is_to_add_not_a_typo(tmp_path: Path) -> None:
+    text = HEAD + "      lb: {count: 2, placement: {eu-west-1a: 1, eu-west-1c: 1}}\n"
+    assert hints(tmp_path, text) == [
+        "add it to the topology's zones: `zones: [eu-west-1a, eu-west-1b, eu-west-1c]`"
+    ]
+
+
+def test_a_zone_outside_the_services_own_zones_is_added_there(tmp_path: Path) -> None:
+    text = HEAD + (
+        "      lb: {count: 2, zones: [eu-west-1a], placement: {eu-west-1a: 1, eu-west-1b: 1}}\n"
+    )
+    assert hints(tmp_path, text) == ["add it to this service's `zones`: [eu-west-1a, eu-west-1b]"]
+
+
+def test_free_form_zone_names_still_get_a_near_name(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nname: t\nprovider: generic\nzones: [rack-a, rack-b]\n"
+        "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n    services:\n"
+        "      lb: {count: 2, zones: [rack-a, rak-b]}\n"
+    )
+    assert hints(tmp_path, text) == [
+        "did you mean 'rack-b', or add it to the topology's zones: "
+        "`zones: [rack-a, rack-b, rak-b]`?"
+    ]
+
+
+def test_a_dependency_on_software_points_at_the_service_running_it(tmp_path: Path) -> None:
+    text = HEAD + (
+        "      lb: {count: 2, depends_on: [postgres]}\n"
+        "  data:\n    role: data\n    services:\n"
+        "      pg: {kind: database, engine: postgres, count: 2}\n"
+    )
+    assert hints(tmp_path, text) == [
+        "did you mean 'pg', the service running postgres? Name services, not software"
+    ]

@@ -1,0 +1,66 @@
+"""`tiered init` and the examples shipped with the package; hints a pip user can follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import ROOT, run_tiered
+from tests.test_cli import COMMANDS
+from tiered.cli.main import app
+from tiered.pipeline import check
+from tiered.starters import DEFAULT, examples
+
+RUNNER = CliRunner()
+
+
+def test_every_shipped_example_is_the_repository_file() -> None:
+    found = examples()
+    assert set(found) == {p.stem for p in (ROOT / "examples").glob("*.yaml")} | {"topology"}
+    assert DEFAULT in found
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_init_writes_a_valid_commented_example(name: str, tmp_path: Path) -> None:
+    target = tmp_path / "start.yaml"
+    done = RUNNER.invoke(app, ["init", str(target), "--example", name])
+    assert done.exit_code == 0, done.output
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("#")  # it explains itself
+    assert check(str(target)).plan is not None
+
+
+def test_init_defaults_to_topology_yaml_and_never_overwrites(tmp_path: Path) -> None:
+    first = run_tiered("init", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "wrote topology.yaml (example reference-three-zones)" in first.stdout
+    target = tmp_path / "topology.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    again = run_tiered("init", cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    forced = run_tiered("init", "--force", cwd=tmp_path)
+    assert forced.returncode == 0 and target.read_text(encoding="utf-8").startswith("#")
+
+
+def test_unknown_example_is_a_usage_error_with_a_hint(tmp_path: Path) -> None:
+    done = RUNNER.invoke(app, ["init", str(tmp_path / "x.yaml"), "-e", "onprem"])
+    assert done.exit_code == 2
+    assert "did you mean 'onprem-generic'?" in done.output
+    assert not (tmp_path / "x.yaml").exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_points_at_no_file_a_pip_user_lacks(command: str) -> None:
+    done = RUNNER.invoke(app, [command, "--help"])
+    assert "examples/" not in done.output
+
+
+def test_hints_use_the_users_own_zone_names() -> None:
+    path = str(ROOT / "examples" / "single-zone-webapp.yaml")
+    nothing = RUNNER.invoke(app, ["whatif", path])
+    assert nothing.exit_code == 2 and "--fail eu-west-1a" in nothing.output
+    unknown = RUNNER.invoke(app, ["whatif", path, "--fail", "nowhere"])
+    assert unknown.exit_code == 2 and "us-east" not in unknown.output

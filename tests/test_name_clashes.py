@@ -1,0 +1,78 @@
+"""Failure-domain names are unambiguous: clashes between zones, services, instances and
+managed endpoints are refused at validation; near misses are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tiered.pipeline import check
+
+HEAD = "version: 1\nname: t\nregion: eu-west-1\nzones: [{zones}]\nnetwork: {{cidr: 10.0.0.0/16}}\n"
+TIERS = "tiers:\n  web:\n    role: presentation\n    public: true\n    services:\n"
+
+
+def problems(tmp_path: Path, zones: str, services: str) -> list[str]:
+    path = tmp_path / "t.yaml"
+    path.write_text(HEAD.format(zones=zones) + TIERS + services, encoding="utf-8")
+    return [p.message for p in check(str(path)).problems if p.code == "name-clash"]
+
+
+@pytest.mark.parametrize(
+    ("services", "expected"),
+    [
+        (
+            "      lb: {count: 2, depends_on: [db, db-primary]}\n"
+            "      db: {kind: database, count: 2}\n      db-primary: {count: 2}\n",
+            "service 'db-primary' has the name of the primary endpoint db-primary of db",
+        ),
+        (
+            "      lb: {count: 2, depends_on: [lb-2]}\n      lb-2: {count: 1}\n",
+            "service 'lb-2' has the name of instance lb-2 of service lb",
+        ),
+    ],
+    ids=["service-as-db-endpoint", "service-as-instance"],
+)
+def test_clashes_are_refused(tmp_path: Path, services: str, expected: str) -> None:
+    found = problems(tmp_path, "eu-west-1a, eu-west-1b", services)
+    assert any(message.startswith(expected) for message in found), found
+
+
+def test_zone_named_like_a_service_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "version: 1\nname: t\nprovider: generic\nzones: [lb, b]\nnetwork: {cidr: 10.0.0.0/16}\n"
+        + TIERS.replace("    public: true\n", "")
+        + "      lb: {count: 2}\n",
+        encoding="utf-8",
+    )
+    found = [p.message for p in check(str(path)).problems]
+    assert found == [
+        "zone 'lb' has the name of service lb: failures, cut sets and `whatif --fail` "
+        "could not tell them apart"
+    ]
+
+
+def test_near_misses_pass(tmp_path: Path) -> None:
+    # lb-3 is no instance of a two-replica lb; lb-01 is no instance name at all.
+    services = "      lb: {count: 2, depends_on: [lb-3, lb-01]}\n      lb-3: {count: 2}\n"
+    services += "      lb-01: {count: 2}\n"
+    assert problems(tmp_path, "eu-west-1a, eu-west-1b", services) == []
+
+
+def test_mount_target_named_like_an_instance_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "version: 1\nname: t\nprovider: generic\nzones: [dc-1, dc-2]\n"
+        "network: {cidr: 10.0.0.0/16}\n"
+        + TIERS.replace("    public: true\n", "")
+        + "      lb: {count: 2, depends_on: [files, files-dc]}\n"
+        "      files: {kind: filesystem}\n      files-dc: {count: 2}\n",
+        encoding="utf-8",
+    )
+    found = [p.message for p in check(str(path)).problems]
+    assert any(
+        m.startswith("endpoint files-dc-1 of files has the name of an instance of files-dc")
+        for m in found
+    ), found
