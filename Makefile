@@ -41,6 +41,8 @@ demo: setup
 	$(BIN)/tiered diagram $(FILE) -o $(OUT)/architecture.svg
 	$(BIN)/tiered report $(FILE) --format markdown --output $(OUT)/report.md
 	$(BIN)/tiered report $(FILE) --format html --output $(OUT)/report.html
+	@echo "Deploy $(OUT)/cloudformation with AmiId set; the entry certificate (TlsCertificateSecretArn)"
+	@echo "and each application's artifact (ArtifactUrl<Service>) are yours to supply: README, Deploying."
 
 test: setup checkov-env lint typecheck pytest
 
