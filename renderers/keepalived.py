@@ -58,7 +58,7 @@ SCRIPT_USER = "root"
 CURL = "/usr/bin/curl"
 
 
-class KeepalivedRenderer(Exporter):
+class KeepalivedRenderer(Exporter["Result"]):
     """VRRP configuration of the entry NGINX pair on premises (``tiered render keepalived``)."""
 
     name = "keepalived"

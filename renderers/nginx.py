@@ -135,7 +135,7 @@ class Listener:
         return f"{self.address}:{self.port}" if self.address else str(self.port)
 
 
-class NginxRenderer(Exporter):
+class NginxRenderer(Exporter["Result"]):
     """Entry-tier NGINX configurations (``tiered render nginx``)."""
 
     name = "nginx"

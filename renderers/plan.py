@@ -120,7 +120,7 @@ def plan_table(plan: Plan) -> str:
     return "".join(parts)
 
 
-class PlanTable(DocumentExporter):
+class PlanTable(DocumentExporter["Result"]):
     name, kind, filename = "table", "plan", "plan.txt"
     description = "aligned tables for people: subnets, instances, managed endpoints"
 
@@ -128,7 +128,7 @@ class PlanTable(DocumentExporter):
         return plan_table(result.valid_plan)
 
 
-class PlanJson(DocumentExporter):
+class PlanJson(DocumentExporter["Result"]):
     name, kind, filename = "json", "plan", "plan.json"
     description = "the plan as data, for tools"
 

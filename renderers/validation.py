@@ -36,7 +36,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class ValidateText(DocumentExporter):
+class ValidateText(DocumentExporter["Result"]):
     name, kind, filename = "text", "validate", "validate.txt"
     description = "a summary line and the findings, grouped by severity"
 
@@ -58,7 +58,7 @@ class ValidateText(DocumentExporter):
         return hanging(head, width, 2) + "\n" + assumed + findings_text(result.findings, width)
 
 
-class ValidateJson(DocumentExporter):
+class ValidateJson(DocumentExporter["Result"]):
     name, kind, filename = "json", "validate", "validate.json"
     description = "for tools: one object per file (a list for several files)"
     describes_invalid = True
@@ -88,7 +88,7 @@ class ValidateJson(DocumentExporter):
         return json.dumps([json.loads(d) for d in documents], indent=2) + "\n"
 
 
-class ValidateSarif(DocumentExporter):
+class ValidateSarif(DocumentExporter["Result"]):
     name, kind, filename = "sarif", "validate", "tiered.sarif"
     description = "SARIF 2.1.0 for code scanning (one run over every file)"
 

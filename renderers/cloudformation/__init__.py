@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 FOLDER = "cloudformation"
 
 
-class CloudFormationRenderer(Exporter):
+class CloudFormationRenderer(Exporter["Result"]):
     """Renders ``provider: aws`` plans as CloudFormation (nested stacks past the limits)."""
 
     name = "cloudformation"

@@ -34,7 +34,7 @@ def boots(plan: Plan) -> list[InstanceBoot]:
     return [configure(plan, instance, aws=aws) for instance in plan.instances]
 
 
-class ConfigRenderer(Exporter):
+class ConfigRenderer(Exporter["Result"]):
     """Per-instance software configuration (``tiered render config``)."""
 
     name = "config"

@@ -101,7 +101,7 @@ def drawing(result: Result, options: ExportOptions, output_format: str) -> str |
         raise ExportRefused(str(error), "this is a renderer bug; please report it") from error
 
 
-class DiagramRenderer(Exporter):
+class DiagramRenderer(Exporter["Result"]):
     """``tiered render diagram``: SVG (icons embedded), Mermaid and DOT of the plan.
 
     ``options.variant`` picks one format (default: svg, mermaid and dot); ``options.extra``
@@ -123,7 +123,7 @@ class DiagramRenderer(Exporter):
         }
 
 
-class DiagramDocument(Exporter):
+class DiagramDocument(Exporter["Result"]):
     """``tiered diagram --format FORMAT``: the picture as one file."""
 
     kind = "diagram"

@@ -23,7 +23,7 @@ __all__ = ["FisRenderer"]
 FOLDER = "fis"
 
 
-class FisRenderer(Exporter):
+class FisRenderer(Exporter["Result"]):
     """Renders ``provider: aws`` plans as a CloudFormation stack of FIS experiment templates."""
 
     name = "fis"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tiered.pipeline import Result
 
 
-class TextReport(DocumentExporter):
+class TextReport(DocumentExporter["Result"]):
     name, kind, filename = "text", "report", "report.txt"
     description = "for a terminal"
 
@@ -27,7 +27,7 @@ class TextReport(DocumentExporter):
         return text(report_data(result), color=options.color, width=width)
 
 
-class MarkdownReport(DocumentExporter):
+class MarkdownReport(DocumentExporter["Result"]):
     name, kind, filename = "markdown", "report", "report.md"
     description = "for a pull request or a wiki"
 
@@ -38,7 +38,7 @@ class MarkdownReport(DocumentExporter):
         return markdown(report_data(result))
 
 
-class HtmlReport(DocumentExporter):
+class HtmlReport(DocumentExporter["Result"]):
     name, kind, filename = "html", "report", "report.html"
     description = "self-contained page with its own architecture diagram (or a given SVG)"
 
@@ -52,7 +52,7 @@ class HtmlReport(DocumentExporter):
         return html(report_data(result), svg, note)
 
 
-class JsonReport(DocumentExporter):
+class JsonReport(DocumentExporter["Result"]):
     name, kind, filename = "json", "report", "report.json"
     description = "the report data, for tools and dashboards"
 
@@ -63,7 +63,7 @@ class JsonReport(DocumentExporter):
         return json_report(report_data(result))
 
 
-class SarifReport(DocumentExporter):
+class SarifReport(DocumentExporter["Result"]):
     name, kind, filename = "sarif", "report", "report.sarif"
     description = "the findings as SARIF 2.1.0, for code scanning"
 
@@ -73,7 +73,7 @@ class SarifReport(DocumentExporter):
         return sarif(result.findings)
 
 
-class MefReport(DocumentExporter):
+class MefReport(DocumentExporter["Result"]):
     name, kind, filename = "mef", "report", "fault-tree.xml"
     description = "Open-PSA fault tree, for SCRAM and other PSA tools"
 

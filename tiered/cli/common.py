@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, overload
 
 import typer
 
@@ -16,7 +16,9 @@ from tiered.findings import Problem
 install()
 
 if TYPE_CHECKING:
+    from tiered.changes.model import Diff
     from tiered.exporters.base import Exporter, Kind
+    from tiered.exporters.registry import ResultKind
     from tiered.pipeline import Result
 
 app = typer.Typer(
@@ -97,7 +99,11 @@ def valid_result(file: str, depth: int = 1) -> Result:
     return result
 
 
-def exporter(kind: Kind, name: str) -> Exporter:
+@overload
+def exporter(kind: Literal["diff"], name: str) -> Exporter[Diff]: ...
+@overload
+def exporter(kind: ResultKind, name: str) -> Exporter[Result]: ...
+def exporter(kind: Kind, name: str) -> Exporter[Any]:
     """The installed exporter ``name`` of ``kind``; a usage error with a suggestion if none."""
     from tiered.exporters import registry
 

@@ -15,20 +15,15 @@ from tiered.cli.common import (
     EXIT_FINDINGS,
     EXIT_INVALID,
     app,
+    completer,
+    exporter,
     print_problems,
     shown,
     write_output,
 )
 
 if TYPE_CHECKING:
-    from tiered.changes import Diff, InvalidSides
-
-
-class DiffFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    sarif = "sarif"
+    from tiered.changes import InvalidSides
 
 
 class FailOn(StrEnum):
@@ -60,13 +55,15 @@ def diff(
         typer.Option("--file", help="The file compared when a side is a bare revision."),
     ] = DEFAULT_FILE,
     output_format: Annotated[
-        DiffFormat,
+        str,
         typer.Option(
             "--format",
             "-f",
-            help="text; markdown (a pull-request comment); json; sarif (code scanning).",
+            help="text; markdown (a pull-request comment); json; sarif (code scanning); or an "
+            "installed plugin's.",
+            autocompletion=completer("diff"),
         ),
-    ] = DiffFormat.text,
+    ] = "text",
     fail_on: Annotated[
         FailOn,
         typer.Option(
@@ -96,15 +93,17 @@ def diff(
     problem named with its side's file); 0 otherwise.
     """
     from tiered.changes import InvalidSides, compare, load_sides
+    from tiered.exporters.base import ExportOptions
 
+    chosen = exporter("diff", output_format)
     try:
         old, new = load_sides(base, head, file)
     except InvalidSides as invalid:
         _invalid(invalid, output_format)
     result = compare(old, new, cloudformation)
-    content = _render(result, output_format)
+    (content,) = chosen.export(result, ExportOptions()).values()
     if output is None:
-        sys.stdout.write(content)
+        sys.stdout.write(str(content))
     else:
         target = Path(output)
         written = write_output(target.parent, {target.name: content})
@@ -114,25 +113,9 @@ def diff(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _render(result: Diff, output_format: DiffFormat) -> str:
-    if output_format is DiffFormat.json:
-        return json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n"
-    if output_format is DiffFormat.sarif:
-        from tiered.changes.sarif import sarif
-
-        return sarif(result)
-    if output_format is DiffFormat.markdown:
-        from tiered.changes.markdown import markdown
-
-        return markdown(result)
-    from tiered.changes.text import text
-
-    return text(result)
-
-
-def _invalid(invalid: InvalidSides, output_format: DiffFormat) -> NoReturn:
+def _invalid(invalid: InvalidSides, output_format: str) -> NoReturn:
     sides = invalid.errors
-    if output_format is DiffFormat.json:
+    if output_format == "json":  # the error itself, in the format tools read
         payload = {
             "valid": False,
             "sides": [

@@ -1,8 +1,9 @@
-"""What an exporter is: a named producer of files from a pipeline Result.
+"""What an exporter is: a named producer of files from what the pipeline computed.
 
 An exporter never writes to disk and never recomputes the pipeline: it reads the plan,
 the source map and the lazily computed analysis and findings from the Result it is
-given, and returns its files (relative path → content) for ``tiered.exporters.writer``.
+given (or, for ``tiered diff``, the Diff of two Results), and returns its files
+(relative path → content) for ``tiered.exporters.writer``.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
-
-if TYPE_CHECKING:
-    from tiered.pipeline import Result
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 #: The commands that pick exporters: ``tiered render NAME``, ``tiered report --format``,
-#: ``tiered plan --format``, ``tiered validate --format``, ``tiered diagram --format``.
-Kind = Literal["render", "report", "plan", "validate", "diagram"]
-KINDS: tuple[Kind, ...] = ("render", "report", "plan", "validate", "diagram")
+#: ``tiered plan --format``, ``tiered validate --format``, ``tiered diagram --format``,
+#: ``tiered diff --format``.
+Kind = Literal["render", "report", "plan", "validate", "diagram", "diff"]
+KINDS: tuple[Kind, ...] = ("render", "report", "plan", "validate", "diagram", "diff")
+
+#: What an exporter reads: a pipeline ``Result`` (every kind but diff), or a ``Diff``.
+Subject = TypeVar("Subject")
 
 Files = Mapping[str, str | bytes]
 
@@ -41,8 +43,8 @@ class ExportRefused(Exception):
         self.message, self.hint = message, hint
 
 
-class Exporter(ABC):
-    """A producer of files from a Result; subclasses set the class attributes."""
+class Exporter(ABC, Generic[Subject]):
+    """A producer of files from a Result (or a Diff); subclasses set the class attributes."""
 
     name: ClassVar[str]
     kind: ClassVar[Kind]
@@ -52,12 +54,12 @@ class Exporter(ABC):
     #: Whether ``export`` can describe an input that did not validate (``validate --format json``).
     describes_invalid: ClassVar[bool] = False
 
-    def applies_to(self, result: Result) -> bool:
-        """Whether ``tiered render all`` should run this exporter on ``result``."""
+    def applies_to(self, subject: Subject) -> bool:
+        """Whether ``tiered render all`` should run this exporter on ``subject``."""
         return True
 
     @abstractmethod
-    def export(self, result: Result, options: ExportOptions) -> Files:
+    def export(self, subject: Subject, options: ExportOptions) -> Files:
         """Files by path relative to the output folder; raises ExportRefused."""
 
     def combine(self, documents: Sequence[str]) -> str:
@@ -65,12 +67,12 @@ class Exporter(ABC):
         return "".join(documents)
 
 
-class DocumentExporter(Exporter):
+class DocumentExporter(Exporter[Subject]):
     """An exporter of one text document, named ``filename``."""
 
-    def export(self, result: Result, options: ExportOptions) -> Files:
-        return {self.filename: self.document(result, options)}
+    def export(self, subject: Subject, options: ExportOptions) -> Files:
+        return {self.filename: self.document(subject, options)}
 
     @abstractmethod
-    def document(self, result: Result, options: ExportOptions) -> str:
+    def document(self, subject: Subject, options: ExportOptions) -> str:
         """The document's text."""

@@ -15,8 +15,16 @@ from __future__ import annotations
 import difflib
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from tiered.exporters.base import Exporter, Kind
+
+if TYPE_CHECKING:
+    from tiered.changes.model import Diff
+    from tiered.pipeline import Result
+
+#: The kinds whose exporters read one pipeline Result.
+ResultKind = Literal["render", "report", "plan", "validate", "diagram"]
 
 GROUP = "tiered.exporters"
 
@@ -27,6 +35,10 @@ BUILT_IN: dict[str, str] = {
     "diagram.pdf": "tiered.renderers.diagram:Pdf",
     "diagram.png": "tiered.renderers.diagram:Png",
     "diagram.svg": "tiered.renderers.diagram:Svg",
+    "diff.json": "tiered.renderers.diff:DiffJson",
+    "diff.markdown": "tiered.renderers.diff:DiffMarkdown",
+    "diff.sarif": "tiered.renderers.diff:DiffSarif",
+    "diff.text": "tiered.renderers.diff:DiffText",
     "plan.json": "tiered.renderers.plan:PlanJson",
     "plan.table": "tiered.renderers.plan:PlanTable",
     "render.cloudformation": "tiered.renderers.cloudformation:CloudFormationRenderer",
@@ -72,7 +84,11 @@ def names(kind: Kind) -> list[str]:
     return sorted(key.removeprefix(prefix) for key in _entries() if key.startswith(prefix))
 
 
-def get(kind: Kind, name: str) -> Exporter:
+@overload
+def get(kind: Literal["diff"], name: str) -> Exporter[Diff]: ...
+@overload
+def get(kind: ResultKind, name: str) -> Exporter[Result]: ...
+def get(kind: Kind, name: str) -> Exporter[Any]:
     """The exporter registered as ``KIND.NAME``; raises UnknownExporter with a suggestion."""
     key = f"{kind}.{name}"
     entry = EntryPoint(key, BUILT_IN[key], GROUP) if key in BUILT_IN else _entries().get(key)
@@ -85,6 +101,6 @@ def get(kind: Kind, name: str) -> Exporter:
     return exporter
 
 
-def every(kind: Kind) -> list[Exporter]:
+def every(kind: ResultKind) -> list[Exporter[Result]]:
     """Every installed exporter of ``kind``, in name order."""
     return [get(kind, name) for name in names(kind)]

@@ -1,0 +1,49 @@
+"""What ``tiered diff --format NAME`` writes: text, markdown, json or sarif of a Diff."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from tiered.exporters.base import DocumentExporter, ExportOptions
+
+if TYPE_CHECKING:
+    from tiered.changes.model import Diff
+
+
+class DiffText(DocumentExporter["Diff"]):
+    name, kind, filename = "text", "diff", "diff.txt"
+    description = "summary first, then every change, for a terminal or a CI log"
+
+    def document(self, subject: Diff, options: ExportOptions) -> str:
+        from tiered.changes.text import text
+
+        return text(subject)
+
+
+class DiffMarkdown(DocumentExporter["Diff"]):
+    name, kind, filename = "markdown", "diff", "diff.md"
+    description = "a pull-request comment: summary first, details collapsed"
+
+    def document(self, subject: Diff, options: ExportOptions) -> str:
+        from tiered.changes.markdown import markdown
+
+        return markdown(subject)
+
+
+class DiffJson(DocumentExporter["Diff"]):
+    name, kind, filename = "json", "diff", "diff.json"
+    description = "every change as data, for tools"
+
+    def document(self, subject: Diff, options: ExportOptions) -> str:
+        return json.dumps(subject.to_dict(), indent=2, sort_keys=True) + "\n"
+
+
+class DiffSarif(DocumentExporter["Diff"]):
+    name, kind, filename = "sarif", "diff", "tiered-diff.sarif"
+    description = "SARIF 2.1.0 with baselineState, so code scanning shows only what is new"
+
+    def document(self, subject: Diff, options: ExportOptions) -> str:
+        from tiered.changes.sarif import sarif
+
+        return sarif(subject)
