@@ -14,7 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
+from tests.conftest import ALL_TOPOLOGIES, ROOT, run_tiered
+from tests.golden_support import check_goldens
 from tests.test_cloudformation_helpers import (
     RENDERABLE,
     aws_topologies,
@@ -68,14 +69,7 @@ def walk(value: Any) -> list[Any]:
 def test_golden_templates(path: Path) -> None:
     files = render(plan_file(str(path)))
     folder = GOLDEN / path.stem
-    for name, text in files.items():
-        golden = folder / name
-        if REGEN_GOLDEN:
-            golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(text, encoding="utf-8")
-        assert golden.read_text(encoding="utf-8") == text, f"{golden} differs: make golden"
-    written = {str(p.relative_to(folder)) for p in (folder / "cloudformation").glob("*")}
-    assert written == set(files), "stale golden templates: remove them"
+    check_goldens(folder, files, "cloudformation")
 
 
 # --- refusals and the command line --------------------------------------------------------

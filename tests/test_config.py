@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
+from tests.conftest import ALL_TOPOLOGIES, ROOT, run_tiered
+from tests.golden_support import check_goldens
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
 from tiered.exporters.base import ExportOptions
 from tiered.pipeline import Result, plan_file
@@ -72,14 +73,7 @@ def _substitute(body: str, variables: dict[str, Any]) -> str:
 def test_config_golden(path: Path) -> None:
     files = config_files(plan_file(str(path)))
     folder = GOLDEN / path.stem
-    for name, text in files.items():
-        golden = folder / name
-        if REGEN_GOLDEN:
-            golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(text, encoding="utf-8")
-        assert golden.read_text(encoding="utf-8") == text, f"{golden} differs: make golden"
-    written = {str(p.relative_to(folder)) for p in (folder / "config").rglob("*") if p.is_file()}
-    assert written == set(files), "stale golden config files: remove them"
+    check_goldens(folder, files, "config")
 
 
 # --- the files against the plan ------------------------------------------------------------

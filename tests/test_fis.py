@@ -18,7 +18,8 @@ import yaml
 from cfnlint.api import ManualArgs, lint
 from hypothesis import HealthCheck, given, settings
 
-from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
+from tests.conftest import ALL_TOPOLOGIES, ROOT, run_tiered
+from tests.golden_support import check_goldens
 from tests.test_cloudformation_helpers import (
     RENDERABLE,
     aws_topologies,
@@ -188,14 +189,7 @@ def resolve(
 def test_golden_templates(path: Path) -> None:
     files = render(plan_file(str(path)))
     folder = GOLDEN / path.stem
-    for name, text in files.items():
-        golden = folder / name
-        if REGEN_GOLDEN:
-            golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(text, encoding="utf-8")
-        assert golden.read_text(encoding="utf-8") == text, f"{golden} differs: make golden"
-    written = {str(p.relative_to(folder)) for p in (folder / "fis").glob("*")}
-    assert written == set(files), "stale golden templates: remove them"
+    check_goldens(folder, files, "fis")
 
 
 def lint_findings(plan: Plan, fmt: str | None = None) -> list[str]:
