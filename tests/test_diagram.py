@@ -242,6 +242,12 @@ def test_reference_findings_mark_zookeeper_with_tr003() -> None:
     graph = parse_dot(dot_text)
     assert graph.nodes["i_zookeeper_1"]["color"] == RED
     assert "TR003" in graph.nodes["i_zookeeper_1"]["label"]
+    legend = graph.nodes["legend"]["label"]
+    # the legend says what a red dashed zone border and each drawn rule id mean
+    assert "red dashed zone" in legend
+    assert "a quorum ensemble loses its majority when one zone fails" in legend
+    assert "a service goes down in a single failure because a dependency does" in legend
+    assert "TR001" not in legend  # only the rules drawn on the picture
 
 
 def test_whatif_greys_the_failed_zone_and_reddens_what_goes_down() -> None:

@@ -424,6 +424,13 @@ class _Builder:
             lines.append(f"{mark.rule} {where}" + (" (accepted)" if mark.accepted else ""))
         return tuple(dict.fromkeys(lines))
 
+    def _rule_meanings(self) -> list[tuple[str, str]]:
+        """What each rule id drawn on the picture finds, as ``tiered rules`` says it."""
+        from tiered.rules.catalogue import BY_ID
+
+        drawn = sorted({mark.rule for mark in self.notes.marks if mark.rule in BY_ID})
+        return [(rule, BY_ID[rule].summary.rstrip(".")) for rule in drawn]
+
     def _legend(self) -> tuple[tuple[str, str], ...]:
         rows = [
             ("solid arrow", "route (path) or dependency (:port), drawn once per pair of services"),
@@ -434,8 +441,13 @@ class _Builder:
             rows.append(("red", "down in this scenario"))
         else:
             rows.append(("red outline", "error finding (rule id), not accepted"))
+            if any(self.notes.zone_rules(zone) for zone in self.plan.zones):
+                rows.append(
+                    ("red dashed zone", "its loss takes a service down (rule ids in its title)")
+                )
             if any(mark.accepted for mark in self.notes.marks):
                 rows.append(("grey rule id", "error finding accepted in the topology"))
+            rows += self._rule_meanings()
         if any(node.kind == "group" for node in self.nodes.values()):
             rows.append(("×N", f"replicas in one zone, drawn as one node above {self.collapse}"))
         return tuple(rows)
