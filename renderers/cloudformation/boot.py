@@ -30,7 +30,7 @@ from typing import Any
 
 from tiered.exporters.base import ExportRefused
 from tiered.placement.plan import Instance, Plan
-from tiered.renderers.cloudformation.compute import PROFILE, instance_id
+from tiered.renderers.cloudformation.compute import PROFILE, add_role_and_profile, instance_id
 from tiered.renderers.cloudformation.database import database_id
 from tiered.renderers.cloudformation.filesystem import filesystem_id
 from tiered.renderers.cloudformation.ids import logical_id
@@ -153,34 +153,14 @@ def add_boot(template: Template, plan: Plan, chosen: Delivery) -> None:
 
 def _role(template: Template, plan: Plan, service: str) -> None:
     """A role of its own for ``service``: SSM Session Manager, plus its boot's grants."""
-    template.add(
+    add_role_and_profile(
+        template,
         role_id(service),
-        "AWS::IAM::Role",
-        {
-            "AssumeRolePolicyDocument": {
-                "Statement": [
-                    {
-                        "Action": "sts:AssumeRole",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "ec2.amazonaws.com"},
-                    }
-                ],
-                "Version": "2012-10-17",
-            },
-            "Description": f"{plan.name}: instances of {service}, managed through SSM Session "
-            "Manager, reading what their boot needs",
-            "ManagedPolicyArns": [
-                sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")
-            ],
-            "Tags": tags(plan.name, f"{service}-role", plan.services[service].tier, service),
-        },
-        source=f"the role of {service}",
-    )
-    template.add(
         profile_id(service),
-        "AWS::IAM::InstanceProfile",
-        {"Roles": [ref(role_id(service))]},
-        source=f"the instance profile of {service}",
+        f"{plan.name}: instances of {service}, managed through SSM Session Manager, reading "
+        "what their boot needs",
+        tags(plan.name, f"{service}-role", plan.services[service].tier, service),
+        f"{service}'s",
     )
 
 

@@ -22,7 +22,7 @@ from tiered.renderers.cloudformation.network import ATTACHMENT, subnet_id
 from tiered.renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
 from tiered.renderers.cloudformation.security import group_id
 from tiered.renderers.cloudformation.tags import kind_tags, tags
-from tiered.renderers.cloudformation.template import Template, get_att, ref, sub
+from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
 
 if TYPE_CHECKING:  # boot imports this module
     from tiered.renderers.cloudformation.boot import Delivery
@@ -51,8 +51,22 @@ def launch_template_id(service: str) -> str:
 
 def add_instance_profile(template: Template, plan: Plan) -> None:
     """The role and instance profile every instance shares."""
-    template.add(
+    add_role_and_profile(
+        template,
         ROLE,
+        PROFILE,
+        f"{plan.name}: instances, managed through SSM Session Manager",
+        tags(plan.name, "instance-role"),
+        "the instance",
+    )
+
+
+def add_role_and_profile(
+    template: Template, role: str, profile: str, description: str, role_tags: list[Json], what: str
+) -> None:
+    """An EC2 role (SSM Session Manager instead of SSH) and the instance profile holding it."""
+    template.add(
+        role,
         "AWS::IAM::Role",
         {
             "AssumeRolePolicyDocument": {
@@ -65,19 +79,16 @@ def add_instance_profile(template: Template, plan: Plan) -> None:
                 ],
                 "Version": "2012-10-17",
             },
-            "Description": f"{plan.name}: instances, managed through SSM Session Manager",
+            "Description": description,
             "ManagedPolicyArns": [
                 sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore")
             ],
-            "Tags": tags(plan.name, "instance-role"),
+            "Tags": role_tags,
         },
-        source="the instance role",
+        source=f"{what} role",
     )
     template.add(
-        PROFILE,
-        "AWS::IAM::InstanceProfile",
-        {"Roles": [ref(ROLE)]},
-        source="the instance profile",
+        profile, "AWS::IAM::InstanceProfile", {"Roles": [ref(role)]}, source=f"{what} profile"
     )
 
 
