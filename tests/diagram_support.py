@@ -94,3 +94,69 @@ def expected_node_ids(plan: Plan, tier: str, zone: str) -> set[str]:
         if plan.services[m.service].tier == tier and m.zone == zone
     }
     return expected
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y upwards
+
+
+@dataclass
+class Layout:
+    """Where graphviz put things: boxes of clusters and nodes, boxes of the text it wrote
+    as cluster titles and as edge labels, and the whole drawing."""
+
+    bounds: Box
+    clusters: dict[str, Box]
+    nodes: dict[str, Box]
+    cluster_titles: dict[str, list[Box]]
+    edge_labels: list[tuple[str, Box]]
+
+
+def _text_boxes(ops: list[dict[str, Any]]) -> list[Box]:
+    boxes: list[Box] = []
+    size = 14.0
+    for op in ops:
+        if op["op"] == "F":
+            size = float(op["size"])
+        elif op["op"] == "T" and op["text"].strip():
+            x, y = op["pt"]
+            width = float(op["width"])
+            x0 = {"l": x, "c": x - width / 2, "r": x - width}[op["align"]]
+            boxes.append((x0, y - size * 0.25, x0 + width, y + size * 0.8))
+    return boxes
+
+
+def _box(text: str) -> Box:
+    x0, y0, x1, y1 = (float(v) for v in text.split(","))
+    return (x0, y0, x1, y1)
+
+
+def layout(dot_text: str) -> Layout:
+    """Lay ``dot_text`` out with the real ``dot`` and read back the positions."""
+    done = subprocess.run(
+        ["dot", "-Tjson", f"-Gimagepath={resources_dir()}"],
+        input=dot_text.encode(),
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    data = json.loads(done.stdout)
+    count = data.get("_subgraph_cnt", 0)
+    objects = data.get("objects", [])
+    clusters = {o["name"]: _box(o["bb"]) for o in objects[:count] if "bb" in o}
+    titles = {o["name"]: _text_boxes(o.get("_ldraw_", [])) for o in objects[:count]}
+    nodes: dict[str, Box] = {}
+    for obj in objects[count:]:
+        x, y = (float(v) for v in obj["pos"].split(","))
+        half_w, half_h = float(obj["width"]) * 36, float(obj["height"]) * 36
+        nodes[obj["name"]] = (x - half_w, y - half_h, x + half_w, y + half_h)
+    labels = [
+        (edge.get("label", ""), box)
+        for edge in data.get("edges", [])
+        for box in _text_boxes(edge.get("_ldraw_", []))
+    ]
+    return Layout(_box(data["bb"]), clusters, nodes, titles, labels)
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    """Whether two boxes share some area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

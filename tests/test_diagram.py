@@ -16,7 +16,10 @@ from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.diagram_support import (
     GREY,
     RED,
+    Graph,
     expected_node_ids,
+    layout,
+    overlaps,
     parse_dot,
     plan_of,
     service_of_node,
@@ -25,7 +28,7 @@ from tiered.analysis import whatif
 from tiered.exporters.base import ExportOptions
 from tiered.pipeline import Result
 from tiered.placement.plan import Plan
-from tiered.renderers.diagram import DiagramRenderer, draw
+from tiered.renderers.diagram import DiagramRenderer, draw, scenario_of
 from tiered.renderers.diagram.annotations import NONE, Annotations, Mark, from_findings
 from tiered.renderers.diagram.icons import ALL_ICONS, resources_dir
 from tiered.renderers.diagram.picture import ident
@@ -48,16 +51,92 @@ def red_services(plan: Plan, dot_text: str) -> set[str]:
     return found
 
 
-def call_edges(plan: Plan, dot_text: str) -> list[tuple[str, str]]:
-    graph = parse_dot(dot_text)
-    pairs = []
+def assert_calls_from_every_replica(plan: Plan, graph: Graph) -> None:
+    """Every node of a caller has exactly one arrow to each callee, and nothing else joins
+    services: to the callee's active node in the caller's zone when there is one, else to
+    its first active node; never to a passive or standby replica."""
+    arrows: dict[tuple[str, str], list[str]] = {}
     for tail, head, attrs in graph.edges:
-        if attrs.get("style") == "invis":
-            continue
         a, b = service_of_node(plan, tail), service_of_node(plan, head)
-        if a is not None and b is not None:
-            pairs.append((a, b))
-    return pairs
+        if attrs.get("style") == "invis" or a is None or b is None:
+            continue
+        arrows.setdefault((tail, b), []).append(head)
+        assert b in plan.services[a].calls, (tail, head)
+    zone_of = {name: node_zone(plan, name) for name in graph.nodes}
+    for service in plan.services.values():
+        callers = [n for n in graph.nodes if service_of_node(plan, n) == service.name]
+        for caller in callers if service.calls else []:
+            for callee in service.calls:
+                heads = arrows.get((caller, callee), [])
+                assert len(heads) == 1, (caller, callee, heads)
+                head = heads[0]
+                assert "dashed" not in graph.nodes[head].get("style", ""), (caller, head)
+                active = [
+                    n
+                    for n in graph.nodes
+                    if service_of_node(plan, n) == callee
+                    and "dashed" not in graph.nodes[n].get("style", "")
+                ]
+                local = [n for n in active if zone_of[n] == zone_of[caller]]
+                if local:
+                    assert zone_of[head] == zone_of[caller], (caller, head)
+    drawn = {(service_of_node(plan, t), b) for t, b in arrows}
+    expected = {(s.name, c) for s in plan.services.values() for c in s.calls}
+    assert drawn == expected
+
+
+def node_zone(plan: Plan, node: str) -> str | None:
+    """The zone a node id stands in (instance, endpoint or collapsed group)."""
+    for instance in plan.instances:
+        if f"i_{ident(instance.name)}" == node:
+            return instance.zone
+    for endpoint in plan.managed:
+        if f"m_{ident(endpoint.name)}" == node:
+            return endpoint.zone
+    for zone in plan.zones:
+        if node.endswith(f"_{ident(zone)}") and node.startswith("g_"):
+            return zone
+    return None
+
+
+@pytest.mark.parametrize("path", ALL_TOPOLOGIES, ids=lambda p: p.stem)
+def test_edge_labels_stay_off_cluster_titles_and_borders(path: Path) -> None:
+    plan = plan_of(path)
+    margin = 4.0  # points of clear space around a label's text
+    for notes in (NONE, scenario_of(plan, (plan.zones[0],))):
+        placed = layout(str(draw(plan, notes, "dot")))
+        for label, (x0, y0, x1, y1) in placed.edge_labels:
+            box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+            for name, titles in placed.cluster_titles.items():
+                assert not any(overlaps(box, title) for title in titles), (label, name)
+            for name, area in placed.clusters.items():
+                inside = area[0] <= box[0] and area[1] <= box[1]
+                inside = inside and box[2] <= area[2] and box[3] <= area[3]
+                assert inside or not overlaps(box, area), f"{label!r} on the border of {name}"
+
+
+@pytest.mark.parametrize("path", ALL_TOPOLOGIES, ids=lambda p: p.stem)
+def test_the_legend_is_under_the_network_and_the_first_column_holds_only_the_entry(
+    path: Path,
+) -> None:
+    plan = plan_of(path)
+    placed = layout(str(draw(plan, from_findings(Result.of_plan(plan).findings), "dot")))
+    network = placed.clusters["cluster_region" if plan.provider == "aws" else "cluster_vpc"]
+    legend = placed.cluster_titles["cluster_canvas"]
+    assert legend, "the legend is drawn"
+    assert max(box[3] for box in legend) < network[1], "the legend is below the network"
+    assert min(box[0] for box in legend) >= network[0] - 1, "and not in the first column"
+    # left of the network: the outside nodes (users, Route 53), the gaps between them and a
+    # rank of edge labels (PRIMARY, SECONDARY), nothing else
+    outside = [box for name, box in placed.nodes.items() if box[2] < network[0]]
+    assert {name for name, box in placed.nodes.items() if box[2] < network[0]} <= {
+        "users",
+        "route53",
+        "vip",
+    }
+    widths = sum(box[2] - box[0] for box in outside)
+    rank_gap = 0.9 * 72
+    assert network[0] - placed.bounds[0] <= widths + (len(outside) + 2) * rank_gap
 
 
 def test_every_icon_exists_in_the_diagrams_package() -> None:
@@ -89,10 +168,7 @@ def test_dot_structure_matches_the_plan(topology_path: Path) -> None:
     instance_nodes = {n for n in graph.nodes if n.startswith("i_")}
     assert instance_nodes == {f"i_{ident(i.name)}" for i in plan.instances}
     assert not [n for n in graph.nodes if n.startswith("g_")]
-    # one edge per calling pair of services, nothing else between services
-    pairs = call_edges(plan, str(draw(plan, NONE, "dot")))
-    calls = [(s.name, callee) for s in plan.services.values() for callee in s.calls]
-    assert sorted(pairs) == sorted(calls)
+    assert_calls_from_every_replica(plan, graph)
     # NAT gateways: one node per gateway of the plan
     assert {n for n in graph.nodes if n.startswith("n_")} == {
         f"n_{ident(g.name)}" for g in plan.nat_gateways
@@ -115,12 +191,27 @@ def test_reference_entry_route53_failover_and_roles() -> None:
     assert "quorum" not in graph.nodes["i_solr_1"]["label"]
     # EFS: a mount target per zone, in the data tier
     assert {"m_files_us_east_1b", "m_files_us_east_1c"} <= set(graph.nodes)
-    route = [
-        a
-        for t, h, a in graph.edges
-        if (t, h) == ("i_nginx_1", "i_integrate_1") and a.get("style") != "invis"
-    ]
-    assert len(route) == 1 and route[0]["label"] == "/"
+    # arrows carry no text (graphviz would set it over cluster titles): the router lists
+    # its routes, a replica its port, and hovering an arrow in the SVG names both ends
+    calls = {(t, h): a for t, h, a in graph.edges if a.get("style") != "invis"}
+    assert not calls[("i_nginx_1", "i_integrate_1")].get("label")
+    assert calls[("i_nginx_1", "i_integrate_1")]["tooltip"] == "nginx-1 → integrate-1 /"
+    assert "/ → integrate" in graph.nodes["i_nginx_2"]["label"]
+    assert "10.0.2.136:2181" in graph.nodes["i_zookeeper_1"]["label"]
+    assert "postgres:5432" in graph.nodes["m_db_primary"]["label"]
+    # the second zone is connected too: to its own replicas of active-active and quorum
+    # services, across zones to the active broker and the primary database
+    from_c = {h for (t, h) in calls if t == "i_integrate_2"}
+    assert from_c == {
+        "i_activemq_1",
+        "i_solr_2",
+        "i_zookeeper_2",
+        "m_db_primary",
+        "m_files_us_east_1c",
+    }
+    assert calls[("i_integrate_2", "i_zookeeper_2")]["tooltip"] == (
+        "integrate-2 → zookeeper-2 :2181"
+    )
 
 
 def test_onprem_entry_is_the_keepalived_vip() -> None:
@@ -213,7 +304,7 @@ def test_accepted_findings_are_grey_not_red() -> None:
     graph = parse_dot(dot_text)
     assert "TR003 accepted" in graph.nodes["i_zookeeper_1"]["label"]
     assert graph.clusters["cluster_zone_us_east_1b"]["attrs"]["pencolor"] != RED
-    assert "TR003 zookeeper (accepted)" in graph.nodes["legend"]["label"]
+    assert "TR003 zookeeper (accepted)" in graph.clusters["cluster_canvas"]["attrs"]["label"]
 
 
 def test_findings_of_the_analysis_are_drawn(topology_path: Path) -> None:
@@ -242,7 +333,7 @@ def test_reference_findings_mark_zookeeper_with_tr003() -> None:
     graph = parse_dot(dot_text)
     assert graph.nodes["i_zookeeper_1"]["color"] == RED
     assert "TR003" in graph.nodes["i_zookeeper_1"]["label"]
-    legend = graph.nodes["legend"]["label"]
+    legend = graph.clusters["cluster_canvas"]["attrs"]["label"]
     # the legend says what a red dashed zone border and each drawn rule id mean
     assert "red dashed zone" in legend
     assert "a quorum ensemble loses its majority when one zone fails" in legend
@@ -299,9 +390,7 @@ def test_collapse_past_the_threshold() -> None:
         if name.startswith(("g_", "i_"))
     )
     assert represented == len(plan.instances)
-    pairs = call_edges(plan, str(draw(plan, NONE, "dot", collapse=1)))
-    calls = [(s.name, callee) for s in plan.services.values() for callee in s.calls]
-    assert sorted(pairs) == sorted(calls)
+    assert_calls_from_every_replica(plan, graph)
 
 
 def test_collapse_by_default_on_a_big_service(tmp_path: Path) -> None:

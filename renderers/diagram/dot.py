@@ -100,7 +100,7 @@ def cluster_lines(cluster: Cluster, indent: str) -> list[str]:
     kind = cluster.kind
     if kind == "subnet":
         kind = "public" if cluster.public else "private"
-    style = dict(STYLE[kind])
+    style = {"labelloc": "t", "labeljust": "c", "peripheries": "1", **STYLE[kind]}
     if cluster.failed:
         style["style"] = "filled"
         style["fillcolor"] = GREY_FILL
@@ -124,6 +124,8 @@ def edge_attrs(edge: Edge, picture: Picture) -> dict[str, str]:
     values: dict[str, str] = {}
     if edge.label:
         values["label"] = edge.label
+    if edge.tooltip:
+        values["tooltip"] = edge.tooltip
     styles = []
     if edge.dashed:
         styles.append("dashed")
@@ -141,29 +143,33 @@ def edge_attrs(edge: Edge, picture: Picture) -> dict[str, str]:
     return values
 
 
+def _table(rows: list[str]) -> str:
+    return '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>"
+
+
 def legend_label(picture: Picture) -> str:
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
+    """The legend: what the marks mean, and beside it the findings (or what is down), so
+    it is wide and short under the drawing."""
+    keys = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
     for key, meaning in picture.legend:
-        rows.append(
+        keys.append(
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{escape(key)}</FONT></TD>'
             f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10">{escape(meaning)}</FONT></TD></TR>'
         )
+    cells = [f'<TD VALIGN="TOP">{_table(keys)}</TD>']
     if picture.notes:
         heading = "Down" if picture.whatif else "Error findings"
-        rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{RED}"><B>{heading}</B></FONT>'
-            "</TD></TR>"
-        )
+        notes = [f'<TR><TD ALIGN="LEFT"><FONT COLOR="{RED}"><B>{heading}</B></FONT></TD></TR>']
         for note in picture.notes:
             shade = GREY_TEXT if note.endswith("(accepted)") else RED
-            rows.append(
-                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{shade}">'
+            notes.append(
+                f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{shade}">'
                 f"{escape(note)}</FONT></TD></TR>"
             )
+        cells.append(f'<TD VALIGN="TOP">{_table(notes)}</TD>')
     return (
-        '<<TABLE BORDER="1" COLOR="#AEB6BE" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
-        + "".join(rows)
-        + "</TABLE>>"
+        '<<TABLE BORDER="1" COLOR="#AEB6BE" CELLBORDER="0" CELLSPACING="8" CELLPADDING="0">'
+        f"<TR>{''.join(cells)}</TR></TABLE>>"
     )
 
 
@@ -208,15 +214,26 @@ def build_dot(picture: Picture) -> str:
         f"  node {attrs(node)};",
         f"  edge {attrs(edge)};",
     ]
+    # The legend is the label of an invisible cluster around the network, under it: laid
+    # out as a node it would widen the first column into an empty third of the canvas.
+    canvas = {
+        "id": "canvas",
+        "label": legend_label(picture),
+        "labelloc": "b",
+        "labeljust": "l",
+        "peripheries": "0",
+        "fontsize": "12",
+        "margin": "4",
+    }
     for node_id, node_value in picture.nodes.items():
         lines.append(f"  {quote(node_id)} {attrs(node_attrs(node_value))};")
     for node_id in picture.outside:
         lines.append(f"  {quote(node_id)};")
+    lines.append("  subgraph cluster_canvas {")
+    lines.append(f"    graph {attrs(canvas)};")
     for cluster in picture.clusters:
-        lines.extend(cluster_lines(cluster, "  "))
-    lines.append(
-        f"  legend [shape=plaintext, style=solid, margin=0, label={legend_label(picture)}];"
-    )
+        lines.extend(cluster_lines(cluster, "    "))
+    lines.append("  }")
     by_column: dict[int, list[str]] = {}
     for node_id, node_value in picture.nodes.items():
         by_column.setdefault(node_value.column, []).append(node_id)

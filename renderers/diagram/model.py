@@ -60,6 +60,7 @@ class Edge:
     label: str = ""
     dashed: bool = False
     down: bool = False
+    tooltip: str = ""
 
 
 @dataclass(frozen=True)

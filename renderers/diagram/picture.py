@@ -3,9 +3,13 @@
 Nested clusters region → VPC → zone → subnet (a tier in a zone), and on premises the entry
 segment of a VRRP pair (one VLAN over its zones, with the VIP inside); one node per replica (or
 per collapsed group, see ``collapse``), per managed endpoint and NAT gateway; users and
-Route 53 or the keepalived VIP outside. Service-to-service calls are drawn once, between
-the first replicas of the two services, instead of a hairball of instance edges. Findings
-and what-if states from ``annotations`` become marks on nodes and zones.
+Route 53 or the keepalived VIP outside. Calls are drawn from every replica (or group) of
+the caller to the replica of the callee it reaches: the active one of an active-passive or
+primary-standby callee, else the one in the caller's zone (the first one when its zone has
+none), so every zone is drawn connected and cross-zone calls show as such. Arrows carry no
+text, which graphviz would place over cluster titles: the port is part of the callee's
+address and a router lists its routes. Findings and what-if states from ``annotations``
+become marks on nodes and zones.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ class _Builder:
         self.plan, self.notes, self.collapse = plan, notes, collapse
         self.column = columns(plan)
         self.nodes: dict[str, Node] = {}
-        self.anchor: dict[str, str] = {}
         self.members: dict[str, list[str]] = {}  # service -> node ids, plan order
         offset = 2 if plan.entry is not None and (self._dns() or plan.entry.vip) else 1
         self.offset = offset
@@ -60,7 +63,6 @@ class _Builder:
         self.nodes[node.id] = node
         if node.service is not None:
             self.members.setdefault(node.service, []).append(node.id)
-            self.anchor.setdefault(node.service, node.id)
 
     def _margin(self, service: ServicePlan) -> str:
         if service.failover == "quorum":
@@ -74,6 +76,11 @@ class _Builder:
         spread = ", ".join(f"{zone}: {n}" for zone, n in service.per_zone.items())
         port = f", port {service.port}" if service.port else ""
         return f"{service.name} ({service.kind}, {service.failover}{port}) — {spread}"
+
+    def _routes(self, service: ServicePlan) -> list[str]:
+        """A router's routes, one line each ("/api → api"): drawn on the router, not on
+        its arrows."""
+        return [f"{route.path} → {route.to}" for route in service.routes]
 
     def _rules(self, service: str) -> tuple[str, ...]:
         return () if self.notes.whatif else self.notes.service_rules(service)
@@ -104,12 +111,15 @@ class _Builder:
                 names = tuple(i.name for i in here)
                 failed, down = self._state(service.name, names, zone)
                 title, lines = group_text(service, here)
+                if service.port:
+                    lines[-1] += f" · port {service.port}"
                 lost = len(set(names) & set(self.notes.failed))
                 if lost and not failed:
                     lines.append(f"{lost} of {len(names)} failed")
                 margin = self._margin(service)
                 if margin:
                     lines.append(margin)
+                lines += self._routes(service)
                 node = node_of(
                     id=f"g_{ident(service.name)}_{ident(zone)}",
                     title=title,
@@ -123,13 +133,15 @@ class _Builder:
                 return [node.id]
             for instance in here:
                 failed, down = self._state(service.name, (instance.name,), zone)
-                detail = [str(instance.ip)]
+                port = f":{service.port}" if service.port else ""
+                detail = [f"{instance.ip}{port}"]
                 if service.instance_type:
                     detail.append(service.instance_type)
                 lines = [" · ".join(detail)]
                 role = self._margin(service) or (instance.role if instance.role != "member" else "")
                 if role:
                     lines.append(role)
+                lines += self._routes(service)
                 node = node_of(
                     id=f"i_{ident(instance.name)}",
                     title=instance.name,
@@ -147,14 +159,15 @@ class _Builder:
             if endpoint.service != service.name or endpoint.zone != zone:
                 continue
             failed, down = self._state(service.name, (endpoint.name,), zone)
+            port = f":{service.port}" if service.port else ""
             if service.kind == "database":
                 texts: tuple[str, str] = (
-                    f"{service.engine} · {service.instance_type}",
+                    f"{service.engine}{port} · {service.instance_type}",
                     endpoint.role,
                 )
                 kind = "database"
             else:
-                texts = ("EFS mount target", str(endpoint.ip))
+                texts = ("EFS mount target", f"{endpoint.ip}{port}")
                 kind = "mount-target"
             node = node_of(
                 id=f"m_{ident(endpoint.name)}",
@@ -339,31 +352,36 @@ class _Builder:
         return outside, edges
 
     def _calls(self) -> list[Edge]:
+        """An arrow from every node of a caller to the node of each callee it reaches."""
         edges: list[Edge] = []
         for service in self.plan.services.values():
-            if service.name not in self.anchor:
-                continue
             paths: dict[str, list[str]] = {}
             for route in service.routes:
                 paths.setdefault(route.to, []).append(route.path)
             for callee in service.calls:
-                if callee not in self.anchor:
-                    continue
                 target = self.plan.services[callee]
+                kind = "route" if callee in paths else "depends"
                 if callee in paths:
-                    kind, label = "route", " ".join(paths[callee])
+                    via = " ".join(paths[callee])
                 else:
-                    kind, label = "depends", f":{target.port}" if target.port else ""
-                edges.append(
-                    Edge(
-                        self.anchor[service.name],
-                        self.anchor[callee],
-                        kind,
-                        label=label,
-                        down=service.name in self.notes.down and callee in self.notes.down,
-                    )
-                )
+                    via = f":{target.port}" if target.port else ""
+                down = service.name in self.notes.down and callee in self.notes.down
+                for tail in self.members.get(service.name, []):
+                    head = self._reached(callee, self.nodes[tail].zone)
+                    if head is None:
+                        continue
+                    arrow = f"{self.nodes[tail].title} → {self.nodes[head].title}"
+                    tooltip = f"{arrow} {via}" if via else arrow
+                    edges.append(Edge(tail, head, kind, down=down, tooltip=tooltip))
         return edges
+
+    def _reached(self, callee: str, zone: str | None) -> str | None:
+        """The node of ``callee`` a caller in ``zone`` reaches: its active node there, else
+        its first active node (a passive or standby replica takes no calls)."""
+        active = [n for n in self.members.get(callee, []) if not self.nodes[n].dashed]
+        local = [n for n in active if self.nodes[n].zone == zone]
+        reached = local or active
+        return reached[0] if reached else None
 
     # -- the whole picture -------------------------------------------------------------
 
@@ -433,7 +451,12 @@ class _Builder:
 
     def _legend(self) -> tuple[tuple[str, str], ...]:
         rows = [
-            ("solid arrow", "route (path) or dependency (:port), drawn once per pair of services"),
+            (
+                "arrow",
+                "a call from a replica to the one it reaches: the active one, else the one in "
+                "its zone",
+            ),
+            ("ip:port", "where a replica listens; a router lists its routes (path → service)"),
             ("dashed box", "passive or standby replica"),
         ]
         if self.notes.whatif:
