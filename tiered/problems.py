@@ -53,6 +53,7 @@ _TABLE = (
     ("E0210", "too-long", "a list or a string is longer than allowed"),
     ("E0211", "bad-name", "a tier, service or zone name is not a lowercase identifier"),
     ("E0212", "invalid", "a value is invalid for another reason (the message says which)"),
+    ("E0213", "misplaced-key", "a service setting indented as a service (or a tier) of its own"),
     # E03xx: references and fields that depend on each other
     ("E0301", "duplicate-name", "two tiers or services share a name"),
     ("E0302", "duplicate-zone", "a zone is listed twice"),

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from tiered.findings import Location, Problem
+from tiered.loading.indentation import misindented_key
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -136,6 +137,10 @@ def load_bytes(raw: bytes, name: str, tags: Mapping[str, str] | None = None) -> 
         parts = [part.strip() for part in (error.context, error.problem) if part]
         message = ", ".join(parts) or "invalid YAML"
         hint = _syntax_hint(message)
+        if "mapping values are not allowed" in message or "expected key" in message:
+            key = misindented_key(text, line)
+            if key is not None:
+                line, column, message, hint = key.line, key.column, key.message, key.hint
         return _fail(name, "yaml-syntax", f"YAML syntax error: {message}", hint, line, column)
     except yaml.YAMLError as error:  # pragma: no cover - libyaml reports marks
         return _fail(name, "yaml-syntax", f"YAML syntax error: {error}", "fix the YAML syntax")

@@ -163,6 +163,8 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
         fields = list(known.model_fields) if known else []
         suggestion = did_you_mean(field, fields)
         hint = suggestion or (f"allowed here: {', '.join(fields)}" if fields else "remove it")
+        if not suggestion and known is not model.Service and field in model.Service.model_fields:
+            hint = f"'{field}' is a service setting: indent it under a service ({hint})"
         return _located(
             source, loc, True, "unknown-key", f"unknown key '{field}'{_in(loc[:-1])}", hint
         )

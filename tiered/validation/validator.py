@@ -105,6 +105,10 @@ def _schema(
             if isinstance(tier, dict) and isinstance(tier.get("services"), dict):
                 services: dict[str, Any] = {}
                 for name, raw in tier["services"].items():
+                    misplaced = _misplaced_setting(tier["services"], name, tier_name, source)
+                    if misplaced is not None:
+                        problems.append(misplaced)
+                        continue
                     try:
                         services[name] = model.Service.model_validate(raw)
                     except ValidationError as error:
@@ -127,6 +131,24 @@ def _schema(
         return model.Topology.model_validate(salvaged), broken
     except ValidationError:
         return None, broken
+
+
+def _misplaced_setting(
+    services: dict[str, Any], name: str, tier: str, source: SourceMap
+) -> Problem | None:
+    """A service setting (``count: 2``) dedented to the level of the services, where it
+    reads as a service of its own; a real service is always a mapping."""
+    if name not in model.Service.model_fields or isinstance(services[name], dict):
+        return None
+    names = list(services)
+    above = [other for other in names[: names.index(name)] if isinstance(services[other], dict)]
+    owner = f"under '{above[-1]}' (the service above)" if above else "under its service"
+    return Problem(
+        source.locate(("tiers", tier, "services", name), key=True),
+        "misplaced-key",
+        f"'{name}' is a service setting, but it is indented as a service of tier '{tier}'",
+        f"indent it {owner}, like the service's other settings",
+    )
 
 
 def _salvage_service(raw: Any, error: ValidationError) -> model.Service:

@@ -1,0 +1,75 @@
+"""Where a mis-indented key really is, when YAML reports it one line late.
+
+A key written with too little indentation between two siblings (``count: 2`` under
+``shop:``, at the level of ``shop``) ends the mapping it belonged to; the next sibling, still
+indented deeper, is then read as a continuation of that key's value, and the YAML parser
+reports "mapping values are not allowed" (or "did not find expected key") there, on the line
+*after* the mistake. This module finds the key at fault from the text around the parser's mark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: ``key: value`` with a scalar value on the same line (no list item, no nested block).
+_SCALAR_KEY = re.compile(r"^( *)([A-Za-z0-9_.-]+):[ \t]+(?![#|>&*!]|$)\S")
+
+
+@dataclass(frozen=True)
+class Misindented:
+    """The key at fault, its 1-based line and column, and what to say about it."""
+
+    line: int
+    column: int
+    message: str
+    hint: str
+
+
+def _significant(lines: list[str], before: int) -> int | None:
+    """The index of the last line above ``before`` that holds YAML (not blank, no comment)."""
+    for index in range(before - 1, -1, -1):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("#"):
+            return index
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def misindented_key(text: str, error_line: int) -> Misindented | None:
+    """Explain a mapping error at ``error_line`` (1-based) when the line above it is a
+    ``key: value`` that swallowed it, being indented differently from its neighbours; else
+    None (the parser's own position is then right)."""
+    lines = text.splitlines()
+    here = error_line - 1
+    if not 0 <= here < len(lines):
+        return None
+    above = _significant(lines, here)
+    if above is None:
+        return None
+    found = _SCALAR_KEY.match(lines[above])
+    if found is None or _indent(lines[here]) <= _indent(lines[above]):
+        return None
+    key, depth = found.group(2), _indent(lines[above])
+    current = lines[here].strip().split(":", 1)[0]
+    sibling = _significant(lines, above)
+    if sibling is not None and _indent(lines[sibling]) == _indent(lines[here]):
+        width = _indent(lines[here])
+        return Misindented(
+            above + 1,
+            depth + 1,
+            f"'{key}' is indented less than the lines around it (lines {sibling + 1} and "
+            f"{here + 1}), so it closes their block and line {here + 1} reads as part of its "
+            "value",
+            f"indent '{key}' by {width} spaces, like its neighbours",
+        )
+    return Misindented(
+        here + 1,
+        _indent(lines[here]) + 1,
+        f"'{current}' is indented more than '{key}' on line {above + 1}, so it reads as part "
+        f"of that value",
+        f"line '{current}' up with '{key}' ({depth} spaces)",
+    )
