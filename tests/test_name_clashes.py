@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_tiered
 from tiered.pipeline import check
 
 HEAD = "version: 1\nname: t\nregion: eu-west-1\nzones: [{zones}]\nnetwork: {{cidr: 10.0.0.0/16}}\n"
@@ -76,3 +77,41 @@ def test_mount_target_named_like_an_instance_is_refused(tmp_path: Path) -> None:
         m.startswith("endpoint files-dc-1 of files has the name of an instance of files-dc")
         for m in found
     ), found
+
+
+@pytest.mark.parametrize(
+    ("services", "expected"),
+    [
+        (
+            "      front-5: {count: 12, depends_on: [front-51]}\n      front-51: {count: 2}\n",
+            "instance front-5-11 and instance front-51-1 both become 'Front511'",
+        ),
+        (
+            "      a-1: {count: 2, depends_on: [a1]}\n      a1: {count: 2}\n",
+            "service a-1 and service a1 both become 'A1'",
+        ),
+    ],
+    ids=["instances", "services"],
+)
+def test_names_that_meet_in_one_logical_id_are_refused_on_aws(
+    tmp_path: Path, services: str, expected: str
+) -> None:
+    found = problems(tmp_path, "eu-west-1a, eu-west-1b", services)
+    assert len(found) == 1 and found[0].startswith(expected), found
+    # the CloudFormation renderer never meets the collision: validation stops it first
+    out = tmp_path / "o"
+    result = run_tiered("render", "cloudformation", str(tmp_path / "t.yaml"), "--out", str(out))
+    assert result.returncode == 2 and expected in result.stderr and not out.exists()
+    assert result.stderr.startswith(f"{tmp_path / 't.yaml'}:")
+
+
+def test_logical_ids_do_not_matter_on_premises(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "version: 1\nname: t\nprovider: generic\nzones: [dc-a, dc-b]\n"
+        "network: {cidr: 10.0.0.0/16}\n"
+        + TIERS.replace("    public: true\n", "")
+        + "      a-1: {count: 2, depends_on: [a1]}\n      a1: {count: 2}\n",
+        encoding="utf-8",
+    )
+    assert check(str(path)).problems == []

@@ -18,7 +18,7 @@ from tiered.rules.ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
 from tiered.validation import model
 from tiered.validation.hints import missing_zone_hint, unknown_service_hint
-from tiered.validation.name_clashes import name_clashes
+from tiered.validation.name_clashes import logical_id_clashes, name_clashes
 from tiered.validation.regions import AWS_REGIONS
 from tiered.validation.schema_errors import did_you_mean
 
@@ -572,7 +572,7 @@ class CrossChecks:
     def after_plan(self, plan: Plan) -> list[Problem]:
         """Checks that need the plan: unambiguous domain names; a VIP inside its segment, not
         on a planned address."""
-        problems: list[Problem] = name_clashes(plan, self.source)
+        problems = [*name_clashes(plan, self.source), *logical_id_clashes(plan, self.source)]
         entry = self.t.entry
         if entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)

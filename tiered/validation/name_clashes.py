@@ -5,6 +5,10 @@ names. Instances are named ``<service>-<n>``, database endpoints ``<db>-primary`
 ``<db>-standby``, mount targets ``<filesystem>-<zone>``; a zone or a service may not
 take a name one of those already has (zones ``[dc-1, dc-2]`` beside a service ``dc``:
 ``dc-1`` would be both a zone and an instance). Validation refuses such a topology.
+
+On AWS, names also become CloudFormation logical ids of letters and digits, where two
+names of one kind can meet (instances ``front-5-11`` and ``front-51-1``); validation
+refuses that too, so that a valid topology always renders.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 
 from tiered.findings import Problem
 from tiered.loading.loader import Path, SourceMap
+from tiered.placement.identifiers import camel
 from tiered.placement.plan import Plan
 
 _NUMBERED = re.compile(r"(.+)-([1-9][0-9]*)")
@@ -72,4 +77,44 @@ def name_clashes(plan: Plan, source: SourceMap) -> list[Problem]:
                 "endpoints <db>-primary and <db>-standby, mount targets <filesystem>-<zone>)",
             )
         )
+    return problems
+
+
+def logical_id_clashes(plan: Plan, source: SourceMap) -> list[Problem]:
+    """On AWS, one problem per tier or service whose name, or one of whose instance or
+    endpoint names, becomes the same logical id as another name of the same kind."""
+    if plan.provider != "aws":
+        return []
+    tier_paths = {tier.name: ("tiers", tier.name) for tier in plan.tiers}
+    service_paths = {name: service.path for name, service in plan.services.items()}
+    # kind -> (name, what it belongs to, where that is written)
+    kinds: dict[str, list[tuple[str, str, Path]]] = {
+        "tier": [(name, name, path) for name, path in tier_paths.items()],
+        "service": [(name, name, path) for name, path in service_paths.items()],
+        "instance": [(i.name, i.service, service_paths[i.service]) for i in plan.instances],
+        "endpoint": [(m.name, m.service, service_paths[m.service]) for m in plan.managed],
+    }
+    problems: list[Problem] = []
+    blamed: set[Path] = set()
+    for kind, names in kinds.items():
+        seen: dict[str, tuple[str, str]] = {}
+        for name, owner, path in names:
+            key = camel(name)
+            if key not in seen:
+                seen[key] = (name, owner)
+                continue
+            other, other_owner = seen[key]
+            if path in blamed:
+                continue
+            blamed.add(path)
+            problems.append(
+                Problem(
+                    source.locate(path, key=True),
+                    "name-clash",
+                    f"{kind} {other} and {kind} {name} both become '{key}' in CloudFormation "
+                    "logical ids, which keep only letters and digits",
+                    f"rename '{owner}' or '{other_owner}' so that the names differ in more "
+                    "than their dashes",
+                )
+            )
     return problems
