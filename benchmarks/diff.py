@@ -4,7 +4,7 @@
 
 Generates a 2,000-service topology (``benchmarks/generate.py``) and a changed copy, as a
 pull request would change it: a service added first in the ``api`` tier (every later
-address of that tier moves) and two more replicas for ``front-0``. Then, as whole
+address of that tier moves) and two more replicas for the first ``front`` service. Then, as whole
 processes (median of ``--runs``, runs of the two commands alternated):
 
 * ``tiered diff base.yaml head.yaml`` against one ``tiered validate base.yaml``, with and
@@ -45,7 +45,8 @@ def changed(topology: dict[str, Any]) -> dict[str, Any]:
     api = tiers["api"]["services"]
     first = next(iter(api.values()))
     tiers["api"]["services"] = {"api-new": copy.deepcopy(first), **api}
-    tiers["front"]["services"]["front-0"]["count"] += 2
+    first_front = next(iter(tiers["front"]["services"]))
+    tiers["front"]["services"][first_front]["count"] += 2
     return head
 
 

@@ -31,22 +31,27 @@ def generate(
         zone_names = [f"us-east-1{letter}" for letter in "abcdefghij"[:zones]]
     else:
         zone_names = [f"rack-{index}" for index in range(zones)]
+    per_tier = (services - 1 - max(2, services // 40)) // len(TIERS)
+    data_count = services - 1 - per_tier * len(TIERS)  # exactly ``services`` in all
+    # Numbers of one width: "domain-1" with 11 replicas and "domain-11" would both give the
+    # CloudFormation id part "Domain111", which validation refuses on AWS.
+    width = len(str(max(per_tier, data_count, 1) - 1))
     entry = {
         "edge-proxy": {
             "software": "nginx",
             "count": 2 * replica_scale,
             "failover": "active-passive",
             "health_check": {"path": "/healthz", "interval": 10, "timeout": 5},
-            "routes": [{"path": "/", "to": "front-0"}],
+            "routes": [{"path": "/", "to": "front-" + "0" * width}],
         }
     }
     tiers: dict[str, Any] = {"edge": {"role": "presentation", "public": True, "services": entry}}
-    per_tier = (services - 1 - max(2, services // 40)) // len(TIERS)
-    data_count = services - 1 - per_tier * len(TIERS)  # exactly ``services`` in all
     layers: list[list[str]] = []
     for tier in TIERS:
-        layers.append([f"{tier}-{i}" for i in range(per_tier)])
-    data_names = [f"db-{i}" if i % 2 == 0 else f"fs-{i}" for i in range(data_count)]
+        layers.append([f"{tier}-{i:0{width}d}" for i in range(per_tier)])
+    data_names = [
+        f"db-{i:0{width}d}" if i % 2 == 0 else f"fs-{i:0{width}d}" for i in range(data_count)
+    ]
     serial = 0
     for depth, (tier, names) in enumerate(zip(TIERS, layers, strict=True)):
         below = layers[depth + 1] if depth + 1 < len(layers) else data_names

@@ -114,7 +114,8 @@ def logical_id_clashes(plan: Plan, source: SourceMap) -> list[Problem]:
                     f"{kind} {other} and {kind} {name} both become '{key}' in CloudFormation "
                     "logical ids, which keep only letters and digits",
                     f"rename '{owner}' or '{other_owner}' so that the names differ in more "
-                    "than their dashes",
+                    "than their dashes; numbers of one width never meet (domain-01 and "
+                    "domain-11)",
                 )
             )
     return problems
