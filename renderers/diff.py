@@ -17,8 +17,9 @@ class DiffText(DocumentExporter["Diff"]):
 
     def document(self, subject: Diff, options: ExportOptions) -> str:
         from tiered.changes.text import text
+        from tiered.renderers.report.width import wrap_lines
 
-        return text(subject)
+        return wrap_lines(text(subject), options.extra.get("width"))
 
 
 class DiffMarkdown(DocumentExporter["Diff"]):

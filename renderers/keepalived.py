@@ -129,8 +129,9 @@ def _pair(plan: Plan) -> tuple[ServicePlan, Subnet, str]:
             f"keepalived does not apply to provider '{plan.provider}': VRRP does not work in "
             "a VPC (no multicast, and the VPC ignores gratuitous ARP for addresses it did "
             "not assign, so a virtual IP cannot move)",
-            "on aws the entry pair fails over with Route 53 health checks and failover "
-            "records: `tiered render cloudformation`",
+            "keepalived is for `provider: generic`; on aws the entry pair fails over with "
+            "Route 53 health checks and failover records: `tiered render cloudformation`",
+            at=("provider",),
         )
     candidates = [s for s in proxies(plan) if s.failover == "active-passive" and s.count >= 2]
     if not candidates:

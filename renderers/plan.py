@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from tiered.exporters.base import DocumentExporter, ExportOptions
 from tiered.placement.plan import Plan
+from tiered.renderers.report.layout import table as fitted
+from tiered.renderers.report.width import hanging
 
 if TYPE_CHECKING:
     from tiered.pipeline import Result
@@ -19,27 +21,20 @@ ADDRESSING = {
 }
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain aligned table: header, rule, rows."""
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    lines = [
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines) + "\n"
+def plan_table(plan: Plan, width: int | None = None) -> str:
+    """Subnets, instances, managed endpoints and gateways of a plan, one table each, every
+    line within ``width`` (None: tables at their natural width, sentences unwrapped)."""
 
+    def table(headers: list[str], rows: list[list[str]]) -> str:
+        return fitted(headers, rows, width)
 
-def plan_table(plan: Plan) -> str:
-    """Subnets, instances, managed endpoints and gateways of a plan, one table each."""
     where = f"{plan.provider} {plan.region}" if plan.region else plan.provider
     parts = [
-        f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}\n",
-        ADDRESSING[plan.addressing] + "\n",
+        hanging(
+            f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}", width, 2
+        )
+        + "\n",
+        hanging(ADDRESSING[plan.addressing], width, 2) + "\n",
     ]
     parts.append(
         "\nSubnets\n"
@@ -111,12 +106,13 @@ def plan_table(plan: Plan) -> str:
     segment = plan.entry_segment
     if segment is not None and plan.entry is not None:
         nodes = ", ".join(i.name for i in plan.instances if i.subnet == segment.name)
-        parts.append(
-            f"\nEntry segment\n{segment.name} {segment.cidr}: one VLAN stretched over "
+        sentence = (
+            f"{segment.name} {segment.cidr}: one VLAN stretched over "
             f"{', '.join(segment.zones)} for the VRRP pair ({nodes}) and its virtual IP "
             f"{plan.entry.vip}/{segment.cidr.prefixlen}: VRRP adverts and gratuitous ARP "
-            "do not cross a router\n"
+            "do not cross a router"
         )
+        parts.append(f"\nEntry segment\n{hanging(sentence, width, 2)}\n")
     return "".join(parts)
 
 
@@ -125,7 +121,7 @@ class PlanTable(DocumentExporter["Result"]):
     description = "aligned tables for people: subnets, instances, managed endpoints"
 
     def document(self, result: Result, options: ExportOptions) -> str:
-        return plan_table(result.valid_plan)
+        return plan_table(result.valid_plan, options.extra.get("width"))
 
 
 class PlanJson(DocumentExporter["Result"]):

@@ -155,6 +155,9 @@ def test_report_html_says_why_without_graphviz(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "<svg" not in done.stdout
     assert re.search(r'<p class="meta">Not drawn: [^<]*graphviz', done.stdout), done.stdout[:3000]
+    # The hint works for report (which has no --format dot or mermaid).
+    note = re.search(r'<p class="meta">(Not drawn: [^<]*)', done.stdout)
+    assert note and "--diagram FILE.svg" in note[1] and "--format dot" not in note[1], note
 
 
 def test_report_json_and_text() -> None:

@@ -44,6 +44,7 @@ class CloudFormationRenderer(Exporter["Result"]):
                 f"'{plan.name}' is provider: {plan.provider}",
                 "render nginx or keepalived for on-premises topologies, or set provider: aws "
                 "with a region and its availability zones",
+                at=("provider",),
             )
         fmt = (options.variant or "yaml").lower()
         if fmt not in FORMATS:

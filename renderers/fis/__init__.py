@@ -40,6 +40,7 @@ class FisRenderer(Exporter["Result"]):
                 f"FIS experiments run only on AWS; '{plan.name}' is provider: {plan.provider}",
                 "test an on-premises topology by failing its racks or hosts by hand, "
                 "`tiered whatif --fail NAME` says what to expect",
+                at=("provider",),
             )
         fmt = (options.variant or "yaml").lower()
         if fmt not in FORMATS:

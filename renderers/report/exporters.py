@@ -21,9 +21,8 @@ class TextReport(DocumentExporter["Result"]):
     def document(self, result: Result, options: ExportOptions) -> str:
         from tiered.renderers.report.report_data import report_data
         from tiered.renderers.report.text import text
-        from tiered.renderers.report.width import DEFAULT_REPORT_WIDTH
 
-        width = options.extra.get("width") or DEFAULT_REPORT_WIDTH
+        width = options.extra.get("width")  # None: unwrapped (a pipe or a file)
         return text(report_data(result), color=options.color, width=width)
 
 

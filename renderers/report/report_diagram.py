@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tiered.pipeline import Result
 
+#: What the report can do without graphviz (the diagram command's --format dot does not apply).
+NO_GRAPHVIZ_HINT = (
+    "install graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+    "graphviz), or embed an SVG drawn elsewhere with `tiered report --format html "
+    "--diagram FILE.svg`"
+)
+
 
 def report_diagram(result: Result) -> tuple[str | None, str]:
     """The SVG text, or None and the reason it could not be drawn."""
@@ -24,5 +31,8 @@ def report_diagram(result: Result) -> tuple[str | None, str]:
     except registry.UnknownExporter as error:
         return None, f"{error} (reinstall tiered)"
     except ExportRefused as error:
-        return None, f"{error.message} — {error.hint}"
+        from tiered.renderers.diagram.graphviz import GraphvizMissing
+
+        hint = NO_GRAPHVIZ_HINT if error.message == GraphvizMissing.message else error.hint
+        return None, f"{error.message} — {hint}"
     return (content.decode("utf-8") if isinstance(content, bytes) else content), ""

@@ -1,11 +1,18 @@
-"""The redundancy review as text: rich tables for a terminal (colour only on a terminal)."""
+"""The redundancy review as text: rich tables for a terminal (colour only on a terminal).
+
+With a ``width`` every line fits it: sentences wrap at spaces with a hanging indent, a
+table that cannot fit without cutting a word becomes one record a row, and the commands
+of "How to test this" continue with backslashes where the shell splits words. Without
+(a pipe or a file) sentences stay on one line and tables take their natural width.
+"""
 
 from __future__ import annotations
 
 import io
 from typing import TYPE_CHECKING
 
-from tiered.renderers.report.width import hanging
+from tiered.renderers.report.layout import shell_lines, stacked
+from tiered.renderers.report.width import UNWRAPPED, hanging
 from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
     assumption_rows,
@@ -18,94 +25,137 @@ from tiered.renderers.report.words import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from tiered.renderers.report.report_data import Report
 
 
-def text(data: Report, color: bool = False, width: int = 120) -> str:
+def _compact(title: str) -> Table:
+    """No vertical rules, no padding: the tables fit 80 columns."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
+
+
+def _heading(console: Console, title: str, rest: str, width: int | None, indent: int) -> None:
+    """A bold title followed by a sentence, wrapped with a hanging indent."""
+    from rich.text import Text
+
+    line = Text(hanging(title + rest, width, indent))
+    line.stylize("bold", 0, len(title))
+    console.print(line, soft_wrap=True)
+
+
+def _table(
+    console: Console,
+    table: Table,
+    plain: tuple[str, list[str], list[list[str]]],
+    width: int | None,
+) -> None:
+    """``table``, or its rows as records when it cannot fit ``width`` without cutting words."""
+    from rich.console import Console
+    from rich.text import Text
+
+    if width is None:
+        console.print(table)
+        return
+    trial = Console(file=io.StringIO(), width=width, color_system=None)
+    with trial.capture() as captured:
+        trial.print(table)
+    if "…" not in captured.get():  # rich cuts a word it cannot fit with an ellipsis
+        console.print(table)
+        return
+    title, headers, rows = plain
+    console.print(Text(title, style="italic"))
+    console.print(Text(stacked(headers, rows, width).rstrip("\n")), soft_wrap=True)
+    console.print()
+
+
+def text(data: Report, color: bool = False, width: int | None = None) -> str:
+    from rich.console import Console
 
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        width=width or UNWRAPPED,
         force_terminal=color,
         color_system="standard" if color else None,
         highlight=False,
     )
+
+    def say(line: str, indent: int) -> None:
+        console.print(hanging(line, width, indent), markup=False, soft_wrap=True)
+
     t = data["topology"]
-    console.print(f"[bold]Redundancy review: {t['name']}[/bold]  ({data['file']})")
+    _heading(console, f"Redundancy review: {t['name']}", f"  ({data['file']})", width, 2)
     for line in verdict(data):
-        console.print(hanging(f"  • {line}", width, 4), soft_wrap=True)
+        say(f"  • {line}", 4)
     assumed = network_assumptions(data)
     if assumed:
         console.print("[bold]Network assumptions[/bold]")
         for line in assumed:
-            console.print(hanging(f"  • {line}", width, 4), soft_wrap=True)
+            say(f"  • {line}", 4)
 
-    # No vertical rules, and short cells never wrap: the tables fit 80 columns.
-    def compact(title: str) -> Table:
-        return Table(
-            title=title,
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            padding=0,
-            pad_edge=False,
-        )
-
-    services = compact("Services")
+    services = _compact("Services")
     for column in SERVICE_COLUMNS:
         services.add_column(column.replace(" ", "\n", 1) if " " in column else column, no_wrap=True)
+    plain_services = []
     for s in data["services"]:
         *cells, margin = service_cells(s)
+        plain_services.append([*cells, margin])
         cells[3] = cells[3].replace(", ", "\n")  # one zone a line
         cells[5] = cells[5].replace(" ", "\n", 1)  # zone / us-east-1b
         services.add_row(*cells, f"[red]{margin}[/red]" if s["margin"] < 0 else margin)
-    console.print(services)
+    _table(console, services, ("Services", list(SERVICE_COLUMNS), plain_services), width)
 
-    scenarios = compact("Single failures")
-    for column in ("failure", "system", "down (← through)", "root cause"):
+    scenario_columns = ["failure", "system", "down (← through)", "root cause"]
+    scenarios = _compact("Single failures")
+    for column in scenario_columns:
         scenarios.add_column(column, no_wrap=column == "system", ratio=2 if "down" in column else 1)
+    plain_scenarios = []
     for row in data["scenarios"]:
-        scenarios.add_row(
+        cells = [
             row["failed"],
-            "[red]DOWN[/red]" if row["system_down"] else "up",
+            "DOWN" if row["system_down"] else "up",
             down_text(row),
             ", ".join(row["root_causes"]) or "—",
+        ]
+        plain_scenarios.append(cells)
+        scenarios.add_row(
+            cells[0], "[red]DOWN[/red]" if row["system_down"] else "up", cells[2], cells[3]
         )
-    console.print(scenarios)
+    _table(console, scenarios, ("Single failures", scenario_columns, plain_scenarios), width)
 
     how = data["how_to_test"]
     if how:
         console.print("[bold]How to test this[/bold]")
-        console.print(f"  {how_to_test_intro(how)}", markup=False)
+        say(f"  {how_to_test_intro(how)}", 4)
         for x in how["experiments"]:
-            console.print(f"  {x['tests']}: {x['expected']}  ({x['experiment']})", markup=False)
-            console.print(f"      {x['command']}", markup=False, soft_wrap=True)
+            say(f"  {x['tests']}: {x['expected']}  ({x['experiment']})", 6)
+            for line in shell_lines(x["command"], width, 6):
+                console.print(line, markup=False, soft_wrap=True)
 
     if data["depth"] >= 2:
         pairs = data["pairs"]
-        console.print("[bold]Double failures[/bold]: " + pairs_sentence(pairs))
+        _heading(console, "Double failures", ": " + pairs_sentence(pairs), width, 2)
         for p in pairs["listed"]:
-            line = f"  {p['title']}: {', '.join(p['newly_down'])}"
-            console.print(hanging(line, width, 6), markup=False, soft_wrap=True)
+            say(f"  {p['title']}: {', '.join(p['newly_down'])}", 6)
 
     console.print("[bold]Findings[/bold]" + ("" if data["findings"] else ": none"))
     for f in data["findings"]:
         state = " (accepted)" if f["accepted"] else ""
-        for line, indent in (
-            (
-                f"  {f['file']}:{f['line']}:{f['column']}: {f['rule']} {f['severity']}{state} "
-                f"{f['service'] or 'topology'}: {f['message']}",
-                6,
-            ),
-            (f"      fix: {f['fix']}", 11),
-            *([(f"      accepted: {f['accept_reason']}", 16)] if f["accepted"] else []),
-        ):
-            console.print(hanging(line, width, indent), markup=False, soft_wrap=True)
+        say(
+            f"  {f['file']}:{f['line']}:{f['column']}: {f['rule']} {f['severity']}{state} "
+            f"{f['service'] or 'topology'}: {f['message']}",
+            6,
+        )
+        say(f"      fix: {f['fix']}", 11)
+        if f["accepted"]:
+            say(f"      accepted: {f['accept_reason']}", 16)
 
     console.print("[bold]Availability assumptions[/bold]")
     for name, value in assumption_rows(data):
-        console.print(f"  {name}: {value}")
-    return buffer.getvalue()
+        say(f"  {name}: {value}", 4)
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

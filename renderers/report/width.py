@@ -11,8 +11,9 @@ import shutil
 import sys
 import textwrap
 
-#: Width of the rich report when neither --width nor a terminal says otherwise.
-DEFAULT_REPORT_WIDTH = 120
+#: What the rich report lays its tables out in when lines are not wrapped: wide enough
+#: that every table takes its natural width.
+UNWRAPPED = 100_000
 #: Narrower than this, wrapped text would be unreadable: --width is raised to it.
 MIN_WIDTH = 40
 
@@ -32,10 +33,20 @@ def hanging(line: str, width: int | None, indent: int = 6) -> str:
         return line
     lead = len(line) - len(line.lstrip(" "))
     return textwrap.fill(
-        line,
+        line[lead:],
         width=width,
-        initial_indent="",
+        initial_indent=" " * lead,
         subsequent_indent=" " * max(indent, lead + 2),
         break_long_words=False,
         break_on_hyphens=False,
+    )
+
+
+def wrap_lines(text: str, width: int | None, more: int = 4) -> str:
+    """Every line of ``text`` wrapped to ``width``, continued ``more`` past its own indent."""
+    if width is None:
+        return text
+    lines = text.split("\n")
+    return "\n".join(
+        hanging(line, width, len(line) - len(line.lstrip(" ")) + more) for line in lines
     )

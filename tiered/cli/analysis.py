@@ -42,6 +42,7 @@ def report(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text, markdown, html (self-contained), json, sarif (findings), "
             "mef (Open-PSA fault tree), or an installed plugin's.",
             autocompletion=completer("report"),
@@ -64,8 +65,8 @@ def report(
         str | None,
         typer.Option(
             "--diagram",
-            metavar="SVG",
-            help="html: an SVG to embed instead of the diagram the report draws itself.",
+            metavar="FILE",
+            help="html: an SVG file to embed instead of the diagram the report draws itself.",
         ),
     ] = None,
     width: WidthOpt = None,
@@ -82,7 +83,7 @@ def report(
         color=terminal,
         extra={
             "diagram_svg": _given_svg(diagram),
-            "width": width or (output_width(None) if terminal else None),
+            "width": output_width(width) if output is None else width,
         },
     )
     (document,) = chosen.export(result, options).values()
@@ -117,6 +118,7 @@ def whatif(
     output_format: Annotated[
         WhatifFormat, typer.Option("--format", "-f", help="text, or json for tools.")
     ] = WhatifFormat.text,
+    width: WidthOpt = None,
 ) -> None:
     """What goes down when the named zones, services or instances fail, and why."""
     from tiered.analysis import UnknownDomain
@@ -136,24 +138,32 @@ def whatif(
     if output_format is WhatifFormat.json:
         sys.stdout.write(json.dumps(scenario.to_dict(), indent=2) + "\n")
         return
-    typer.echo(f"failed: {', '.join(scenario.failed)}")
+    from tiered.renderers.report.width import output_width, wrap_lines
+
+    lines = [f"failed: {', '.join(scenario.failed)}"]
     if not scenario.down:
-        typer.echo("nothing goes down; the system stays up")
-        return
-    for name, cause in scenario.down.items():
-        typer.echo(f"  {name}: down — {cause.reason}")
-    verdict = "DOWN" if scenario.system_down else "up (the entry services survive)"
-    roots = ", ".join(dict.fromkeys(c.root for c in scenario.down.values()))
-    typer.echo(f"system: {verdict}; root cause: {roots}")
+        lines.append("nothing goes down; the system stays up")
+    else:
+        lines += [f"  {name}: down — {cause.reason}" for name, cause in scenario.down.items()]
+        verdict = "DOWN" if scenario.system_down else "up (the entry services survive)"
+        roots = ", ".join(dict.fromkeys(c.root for c in scenario.down.values()))
+        lines.append(f"system: {verdict}; root cause: {roots}")
+    sys.stdout.write(wrap_lines("\n".join(lines), output_width(width)) + "\n")
 
 
 @app.command(epilog="Example:  tiered rules")
-def rules() -> None:
+def rules(width: WidthOpt = None) -> None:
     """List the resilience rules: id, severity, name and what each finds."""
+    from tiered.renderers.report.layout import listing
+    from tiered.renderers.report.width import output_width
     from tiered.rules.catalogue import RULES
 
-    for rule in RULES:
-        typer.echo(f"{rule.id}  {rule.severity.value:<8} {rule.name:<34} {rule.summary}")
+    rows = [[r.id, r.severity.value, r.name, r.summary] for r in RULES]
+    _lines(listing(rows, output_width(width)))
+
+
+def _lines(lines: list[str]) -> None:
+    sys.stdout.write("".join(f"{line}\n" for line in lines))
 
 
 @app.command(
@@ -170,32 +180,40 @@ def explain(
             "none: list them all.",
         ),
     ] = None,
+    width: WidthOpt = None,
 ) -> None:
     """Print a rule's documentation (what it finds, the anti-pattern, the best practice),
     or what a validation problem means; without an id, list every rule and problem."""
     from tiered.problems import BY_ID as PROBLEMS_BY_ID
     from tiered.problems import PROBLEM_CODES
+    from tiered.renderers.report.layout import listing
+    from tiered.renderers.report.width import hanging, output_width
     from tiered.rules.catalogue import BY_ID, RULES
     from tiered.validation.schema_errors import did_you_mean
 
+    columns = output_width(width)
     if rule_id is None:
-        typer.echo("Rules (findings on a valid topology):")
-        for listed in RULES:
-            typer.echo(f"  {listed.id}  {listed.severity.value:<8} {listed.summary}")
-        typer.echo("Problems (why a file is refused, exit 2):")
-        for code in PROBLEM_CODES.values():
-            typer.echo(f"  {code.id}  {code.code:<27} {code.summary}")
+        rules = [[r.id, r.severity.value, r.summary] for r in RULES]
+        problems = [[c.id, c.code, c.summary] for c in PROBLEM_CODES.values()]
+        _lines(
+            [
+                hanging("Rules (findings on a valid topology):", columns, 2),
+                *listing(rules, columns, "  "),
+                hanging("Problems (why a file is refused, exit 2):", columns, 2),
+                *listing(problems, columns, "  "),
+            ]
+        )
         return
     wanted = rule_id.upper()
     rule = BY_ID.get(wanted)
     if rule is not None:
         from tiered.renderers.report.rule_doc import render_rule_doc
 
-        sys.stdout.write(render_rule_doc(rule))
+        sys.stdout.write(render_rule_doc(rule, columns))
         return
     problem = PROBLEMS_BY_ID.get(wanted) or PROBLEM_CODES.get(rule_id.lower())
     if problem is not None:
-        typer.echo(f"{problem.id} {problem.code}: {problem.summary}")
+        _lines([hanging(f"{problem.id} {problem.code}: {problem.summary}", columns, 2)])
         return
     known = [*BY_ID, *PROBLEMS_BY_ID, *PROBLEM_CODES]
     usage_error(

@@ -17,7 +17,7 @@ install()
 
 if TYPE_CHECKING:
     from tiered.changes.model import Diff
-    from tiered.exporters.base import Exporter, Kind
+    from tiered.exporters.base import Exporter, ExportRefused, Kind
     from tiered.exporters.registry import ResultKind
     from tiered.pipeline import Result
 
@@ -87,6 +87,16 @@ def usage_error(message: str, hint: str) -> NoReturn:
     """A mistake on the command line (not in the file): message, hint, exit 2."""
     sys.stderr.write(f"tiered: {message} — {hint}\n")
     raise typer.Exit(EXIT_INVALID)
+
+
+def refused(result: Result, error: ExportRefused) -> NoReturn:
+    """An exporter that does not apply: located at the topology's key that is the reason
+    (``file:line:col: what — how``), else said of the file; exit 2, nothing written."""
+    if error.at is not None and result.source is not None:
+        where = result.source.locate(error.at, key=True)
+        sys.stderr.write(f"{where}: {error.message} — {error.hint}\n")
+        raise typer.Exit(EXIT_INVALID)
+    usage_error(f"{result.file}: {error.message}", error.hint)
 
 
 def valid_result(file: str, depth: int = 1) -> Result:

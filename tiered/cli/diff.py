@@ -14,6 +14,7 @@ from tiered.cli.common import (
     DEFAULT_FILE,
     EXIT_FINDINGS,
     EXIT_INVALID,
+    WidthOpt,
     app,
     completer,
     exporter,
@@ -40,11 +41,14 @@ class FailOn(StrEnum):
 def diff(
     base: Annotated[
         str,
-        typer.Argument(help="The topology before: a file, a git revision, or REV:path."),
+        typer.Argument(
+            metavar="BASE", help="The topology before: a file, a git revision, or REV:path."
+        ),
     ],
     head: Annotated[
         str | None,
         typer.Argument(
+            metavar="HEAD",
             help="The topology after (a file, revision or REV:path) [default: the base's "
             "file in the working tree].",
             show_default=False,
@@ -52,13 +56,16 @@ def diff(
     ] = None,
     file: Annotated[
         str,
-        typer.Option("--file", help="The file compared when a side is a bare revision."),
+        typer.Option(
+            "--file", metavar="FILE", help="The file compared when a side is a bare revision."
+        ),
     ] = DEFAULT_FILE,
     output_format: Annotated[
         str,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text; markdown (a pull-request comment); json; sarif (code scanning); or an "
             "installed plugin's.",
             autocompletion=completer("diff"),
@@ -73,7 +80,12 @@ def diff(
     ] = FailOn.error,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout.",
+        ),
     ] = None,
     cloudformation: Annotated[
         bool,
@@ -82,6 +94,7 @@ def diff(
             help="Render both sides' CloudFormation and compare (aws topologies).",
         ),
     ] = True,
+    width: WidthOpt = None,
 ) -> None:
     """Compare two versions of a topology: findings new, fixed and unchanged (matched by
     rule, service and zone, never by line), fault tolerance, availability and margins
@@ -100,8 +113,11 @@ def diff(
         old, new = load_sides(base, head, file)
     except InvalidSides as invalid:
         _invalid(invalid, output_format)
+    from tiered.renderers.report.width import output_width
+
     result = compare(old, new, cloudformation)
-    (content,) = chosen.export(result, ExportOptions()).values()
+    columns = output_width(width) if output is None else width
+    (content,) = chosen.export(result, ExportOptions(extra={"width": columns})).values()
     if output is None:
         sys.stdout.write(str(content))
     else:

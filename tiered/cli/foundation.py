@@ -45,6 +45,7 @@ def validate(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text; json for tools; sarif for code scanning (or an installed plugin's).",
             autocompletion=completer("validate"),
         ),
@@ -95,16 +96,20 @@ def plan(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="table for people, json for tools.",
             autocompletion=completer("plan"),
         ),
     ] = "table",
+    width: WidthOpt = None,
 ) -> None:
     """Show the placement plan: every instance with its zone, subnet and address."""
     from tiered.exporters.base import ExportOptions
+    from tiered.renderers.report.width import output_width
 
     chosen = exporter("plan", output_format)
-    (document,) = chosen.export(valid_result(file), ExportOptions()).values()
+    options = ExportOptions(extra={"width": output_width(width)})
+    (document,) = chosen.export(valid_result(file), options).values()
     emit_document(document, None)
 
 

@@ -27,25 +27,33 @@ app.add_typer(import_app)
 ParamOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--param", rich_help_panel=PANEL, help="A parameter value, K=V (lists: K=a,b). Repeatable."
+        "--param",
+        metavar="K=V",
+        rich_help_panel=PANEL,
+        help="A parameter value, K=V (lists: K=a,b). Repeatable.",
     ),
 ]
 ParamsFileOpt = Annotated[
     str | None,
     typer.Option(
         "--parameters",
+        metavar="FILE",
         rich_help_panel=PANEL,
         help="Parameters file in CloudFormation's formats (create-stack JSON, "
         "template configuration, or deploy's K=V list).",
     ),
 ]
 RegionOpt = Annotated[
-    str | None, typer.Option("--region", rich_help_panel=PANEL, help="Region the stack runs in.")
+    str | None,
+    typer.Option(
+        "--region", metavar="REGION", rich_help_panel=PANEL, help="Region the stack runs in."
+    ),
 ]
 ZoneOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--zone",
+        metavar="SUBNET=ZONE",
         rich_help_panel=PANEL,
         help="Zone of a subnet id or parameter value, SUBNET=ZONE. Repeatable.",
     ),
@@ -54,6 +62,7 @@ TemplateDirOpt = Annotated[
     str | None,
     typer.Option(
         "--template-dir",
+        metavar="DIR",
         rich_help_panel=PANEL,
         help="Folder holding the templates of nested stacks.",
     ),
@@ -108,6 +117,7 @@ def _root_with_templates(
         str | None,
         typer.Option(
             "--from",
+            metavar="FORMAT",
             rich_help_panel=PANEL,
             help="Read FILE as: cloudformation (default: detected).",
         ),
@@ -143,7 +153,9 @@ def _root_with_templates(
     "--zone subnet-a=us-east-1a --zone subnet-b=us-east-1b",
 )
 def cloudformation(
-    template: Annotated[str, typer.Argument(help="CloudFormation template (YAML or JSON).")],
+    template: Annotated[
+        str, typer.Argument(metavar="TEMPLATE", help="CloudFormation template (YAML or JSON).")
+    ],
     params: ParamOpt = None,
     parameters_file: ParamsFileOpt = None,
     region: RegionOpt = None,
@@ -151,7 +163,9 @@ def cloudformation(
     template_dir: TemplateDirOpt = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write the topology here (default: stdout)."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the topology here (default: stdout)."
+        ),
     ] = None,
 ) -> None:
     """Write a topology from a CloudFormation template: services with the resources they

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tiered.cli.common import DEFAULT_FILE, app, shown, usage_error
+from tiered.cli.common import DEFAULT_FILE, WidthOpt, app, shown, usage_error
 
 
 def _example_names(incomplete: str) -> list[str]:
@@ -38,6 +38,7 @@ def init(
         bool, typer.Option("--list", help="List the examples and exit.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    width: WidthOpt = None,
 ) -> None:
     """Write a commented starter topology to FILE: one of the examples shipped with tiered.
 
@@ -48,9 +49,15 @@ def init(
 
     found = examples()
     if list_examples:
-        for name, path in found.items():
-            first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
-            typer.echo(f"{name:<24} {first}")
+        from tiered.renderers.report.layout import listing
+        from tiered.renderers.report.width import output_width
+
+        rows = [
+            [name, path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()]
+            for name, path in found.items()
+        ]
+        for line in listing(rows, output_width(width)):
+            typer.echo(line)
         return
     name = example or DEFAULT
     if name not in found:

@@ -12,8 +12,8 @@ from tiered.cli.common import (
     app,
     completer,
     exporter,
+    refused,
     shown,
-    usage_error,
     valid_result,
     write_output,
 )
@@ -79,7 +79,7 @@ def render(
         try:
             files.update(renderer.export(result, options))
         except ExportRefused as error:
-            usage_error(f"{file}: {error.message}", error.hint)
+            refused(result, error)
     for path in write_output(out, files):
         typer.echo(f"wrote {shown(path)}")
     warn(file, findings)

@@ -36,11 +36,15 @@ class ExportOptions:
 
 
 class ExportRefused(Exception):
-    """The exporter does not apply to this input (e.g. CloudFormation for on premises)."""
+    """The exporter does not apply to this input (e.g. CloudFormation for on premises).
 
-    def __init__(self, message: str, hint: str) -> None:
+    ``at`` is the data path of the topology's key that is the reason (``("provider",)``),
+    so that the command line can point at its line and column.
+    """
+
+    def __init__(self, message: str, hint: str, at: tuple[str | int, ...] | None = None) -> None:
         super().__init__(message)
-        self.message, self.hint = message, hint
+        self.message, self.hint, self.at = message, hint, at
 
 
 class Exporter(ABC, Generic[Subject]):
