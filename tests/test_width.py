@@ -85,6 +85,9 @@ def _check(args: list[str], widths: tuple[int, ...] = (80, 50)) -> None:
         assert not _too_long(wrapped, width), (args, width, _too_long(wrapped, width))
         assert _words(wrapped) == _words(whole), (args, width, _words(wrapped) - _words(whole))
         assert all(not line.endswith(" ") for line in wrapped.splitlines()), args
+        # A `quoted` command or setting stays on one line when it fits one.
+        spans = {span for span in re.findall(r"`[^`\n]+`", whole) if len(span) <= width // 2}
+        assert all(span in wrapped for span in spans), (args, width, spans)
 
 
 @pytest.mark.parametrize("args", FIXED_COMMANDS, ids=lambda a: " ".join(a[:2]))
@@ -211,9 +214,13 @@ def test_piped_findings_stay_on_one_line() -> None:
     assert all(" — " in line for line in findings)  # message and fix on the same line
 
 
-def test_hanging_keeps_short_lines_and_words() -> None:
+def test_hanging_keeps_short_lines_words_and_quoted_spans() -> None:
     assert hanging("  short", 80) == "  short"
     assert hanging("  a " + "x" * 100, 40) == "  a\n      " + "x" * 100  # no word is cut
+    line = "  then accept it: `accept: [{rule: TR011, reason: ...}]`"
+    assert hanging(line, 50) == "  then accept it:\n      `accept: [{rule: TR011, reason: ...}]`"
+    long = "  see `" + " ".join(["word"] * 20) + "`"  # longer than a line: it wraps
+    assert max(len(x) for x in hanging(long, 40).splitlines()) <= 40
 
 
 @pytest.mark.parametrize(

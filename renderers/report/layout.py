@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tiered.renderers.report.width import hanging
+from tiered.renderers.report.width import fill, hanging
 
 #: The narrowest column a listing wraps prose into before putting it under the row.
 MIN_PROSE = 24
@@ -39,14 +39,7 @@ def listing(rows: list[list[str]], width: int | None, indent: str = "") -> list[
         else:  # the row on a line of its own, the prose under it
             under = indent + "    "
             lines += hanging(indent + " ".join(head), width, len(under)).split("\n")
-            lines += textwrap.wrap(
-                prose,
-                width,
-                initial_indent=under,
-                subsequent_indent=under,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
+            lines += fill(prose, width, under, under).split("\n")
     return lines
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from tiered.renderers.report.width import hanging
+from tiered.renderers.report.width import fill, hanging
 from tiered.rules.base import Rule
 
 _SECTION = re.compile(r"^\*([^*]+)\*(::|:)\s*(.*)$")
@@ -44,9 +44,7 @@ def _refill(block: str, width: int | None) -> str:
     if block.startswith(" "):
         return "\n".join(line for raw in block.split("\n") for line in _fit(raw, width))
     words = " ".join(block.split())
-    if width is None:
-        return words
-    return textwrap.fill(words, width, break_long_words=False, break_on_hyphens=False)
+    return words if width is None else fill(words, width)
 
 
 def _fit(line: str, width: int | None) -> list[str]:

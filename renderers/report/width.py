@@ -7,6 +7,7 @@ so that a finding never breaks mid-sentence at column 0; written to a pipe or a 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import textwrap
@@ -32,14 +33,33 @@ def hanging(line: str, width: int | None, indent: int = 6) -> str:
     if width is None or len(line) <= width:
         return line
     lead = len(line) - len(line.lstrip(" "))
-    return textwrap.fill(
-        line[lead:],
+    return fill(line[lead:], width, " " * lead, " " * max(indent, lead + 2))
+
+
+def fill(text: str, width: int, first: str = "", rest: str = "") -> str:
+    """``text`` filled to ``width``, breaking at spaces only (never inside a word); a
+    `quoted` span (a command, a setting to write) stays on one line when it fits one."""
+    room = width - max(len(first), len(rest))
+
+    def keep(chunk: re.Match[str]) -> str:
+        whole = chunk.group(0)
+        return whole.replace(" ", _KEPT) if len(whole) <= room else whole
+
+    wrapped = textwrap.fill(
+        _QUOTED.sub(keep, text),
         width=width,
-        initial_indent=" " * lead,
-        subsequent_indent=" " * max(indent, lead + 2),
+        initial_indent=first,
+        subsequent_indent=rest,
         break_long_words=False,
         break_on_hyphens=False,
     )
+    return wrapped.replace(_KEPT, " ")
+
+
+#: A `quoted` span with what is attached to it (``(`zones: [a, b]`),``), and what stands
+#: for its spaces while the line is wrapped.
+_QUOTED = re.compile(r"\S*`[^`]+`\S*")
+_KEPT = "\x00"
 
 
 def wrap_lines(text: str, width: int | None, more: int = 4) -> str:
