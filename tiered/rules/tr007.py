@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, new_zones
-from tiered.rules.edits import Edit
+from tiered.rules.base import Context
+from tiered.rules.edits import Edit, add_zones, changes, zones_to_add
 
 ID = "TR007"
 NAME = "single-zone-topology"
@@ -30,19 +30,20 @@ def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     if len(plan.zones) == 1:
         zone = plan.zones[0]
-        (more,) = new_zones(plan, 1) or ["a second zone"]
+        fix, edits = add_zones(plan, zones_to_add(plan, 2))
         yield context.finding(
             ID,
             SEVERITY,
             None,
             (zone,),
             f"the topology uses one zone ({zone}): its loss takes everything down",
-            f"add a zone: `zones: [{zone}, {more}]` and spread the replicas over both",
+            f"{fix}; the services' own findings say how to spread them",
             location=context.locate(None, "zones"),
-            edits=(Edit(("zones",), [zone, more]),),
+            edits=edits,
         )
     if plan.provider == "aws" and plan.nat == "single" and len(plan.zones) > 1:
         gateway = plan.nat_gateways[0]
+        nat = (Edit(("network", "nat"), "per-zone"),)
         yield context.finding(
             ID,
             SEVERITY,
@@ -50,7 +51,7 @@ def check(context: Context) -> Iterator[Finding]:
             plan.zones,
             f"egress of {len(plan.zones)} zones goes through one NAT gateway in "
             f"{gateway.zone}: losing it cuts the internet access of the others",
-            "use `nat: per-zone` (one NAT gateway per zone)",
+            changes(nat) + " (one NAT gateway per zone)",
             location=context.locate(None, "network", "nat", key=False),
-            edits=(Edit(("network", "nat"), "per-zone"),),
+            edits=nat,
         )
