@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tests.test_verdict_invariant import topologies
 from tiered.analysis import analyze
@@ -126,13 +127,52 @@ def check_fix(topology: dict[str, Any], finding: Finding, before: list[Finding],
         check_applied(finding, before, renamed(fixed, names), tmp / "renamed.yaml")
 
 
+@st.composite
+def variants(draw: st.DrawFn) -> dict[str, Any]:
+    """Generated topologies, with what the shared generator leaves out.
+
+    Single-instance databases, ``failover: none`` over several replicas, a software's
+    default failover (ZooKeeper: quorum), ``zones`` written out beside a ``placement`` or
+    equal to the topology's, ``nat: single``, and on premises an NGINX entry with a VIP.
+    """
+    topology = draw(topologies())
+    zones = topology["zones"]
+    for tier in topology["tiers"].values():
+        for service in tier["services"].values():
+            kind = service.get("kind", "compute")
+            if kind == "database" and draw(st.booleans()):
+                service["count"] = 1
+            if kind != "compute" or "accept" in service:
+                continue
+            tweak = draw(st.sampled_from(["", "", "none", "zookeeper", "written", "both"]))
+            if tweak == "none" and "placement" not in service:
+                service["failover"] = "none"
+                service.pop("min_healthy", None)
+            elif tweak == "zookeeper" and service["failover"] == "quorum":
+                del service["failover"]
+                service["software"] = "zookeeper"
+            elif tweak == "written" and "zones" not in service:
+                service["zones"] = list(zones)
+            elif tweak == "both" and "placement" in service:
+                service["zones"] = [z for z in zones if z in service["placement"]]
+    if topology["provider"] == "aws" and draw(st.booleans()):
+        topology["network"]["nat"] = "single"
+    if topology["provider"] == "generic" and draw(st.booleans()):
+        first = next(iter(topology["tiers"].values()))["services"]
+        entry = next(iter(first.values()))
+        if "placement" not in entry and entry.get("failover") in ("none", "active-passive"):
+            entry["software"] = "nginx"
+            topology["entry"] = {"vip": "10.0.255.250"}
+    return topology
+
+
 @pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(topology=topologies())
+@given(topology=variants())
 def test_every_suggested_fix_validates_and_removes_its_finding_alone(
     topology: dict[str, Any], tmp_path: Path
 ) -> None:

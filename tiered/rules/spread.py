@@ -8,6 +8,7 @@ it for another on the same service:
 * the fewest zones: the service's own ``zones`` when they are enough (two, three for a
   quorum, since a quorum over two zones always puts a majority in one), else all the
   topology's zones (the service's ``zones`` are removed), else the topology gains zones;
+* ``failover: none`` becomes active-passive for a single replica, else active-active;
 * then the smallest count (not below the current one) whose balanced spread leaves enough
   replicas when the fullest zone fails: ``min_healthy`` for active-active, one for
   active-passive, a strict majority (of an odd count) for a quorum;
@@ -54,6 +55,8 @@ def target(
     """The layout the fix of a compute service aims at (see the module's documentation)."""
     plan = context.plan
     mode = failover or service.failover
+    if mode == "none":  # no replica may fail: one failover mode or the other
+        mode = "active-passive" if service.count == 1 else "active-active"
     wanted = MIN_ZONES.get(mode, 2)
     added = zones_to_add(plan, wanted)
     scopes = [list(service.zones), list(plan.zones), [*plan.zones, *added]]

@@ -62,18 +62,14 @@ def _advice(context: Context, service: ServicePlan) -> tuple[str, str, tuple[Edi
         )
     if service.count == 1:
         message = "a single replica: when its instance fails, the service is down"
-        mode = "active-passive" if service.failover == "none" else service.failover
     elif service.failover == "quorum":
         message = "a quorum of 2 needs both members: neither may fail"
-        mode = "quorum"
     elif service.failover == "none":
         message = f"failover none over {service.count} replicas: any one failing takes it down"
-        mode = "active-active"
     else:
         message = (
             f"min_healthy {service.min_healthy} equals the count {service.count}: "
             "no replica may fail"
         )
-        mode = service.failover
-    fix, edits = spread_fix(context, service.name, failover=mode)
+    fix, edits = spread_fix(context, service.name)
     return message, fix, edits

@@ -24,6 +24,7 @@ from tiered.rules.edits import Edit, add_zones, changes, zones_to_add
 ID = "TR007"
 NAME = "single-zone-topology"
 SEVERITY = Severity.WARNING
+NAT_PER_ZONE = (Edit(("network", "nat"), "per-zone"),)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -31,6 +32,8 @@ def check(context: Context) -> Iterator[Finding]:
     if len(plan.zones) == 1:
         zone = plan.zones[0]
         fix, edits = add_zones(plan, zones_to_add(plan, 2))
+        if plan.provider == "aws" and plan.nat == "single":  # else a second finding follows
+            fix, edits = f"{fix} and {changes(NAT_PER_ZONE)}", (*edits, *NAT_PER_ZONE)
         yield context.finding(
             ID,
             SEVERITY,
@@ -43,7 +46,6 @@ def check(context: Context) -> Iterator[Finding]:
         )
     if plan.provider == "aws" and plan.nat == "single" and len(plan.zones) > 1:
         gateway = plan.nat_gateways[0]
-        nat = (Edit(("network", "nat"), "per-zone"),)
         yield context.finding(
             ID,
             SEVERITY,
@@ -51,7 +53,7 @@ def check(context: Context) -> Iterator[Finding]:
             plan.zones,
             f"egress of {len(plan.zones)} zones goes through one NAT gateway in "
             f"{gateway.zone}: losing it cuts the internet access of the others",
-            changes(nat) + " (one NAT gateway per zone)",
+            changes(NAT_PER_ZONE) + " (one NAT gateway per zone)",
             location=context.locate(None, "network", "nat", key=False),
-            edits=nat,
+            edits=NAT_PER_ZONE,
         )
