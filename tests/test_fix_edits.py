@@ -25,6 +25,7 @@ from tiered.findings import Finding, Location, Severity
 from tiered.pipeline import check
 from tiered.rules.edits import DROP, apply_edits
 from tiered.rules.runner import run_rules
+from tiered.rules.spread import survives
 
 #: Rules whose fix is always an edit of the file (the others: fix a root cause, accept, ...).
 EDITABLE = {"TR001", "TR002", "TR003", "TR004", "TR005", "TR007"}
@@ -108,7 +109,7 @@ def renamed(data: dict[str, Any], names: dict[str, str]) -> Any:
 
 def other_names(topology: dict[str, Any], added: list[str]) -> dict[str, str]:
     """Different names for the zones a fix adds, as a user would choose them."""
-    if topology["provider"] == "aws":
+    if topology.get("provider", "aws") == "aws":
         region = topology["region"]
         free = [f"{region}{c}" for c in "zyxwv" if f"{region}{c}" not in topology["zones"]]
         return dict(zip(added, free, strict=False))
@@ -121,7 +122,7 @@ def check_fix(topology: dict[str, Any], finding: Finding, before: list[Finding],
     check_applied(finding, before, fixed, tmp / "after.yaml")
     added = [z for z in fixed["zones"] if z not in topology["zones"]]
     if added:
-        if topology["provider"] != "aws":
+        if topology.get("provider", "aws") != "aws":
             assert "stand" in finding.fix and all(z in finding.fix for z in added), finding.fix
         names = other_names(topology, added)
         check_applied(finding, before, renamed(fixed, names), tmp / "renamed.yaml")
@@ -155,9 +156,9 @@ def variants(draw: st.DrawFn) -> dict[str, Any]:
                 service["zones"] = list(zones)
             elif tweak == "both" and "placement" in service:
                 service["zones"] = [z for z in zones if z in service["placement"]]
-    if topology["provider"] == "aws" and draw(st.booleans()):
+    if topology.get("provider", "aws") == "aws" and draw(st.booleans()):
         topology["network"]["nat"] = "single"
-    if topology["provider"] == "generic" and draw(st.booleans()):
+    if topology.get("provider", "aws") == "generic" and draw(st.booleans()):
         first = next(iter(topology["tiers"].values()))["services"]
         entry = next(iter(first.values()))
         if "placement" not in entry and entry.get("failover") in ("none", "active-passive"):
@@ -245,6 +246,12 @@ CASES = [
         "run 4 replicas as 2+2 over two zones: set `count: 4`",
     ),
     (
+        "failover none over three replicas, already spread",
+        generic(["a", "b", "c"], {"count": 3, "failover": "none"}),
+        "TR001",
+        "set `failover: active-active`: any one replica may then fail",
+    ),
+    (
         "a lopsided placement",
         generic(
             ["a", "b", "c"],
@@ -305,6 +312,39 @@ def test_a_placement_outside_pinned_zones_says_to_remove_them(tmp_path: Path) ->
         "set `placement: {eu-west-1a: 1, eu-west-1b: 1}` and remove `zones`"
     )
     check_fix(data, tr002, findings, tmp_path)
+
+
+def test_a_one_zone_topology_with_one_nat_is_told_both(tmp_path: Path) -> None:
+    data = {
+        "version": 1,
+        "name": "t",
+        "region": "eu-west-1",
+        "zones": ["eu-west-1a"],
+        "network": {"cidr": "10.0.0.0/16", "nat": "single"},
+        "tiers": {"t": {"role": "presentation", "services": {"s": {"count": 1}}}},
+    }
+    _, findings = findings_of(data, tmp_path / "t.yaml")
+    (tr007,) = [f for f in findings if f.rule == "TR007"]
+    assert tr007.fix == (
+        "add a zone to the topology: `zones: [eu-west-1a, eu-west-1b]` and set `nat: per-zone`; "
+        "the services' own findings say how to spread them"
+    )
+    check_fix(data, tr007, findings, tmp_path)
+
+
+@pytest.mark.parametrize("zones", [2, 3, 4])
+@pytest.mark.parametrize("count", range(1, 10))
+def test_a_quorum_survives_a_zone_only_when_odd_over_three_zones_or_more(
+    count: int, zones: int
+) -> None:
+    expected = zones >= 3 and count >= 3 and count % 2 == 1
+    assert survives("quorum", count, 1, zones) is expected
+
+
+def test_active_active_over_two_zones_needs_twice_min_healthy() -> None:
+    for min_healthy in range(1, 6):
+        smallest = next(n for n in range(2, 20) if survives("active-active", n, min_healthy, 2))
+        assert smallest == 2 * min_healthy
 
 
 def test_a_text_that_omits_a_change_is_caught() -> None:

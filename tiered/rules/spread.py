@@ -103,8 +103,8 @@ def spread_fix(
     noun = "member" if goal.failover == "quorum" else "replica"
     shape = "+".join(str(n) for n in goal.layout.values())
     over = f"{shape} over {number_word(len(goal.layout))} zones"
-    if goal.layout == service.per_zone:
-        text = said  # only the failover mode changes
+    if goal.layout == service.per_zone:  # only the failover mode changes
+        text = f"{said}: any one replica may then fail"
     elif not said:
         text = f"the {plural(goal.count, noun)} run as {over}"
     else:
