@@ -49,12 +49,10 @@ def survives(failover: str, count: int, min_healthy: int, zones: int) -> bool:
     return count - ceil(count / zones) >= needed  # implies count - 1 >= needed
 
 
-def target(
-    context: Context, service: ServicePlan, failover: str | None = None, at_least: int = 0
-) -> Target:
+def target(context: Context, service: ServicePlan) -> Target:
     """The layout the fix of a compute service aims at (see the module's documentation)."""
     plan = context.plan
-    mode = failover or service.failover
+    mode = service.failover
     if mode == "none":  # no replica may fail: one failover mode or the other
         mode = "active-passive" if service.count == 1 else "active-active"
     wanted = MIN_ZONES.get(mode, 2)
@@ -63,7 +61,7 @@ def target(
     zones = next(scope for scope in scopes if len(scope) >= wanted)
     if zones is not scopes[2]:
         added = []
-    low = max(service.count, at_least, 2)
+    low = max(service.count, 2)
     count = next(
         n
         for n in range(low, low + 2 * service.min_healthy + 4)
@@ -80,20 +78,19 @@ def target(
     return Target(count, layout, mode, added)
 
 
-def spread_fix(
-    context: Context, name: str, failover: str | None = None, at_least: int = 0
-) -> tuple[str, tuple[Edit, ...]]:
+def spread_fix(context: Context, name: str) -> tuple[str, tuple[Edit, ...]]:
     """The fix text and edits moving compute service ``name`` to its target."""
     plan = context.plan
     service = plan.services[name]
-    goal = target(context, service, failover, at_least)
+    goal = target(context, service)
     path = service.path
     edits: list[Edit] = []
     if goal.count != service.count:
         edits.append(Edit((*path, "count"), goal.count))
     if goal.failover != service.failover:
         edits.append(Edit((*path, "failover"), goal.failover))
-    if written(context, (*path, "placement"), fallback=True):
+    placed = written(context, (*path, "placement"), fallback=True)
+    if placed and goal.layout != service.per_zone:
         edits.append(Edit((*path, "placement"), goal.layout))
     widened = not set(goal.layout) <= set(service.zones)
     if widened and written(context, (*path, "zones"), fallback=True):
