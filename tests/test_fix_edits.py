@@ -117,6 +117,7 @@ def other_names(topology: dict[str, Any], added: list[str]) -> dict[str, str]:
 
 
 def check_fix(topology: dict[str, Any], finding: Finding, before: list[Finding], tmp: Path) -> None:
+    """The whole contract of a fix: its text, its edits applied, and under other zone names."""
     check_text(finding)
     fixed = apply_edits(topology, finding.edits)
     check_applied(finding, before, fixed, tmp / "after.yaml")
