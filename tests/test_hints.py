@@ -119,3 +119,21 @@ def test_applying_a_zone_hint_as_written_validates(mistake: str, tmp_path: Path)
     _apply_zone_hint(data, problem.hint)
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert check(str(path)).problems == []
+
+
+@pytest.mark.parametrize(
+    "head, example",
+    [
+        ("region: eu-west-1\n", "`zones: [eu-west-1a, eu-west-1b, eu-west-1c]`"),
+        ("provider: generic\n", "`zones: [rack-a, rack-b, rack-c]`"),
+    ],
+)
+def test_missing_zones_are_asked_for_in_the_users_own_terms(
+    head: str, example: str, tmp_path: Path
+) -> None:
+    text = (
+        f"version: 1\nname: t\n{head}network: {{cidr: 10.0.0.0/16}}\n"
+        "tiers: {web: {role: presentation, services: {lb: {count: 1}}}}\n"
+    )
+    [hint] = hints(tmp_path, text)
+    assert hint.endswith(example) and "us-east" not in hint
