@@ -1,6 +1,7 @@
 """The jinja2 environment of the built-in config renderers: strict, and injection-proof.
 
-Templates are data files in ``renderers/templates``, loaded as package data. Every value a
+Templates are data files in ``renderers/templates``, loaded as package data of
+``tiered.renderers`` (the name it has in an installed wheel). Every value a
 template writes into a configuration goes through the ``token`` filter, which refuses
 anything but plain names, paths and addresses: a value that could end a directive, open a
 block or start a comment (``;``, braces, quotes, ``#``, whitespace) stops the rendering
@@ -34,7 +35,7 @@ def token(value: Any) -> str:
 def environment() -> jinja2.Environment:
     """The template environment: package templates, StrictUndefined, no autoescape (not HTML)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("renderers", "templates"),
+        loader=jinja2.PackageLoader("tiered.renderers", "templates"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - nginx/keepalived configs, not HTML; see `token`
         trim_blocks=True,

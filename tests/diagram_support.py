@@ -27,16 +27,22 @@ class Graph:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_dot(dot_text: str) -> Graph:
-    """Parse DOT with the real ``dot`` (JSON output): what graphviz itself understood."""
+def run_dot(dot_text: str, output_format: str) -> Any:
+    """The JSON graphviz's ``dot`` writes for ``dot_text`` (``json0``: as parsed; ``json``:
+    laid out, with drawing operations)."""
     done = subprocess.run(
-        ["dot", "-Tjson0", f"-Gimagepath={resources_dir()}"],
+        ["dot", f"-T{output_format}", f"-Gimagepath={resources_dir()}"],
         input=dot_text.encode(),
         capture_output=True,
         timeout=120,
         check=True,
     )
-    data = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def parse_dot(dot_text: str) -> Graph:
+    """Parse DOT with the real ``dot`` (JSON output): what graphviz itself understood."""
+    data = run_dot(dot_text, "json0")
     objects = data.get("objects", [])
     graph = Graph(attrs={k: v for k, v in data.items() if k not in ("objects", "edges")})
     # the subgraphs come first (their "_gvid" indexes the subgraph list), then the nodes
@@ -132,14 +138,7 @@ def _box(text: str) -> Box:
 
 def layout(dot_text: str) -> Layout:
     """Lay ``dot_text`` out with the real ``dot`` and read back the positions."""
-    done = subprocess.run(
-        ["dot", "-Tjson", f"-Gimagepath={resources_dir()}"],
-        input=dot_text.encode(),
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    data = json.loads(done.stdout)
+    data = run_dot(dot_text, "json")
     count = data.get("_subgraph_cnt", 0)
     objects = data.get("objects", [])
     clusters = {o["name"]: _box(o["bb"]) for o in objects[:count] if "bb" in o}

@@ -100,3 +100,30 @@ def test_a_service_named_like_a_setting_is_still_a_service() -> None:
 
 def check_text(text: str) -> Validated:
     return validate(load_bytes(text.encode(), "t.yaml"))
+
+
+def test_a_key_one_column_off_names_the_indentations_that_would_work() -> None:
+    text = "services:\n  shop:\n    software: nodejs\n    count: 2\n   port: 3000\n"
+    [problem] = load_bytes(text.encode(), "t.yaml").problems
+    assert (problem.location.line, problem.location.column) == (5, 4)
+    assert problem.message == (
+        "YAML syntax error: 'port' is indented 3 spaces, which lines up with no key above it"
+    )
+    assert problem.hint == (
+        "line 'port' up with line 4's key (4 spaces) or line 2's key (2 spaces)"
+    )
+
+
+def test_a_setting_dedented_to_the_tiers_is_called_misplaced() -> None:
+    text = SETTING_AS_SERVICE.replace("      depends_on: [cache]\n", "").replace(
+        "    failover: active-active\n", "  depends_on: [cache]\n  public: true\n"
+    )
+    problems = check_text(text).problems
+    assert [(p.code, p.location.line, p.message) for p in problems] == [
+        (
+            "misplaced-key",
+            15,
+            "'depends_on' is a service setting, but it is indented as a tier name",
+        ),
+        ("misplaced-key", 16, "'public' is a tier setting, but it is indented as a tier name"),
+    ]

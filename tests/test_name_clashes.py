@@ -14,6 +14,17 @@ HEAD = "version: 1\nname: t\nregion: eu-west-1\nzones: [{zones}]\nnetwork: {{cid
 TIERS = "tiers:\n  web:\n    role: presentation\n    public: true\n    services:\n"
 
 
+def on_premises(tmp_path: Path, zones: str, services: str) -> Path:
+    """A ``provider: generic`` topology of one tier with ``services``, written to a file."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        f"version: 1\nname: t\nprovider: generic\nzones: [{zones}]\n"
+        "network: {cidr: 10.0.0.0/16}\n" + TIERS.replace("    public: true\n", "") + services,
+        encoding="utf-8",
+    )
+    return path
+
+
 def problems(tmp_path: Path, zones: str, services: str) -> list[str]:
     path = tmp_path / "t.yaml"
     path.write_text(HEAD.format(zones=zones) + TIERS + services, encoding="utf-8")
@@ -41,13 +52,7 @@ def test_clashes_are_refused(tmp_path: Path, services: str, expected: str) -> No
 
 
 def test_zone_named_like_a_service_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "t.yaml"
-    path.write_text(
-        "version: 1\nname: t\nprovider: generic\nzones: [lb, b]\nnetwork: {cidr: 10.0.0.0/16}\n"
-        + TIERS.replace("    public: true\n", "")
-        + "      lb: {count: 2}\n",
-        encoding="utf-8",
-    )
+    path = on_premises(tmp_path, "lb, b", "      lb: {count: 2}\n")
     found = [p.message for p in check(str(path)).problems]
     assert found == [
         "zone 'lb' has the name of service lb: failures, cut sets and `whatif --fail` "
@@ -63,15 +68,9 @@ def test_near_misses_pass(tmp_path: Path) -> None:
 
 
 def test_mount_target_named_like_an_instance_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "t.yaml"
-    path.write_text(
-        "version: 1\nname: t\nprovider: generic\nzones: [dc-1, dc-2]\n"
-        "network: {cidr: 10.0.0.0/16}\n"
-        + TIERS.replace("    public: true\n", "")
-        + "      lb: {count: 2, depends_on: [files, files-dc]}\n"
-        "      files: {kind: filesystem}\n      files-dc: {count: 2}\n",
-        encoding="utf-8",
-    )
+    services = "      lb: {count: 2, depends_on: [files, files-dc]}\n"
+    services += "      files: {kind: filesystem}\n      files-dc: {count: 2}\n"
+    path = on_premises(tmp_path, "dc-1, dc-2", services)
     found = [p.message for p in check(str(path)).problems]
     assert any(
         m.startswith("endpoint files-dc-1 of files has the name of an instance of files-dc")
@@ -106,12 +105,6 @@ def test_names_that_meet_in_one_logical_id_are_refused_on_aws(
 
 
 def test_logical_ids_do_not_matter_on_premises(tmp_path: Path) -> None:
-    path = tmp_path / "t.yaml"
-    path.write_text(
-        "version: 1\nname: t\nprovider: generic\nzones: [dc-a, dc-b]\n"
-        "network: {cidr: 10.0.0.0/16}\n"
-        + TIERS.replace("    public: true\n", "")
-        + "      a-1: {count: 2, depends_on: [a1]}\n      a1: {count: 2}\n",
-        encoding="utf-8",
-    )
+    services = "      a-1: {count: 2, depends_on: [a1]}\n      a1: {count: 2}\n"
+    path = on_premises(tmp_path, "dc-a, dc-b", services)
     assert check(str(path)).problems == []

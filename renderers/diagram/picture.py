@@ -4,9 +4,10 @@ Nested clusters region → VPC → zone → subnet (a tier in a zone), and on pr
 segment of a VRRP pair (one VLAN over its zones, with the VIP inside); one node per replica (or
 per collapsed group, see ``collapse``), per managed endpoint and NAT gateway; users and
 Route 53 or the keepalived VIP outside. Calls are drawn from every replica (or group) of
-the caller to the replica of the callee it reaches: the active one of an active-passive or
-primary-standby callee, else the one in the caller's zone (the first one when its zone has
-none), so every zone is drawn connected and cross-zone calls show as such. Arrows carry no
+the caller to the replicas of the callee it reaches: the active ones in the caller's zone
+(else the active ones wherever they are) and those in zones without a caller (a passive or
+standby replica takes no calls), so every zone is drawn connected, no replica looks unused
+and cross-zone calls show as such. Arrows carry no
 text, which graphviz would place over cluster titles: the port is part of the callee's
 address and a router lists its routes. Findings and what-if states from ``annotations``
 become marks on nodes and zones.
@@ -38,14 +39,16 @@ class _Builder:
         self.column = columns(plan)
         self.nodes: dict[str, Node] = {}
         self.members: dict[str, list[str]] = {}  # service -> node ids, plan order
-        offset = 2 if plan.entry is not None and (self._dns() or plan.entry.vip) else 1
-        self.offset = offset
         segment = plan.entry_segment
         self.segment_service = (
             next(i.service for i in plan.instances if i.subnet == segment.name)
             if segment is not None
             else None
         )
+        # Users stand above Route 53 (or a VIP outside any segment) in the first column; a
+        # VIP inside the entry segment gets a column of its own, right of the users.
+        self.hub_column = 1 if self.segment_service is not None else 0
+        self.offset = self.hub_column + 1
 
     # -- nodes -------------------------------------------------------------------------
 
@@ -318,7 +321,7 @@ class _Builder:
                     lines=(f"{entry.hosted_zone}", "failover records"),
                     icon=icons.ROUTE53,
                     kind="dns",
-                    column=1,
+                    column=self.hub_column,
                 )
             else:
                 segment = plan.entry_segment
@@ -329,7 +332,7 @@ class _Builder:
                     lines=("keepalived (VRRP)",),
                     icon=icons.VIP,
                     kind="vip",
-                    column=1,
+                    column=self.hub_column,
                 )
             self.nodes[hub.id] = hub
             if self.segment_service is None:  # else drawn inside the entry segment
@@ -352,7 +355,7 @@ class _Builder:
         return outside, edges
 
     def _calls(self) -> list[Edge]:
-        """An arrow from every node of a caller to the node of each callee it reaches."""
+        """An arrow from every node of a caller to each node of a callee it reaches."""
         edges: list[Edge] = []
         for service in self.plan.services.values():
             paths: dict[str, list[str]] = {}
@@ -367,21 +370,21 @@ class _Builder:
                     via = f":{target.port}" if target.port else ""
                 down = service.name in self.notes.down and callee in self.notes.down
                 for tail in self.members.get(service.name, []):
-                    head = self._reached(callee, self.nodes[tail].zone)
-                    if head is None:
-                        continue
-                    arrow = f"{self.nodes[tail].title} → {self.nodes[head].title}"
-                    tooltip = f"{arrow} {via}" if via else arrow
-                    edges.append(Edge(tail, head, kind, down=down, tooltip=tooltip))
+                    for head in self._reached(service.name, callee, self.nodes[tail].zone):
+                        arrow = f"{self.nodes[tail].title} → {self.nodes[head].title}"
+                        tooltip = f"{arrow} {via}" if via else arrow
+                        edges.append(Edge(tail, head, kind, down=down, tooltip=tooltip))
         return edges
 
-    def _reached(self, callee: str, zone: str | None) -> str | None:
-        """The node of ``callee`` a caller in ``zone`` reaches: its active node there, else
-        its first active node (a passive or standby replica takes no calls)."""
+    def _reached(self, caller: str, callee: str, zone: str | None) -> list[str]:
+        """The nodes of ``callee`` a node of ``caller`` in ``zone`` reaches: its active nodes
+        in that zone (else all of them), and those in zones where ``caller`` has no node, so
+        that no active replica looks unused. A passive or standby replica takes no calls."""
         active = [n for n in self.members.get(callee, []) if not self.nodes[n].dashed]
         local = [n for n in active if self.nodes[n].zone == zone]
-        reached = local or active
-        return reached[0] if reached else None
+        present = {self.nodes[n].zone for n in self.members.get(caller, [])}
+        uncovered = [n for n in active if self.nodes[n].zone not in present]
+        return list(dict.fromkeys([*(local or active), *uncovered]))
 
     # -- the whole picture -------------------------------------------------------------
 
@@ -453,8 +456,8 @@ class _Builder:
         rows = [
             (
                 "arrow",
-                "a call from a replica to the one it reaches: the active one, else the one in "
-                "its zone",
+                "a call to the active replicas in the caller's zone (else elsewhere), and to "
+                "those in zones without a caller",
             ),
             ("ip:port", "where a replica listens; a router lists its routes (path → service)"),
             ("dashed box", "passive or standby replica"),

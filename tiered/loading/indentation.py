@@ -50,6 +50,9 @@ def misindented_key(text: str, error_line: int) -> Misindented | None:
     above = _significant(lines, here)
     if above is None:
         return None
+    between = _between_levels(lines, here, above)
+    if between is not None:
+        return between
     found = _SCALAR_KEY.match(lines[above])
     if found is None or _indent(lines[here]) <= _indent(lines[above]):
         return None
@@ -72,4 +75,35 @@ def misindented_key(text: str, error_line: int) -> Misindented | None:
         f"'{current}' is indented more than '{key}' on line {above + 1}, so it reads as part "
         f"of that value",
         f"line '{current}' up with '{key}' ({depth} spaces)",
+    )
+
+
+def _between_levels(lines: list[str], here: int, above: int) -> Misindented | None:
+    """A key indented less than the keys above it, at none of their enclosing levels: it
+    belongs to no block (one column off)."""
+    depth = _indent(lines[here])
+    if depth >= _indent(lines[above]):
+        return None
+    levels: list[tuple[int, int]] = []  # (indent, line index): the line above and its parents
+    index: int | None = above
+    while index is not None:
+        level = _indent(lines[index])
+        if not levels or level < levels[-1][0]:
+            levels.append((level, index))
+        if level <= depth:
+            break
+        index = _significant(lines, index)
+    if levels[-1][0] == depth:
+        return None
+    # the key right above, and the enclosing keys just deeper and just shallower than this
+    deeper = min((lv for lv in levels if lv[0] > depth), key=lambda lv: lv[0])
+    options = list(dict.fromkeys([levels[0], deeper, levels[-1]]))
+    key = lines[here].strip().split(":", 1)[0]
+    shown = [f"line {line + 1}'s key ({level} spaces)" for level, line in options]
+    choices = ", ".join(shown[:-1]) + " or " + shown[-1]
+    return Misindented(
+        here + 1,
+        depth + 1,
+        f"'{key}' is indented {depth} spaces, which lines up with no key above it",
+        f"line '{key}' up with {choices}",
     )

@@ -102,6 +102,10 @@ def _schema(
     if isinstance(tiers, dict):
         new_tiers: dict[str, Any] = {}
         for tier_name, tier in tiers.items():
+            misplaced_tier = _misplaced_as_tier(tier_name, tier, source)
+            if misplaced_tier is not None:
+                problems.append(misplaced_tier)
+                continue
             if isinstance(tier, dict) and isinstance(tier.get("services"), dict):
                 services: dict[str, Any] = {}
                 for name, raw in tier["services"].items():
@@ -148,6 +152,25 @@ def _misplaced_setting(
         "misplaced-key",
         f"'{name}' is a service setting, but it is indented as a service of tier '{tier}'",
         f"indent it {owner}, like the service's other settings",
+    )
+
+
+def _misplaced_as_tier(name: str, value: Any, source: SourceMap) -> Problem | None:
+    """A tier or service setting dedented to the level of the tiers, where it reads as a
+    tier of its own; a real tier is always a mapping."""
+    if isinstance(value, dict):
+        return None
+    if name in model.Tier.model_fields:
+        owner, where = "tier", "under its tier"
+    elif name in model.Service.model_fields:
+        owner, where = "service", "under its service, in a tier's `services`"
+    else:
+        return None
+    return Problem(
+        source.locate(("tiers", name), key=True),
+        "misplaced-key",
+        f"'{name}' is a {owner} setting, but it is indented as a tier name",
+        f"indent it {where}, like the other settings there",
     )
 
 
