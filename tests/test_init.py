@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -115,3 +119,50 @@ def test_the_commands_an_example_quotes_work_where_init_wrote_it(
         done = RUNNER.invoke(app, args)
         assert done.exit_code in (0, 1), (command, done.output)
         (tmp_path / "other.yaml").unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_a_pip_user_starts_from_any_example_in_an_empty_folder(tmp_path: Path) -> None:
+    """The wheel installed outside the source tree: init --list, then every example written
+    under another name, validated, and its quoted commands run as its comments say."""
+    wheels, target, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    quiet = {"capture_output": True, "text": True, "timeout": 300, "check": True}
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], **quiet)
+    (wheel,) = wheels.glob("tiered-*.whl")
+    subprocess.run(
+        [*pip, "install", "--no-deps", "-q", "--target", str(target), str(wheel)], **quiet
+    )
+    env = {  # -S below: no .pth file puts the source tree on sys.path
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
+    }
+
+    def tiered(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-S", "-m", "tiered", *args],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    listed = tiered("init", "--list")
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert names == sorted(examples())
+    for name in names:
+        written = tiered("init", "--example", name, f"{name}-start.yaml")
+        assert written.returncode == 0, written.stderr
+        text = (work / f"{name}-start.yaml").read_text(encoding="utf-8")
+        assert text == example_text(name)
+        assert tiered("validate", f"{name}-start.yaml").returncode in (0, 1)
+    assert tiered("init").returncode == 0  # the default, then what its comments quote
+    assert (work / "topology.yaml").read_text(encoding="utf-8") == example_text(DEFAULT)
+    for command in re.findall(r"`(tiered [^`]+)`", " ".join(_comments(DEFAULT))):
+        args = shlex.split(command)[1:]
+        done = tiered(*args, *(["again.yaml"] if args[0] == "init" else []))
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (command, done.stderr)
