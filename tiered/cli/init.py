@@ -43,14 +43,14 @@ def init(
 
     Every example explains itself in its comments; validate it, then make it yours.
     """
-    from tiered.starters import DEFAULT, example_text, examples
+    from tiered.starters import DEFAULT, example_text, examples, summary
     from tiered.validation.schema_errors import did_you_mean
 
     found = examples()
     if list_examples:
-        for name, path in found.items():
-            first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
-            typer.echo(f"{name:<24} {first}")
+        width = max(map(len, found)) + 2
+        for name in found:
+            typer.echo(f"{name:<{width}}{summary(name)}")
         return
     name = example or DEFAULT
     if name not in found:
