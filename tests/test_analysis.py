@@ -26,7 +26,7 @@ def test_reference_loses_the_zookeeper_quorum_with_us_east_1b() -> None:
     assert tr003[0].zones == ("us-east-1b",)
     assert "us-east-1b" in tr003[0].message and "quorum" in tr003[0].message
     assert "zones: [us-east-1b, us-east-1c, us-east-1d]" in tr003[0].fix  # a third zone
-    assert "2+2+1 over three zones" in tr003[0].fix
+    assert "the 3 members run as 1+1+1 over three zones" in tr003[0].fix
     # The finding points at the zookeeper key of topology.yaml.
     line = tr003[0].location.line
     assert (ROOT / "topology.yaml").read_text().splitlines()[line - 1].strip() == "zookeeper:"

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -11,7 +17,7 @@ from tests.conftest import ROOT, run_tiered
 from tests.test_cli import COMMANDS
 from tiered.cli.main import app
 from tiered.pipeline import check
-from tiered.starters import DEFAULT, examples
+from tiered.starters import DEFAULT, example_text, examples, summary
 
 RUNNER = CliRunner()
 
@@ -64,3 +70,99 @@ def test_hints_use_the_users_own_zone_names() -> None:
     assert nothing.exit_code == 2 and "--fail eu-west-1a" in nothing.output
     unknown = RUNNER.invoke(app, ["whatif", path, "--fail", "nowhere"])
     assert unknown.exit_code == 2 and "us-east" not in unknown.output
+
+
+def _comments(name: str) -> list[str]:
+    return [
+        line.split("#", 1)[1]
+        for line in example_text(name).splitlines()
+        if "#" in line and not line.lstrip().startswith("<<")
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_example_comments_point_at_no_repository_file(name: str) -> None:
+    text = "\n".join(_comments(name))
+    for stale in ("examples/", "README", "schema.json", ".yaml", "the broken file"):
+        assert stale not in text, (name, stale)
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_every_example_opens_with_a_complete_one_line_summary(name: str) -> None:
+    first, second = example_text(name).splitlines()[:2]
+    assert first == f"# {summary(name)}" and second == "#"
+    assert summary(name).endswith(".") and summary(name)[0].isupper()
+
+
+def test_init_list_shows_each_summary_whole_within_80_columns() -> None:
+    done = RUNNER.invoke(app, ["init", "--list"])
+    assert done.exit_code == 0
+    lines = done.output.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(examples())
+    for line, name in zip(lines, sorted(examples()), strict=True):
+        assert line.endswith(summary(name)) and len(line) <= 80, line
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_the_commands_an_example_quotes_work_where_init_wrote_it(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every `tiered ...` its comments quote runs on it, written as the default file
+    into an empty folder (init: into a second file, as the comment means)."""
+    monkeypatch.chdir(tmp_path)
+    assert RUNNER.invoke(app, ["init", "--example", name]).exit_code == 0
+    quoted = re.findall(r"`(tiered [^`]+)`", " ".join(_comments(name)))
+    for command in quoted:
+        args = shlex.split(command)[1:]
+        if args[0] == "init":
+            args.append("other.yaml")
+        done = RUNNER.invoke(app, args)
+        assert done.exit_code in (0, 1), (command, done.output)
+        (tmp_path / "other.yaml").unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_a_pip_user_starts_from_any_example_in_an_empty_folder(tmp_path: Path) -> None:
+    """The wheel installed outside the source tree: init --list, then every example written
+    under another name, validated, and its quoted commands run as its comments say."""
+    wheels, target, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    quiet = {"capture_output": True, "text": True, "timeout": 300, "check": True}
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], **quiet)
+    (wheel,) = wheels.glob("tiered-*.whl")
+    subprocess.run(
+        [*pip, "install", "--no-deps", "-q", "--target", str(target), str(wheel)], **quiet
+    )
+    env = {  # -S below: no .pth file puts the source tree on sys.path
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
+    }
+
+    def tiered(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-S", "-m", "tiered", *args],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    listed = tiered("init", "--list")
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert names == sorted(examples())
+    for name in names:
+        written = tiered("init", "--example", name, f"{name}-start.yaml")
+        assert written.returncode == 0, written.stderr
+        text = (work / f"{name}-start.yaml").read_text(encoding="utf-8")
+        assert text == example_text(name)
+        assert tiered("validate", f"{name}-start.yaml").returncode in (0, 1)
+    assert tiered("init").returncode == 0  # the default, then what its comments quote
+    assert (work / "topology.yaml").read_text(encoding="utf-8") == example_text(DEFAULT)
+    for command in re.findall(r"`(tiered [^`]+)`", " ".join(_comments(DEFAULT))):
+        args = shlex.split(command)[1:]
+        done = tiered(*args, *(["again.yaml"] if args[0] == "init" else []))
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (command, done.stderr)

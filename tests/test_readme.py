@@ -133,14 +133,142 @@ def test_the_numbers_the_readme_states_about_the_template() -> None:
     assert instances and int(instances[1]) == kinds.count("AWS::EC2::Instance")
 
 
+REFERENCE = README[README.index("### Format reference") : README.index("### Examples")]
+
+#: Where each object of the format is described: a caption, or a key of the object above it.
+SECTIONS: dict[str, tuple[str, str | None]] = {
+    "Topology": ("**Top level**", None),
+    "Network": ("**`network`**", None),
+    "Entry": ("**`entry`**", None),
+    "Vrrp": ("Entry", "vrrp"),
+    "Assumptions": ("**`assumptions`**", None),
+    "Tier": ("**A tier**", None),
+    "Service": ("**A service**", None),
+    "HealthCheck": ("Service", "health_check"),
+    "Route": ("Service", "routes"),
+    "Tls": ("Service", "tls"),
+    "Accept": ("Service", "accept"),
+}
+
+#: Optional to the schema, required by validation (an error names them when missing).
+REQUIRED_WHEN = {("Topology", "region"), ("Service", "count")}
+
+
+def _captioned(caption: str) -> str:
+    """The reference text from ``caption`` to the next caption."""
+    start = REFERENCE.index(caption)
+    end = REFERENCE.find("\n**", start + 1)
+    return REFERENCE[start : end if end > 0 else len(REFERENCE)]
+
+
+def _per_key(text: str, keys: list[str]) -> dict[str, str]:
+    """Each key's text: from its table row (or first mention) to the next key's."""
+    where = {}
+    for key in keys:
+        row = text.find(f"| `{key}` |")
+        where[key] = row if row >= 0 else text.find(f"`{key}`")
+        assert where[key] >= 0, f"`{key}` is not in: {text[:60]}"
+    order = sorted(keys, key=where.__getitem__)
+    ends = [where[k] for k in order[1:]] + [len(text)]
+    return {key: text[where[key] : end] for key, end in zip(order, ends, strict=True)}
+
+
+def _sections() -> dict[str, dict[str, str]]:
+    from tiered.validation import model
+
+    found: dict[str, dict[str, str]] = {}
+    for name, (where, key) in SECTIONS.items():
+        fields = list(getattr(model, name).model_fields)
+        text = _captioned(where) if key is None else found[where][key]
+        found[name] = _per_key(text, fields)
+    return found
+
+
+def _shown(default: object) -> str:
+    return str(default).lower() if isinstance(default, bool) else str(default)
+
+
+def test_the_format_reference_says_which_keys_are_required_and_their_defaults() -> None:
+    from tiered.validation import model
+
+    sections = _sections()
+    for name, texts in sections.items():
+        for key, field in getattr(model, name).model_fields.items():
+            text = texts[key]
+            says_required = "**required**" in text.split(" | ")[1 if text.startswith("|") else 0]
+            if field.is_required():
+                assert says_required, (name, key, text)
+            elif (name, key) in REQUIRED_WHEN:
+                assert "**required** " in text, (name, key, text)  # with its condition
+            else:
+                assert not says_required, (name, key, text)
+            default = field.default
+            if isinstance(default, (bool, int, float, str)) and default != "":
+                assert f"`{_shown(default)}`" in text, (name, key, default, text)
+
+
+@pytest.mark.parametrize("name, key", sorted(REQUIRED_WHEN))
+def test_keys_the_reference_calls_required_are_refused_when_missing(
+    name: str, key: str, tmp_path: Path
+) -> None:
+    from tiered.pipeline import check
+
+    text = (
+        "version: 1\nname: t\nregion: us-east-1\nzones: [us-east-1a]\n"
+        "network: {cidr: 10.0.0.0/16}\n"
+        "tiers: {web: {role: presentation, services: {lb: {count: 1}}}}\n"
+    )
+    assert check_ok(tmp_path, text)
+    missing = text.replace(f"{key}: us-east-1\n" if key == "region" else f"{key}: 1", "")
+    path = tmp_path / "missing.yaml"
+    path.write_text(missing, encoding="utf-8")
+    problems = check(str(path)).problems
+    assert [p.code for p in problems] == ["missing-key"]
+    assert f"'{key}'" in problems[0].message
+
+
+def check_ok(folder: Path, text: str) -> bool:
+    from tiered.pipeline import check
+
+    path = folder / "ok.yaml"
+    path.write_text(text, encoding="utf-8")
+    return check(str(path)).problems == []
+
+
+def test_the_defaults_the_reference_states_are_the_planned_ones(tmp_path: Path) -> None:
+    from tiered.pipeline import plan_file
+    from tiered.renderers.cloudformation.compute import DEFAULT_INSTANCE_TYPE
+    from tiered.renderers.cloudformation.database import DEFAULT_CLASS
+
+    service = _sections()["Service"]
+    assert f"`{DEFAULT_INSTANCE_TYPE}`" in service["instance_type"]
+    assert f"`{DEFAULT_CLASS}`" in service["instance_class"]
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "version: 1\nname: t\nregion: us-east-1\nzones: [us-east-1a, us-east-1b]\n"
+        "network: {cidr: 10.0.0.0/16}\ntiers:\n"
+        "  web: {role: presentation, services: {app: {count: 2}}}\n"
+        "  data: {role: data, services: {db: {kind: database, count: 2}}}\n",
+        encoding="utf-8",
+    )
+    plan = plan_file(str(path))
+    app, db = plan.services["app"], plan.services["db"]
+    assert (app.kind, app.software, app.min_healthy) == ("compute", "generic", 1)
+    assert f"`{app.kind}`" in service["kind"] and f"`{app.software}`" in service["software"]
+    assert f"`{app.min_healthy}`" in service["min_healthy"]
+    assert app.zones == ("us-east-1a", "us-east-1b") and "the topology's" in service["zones"]
+    assert (db.engine, db.failover) == ("postgres", "primary-standby")
+    assert f"`{db.engine}`" in service["engine"]
+    assert "`primary-standby` with count 2" in service["failover"]
+
+
 def test_the_format_reference_names_every_key_and_software() -> None:
     from pydantic import BaseModel
 
     from tiered.software import SOFTWARE
     from tiered.validation import model
 
-    reference = README[README.index("### Format reference") : README.index("The `examples/`")]
-    named = set(re.findall(r"`([a-z_]+)`", reference))
+    named = set(re.findall(r"`([a-z_]+)`", REFERENCE))
     keys = {
         field
         for value in vars(model).values()
@@ -148,5 +276,11 @@ def test_the_format_reference_names_every_key_and_software() -> None:
         for field in value.model_fields
     }
     assert keys <= named, sorted(keys - named)
+    assert set(SECTIONS) == {
+        name
+        for name, value in vars(model).items()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value.model_fields
+    } - {"BaseModel"}
     for name, software in SOFTWARE.items():
-        assert f"| `{name}` | {software.port} | {software.failover} |" in reference
+        listen = ", ".join(map(str, software.listen)) or "none"
+        assert f"| `{name}` | {software.port} | {software.failover} | {listen} |" in REFERENCE

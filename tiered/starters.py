@@ -4,6 +4,10 @@ The wheel carries ``examples/*.yaml`` and the reference ``topology.yaml`` as
 ``tiered/examples/`` (pyproject.toml, force-include), so a pip user has every file the
 help texts mention. In a source checkout (editable install) they are read from the
 repository instead. Names are the file stems; ``topology`` is the reference.
+
+Every example opens with a one-sentence summary (what ``tiered init --list`` shows), then a
+blank comment line, and its comments never point at files of the repository: written under
+any name in an empty folder, they still make sense.
 """
 
 from __future__ import annotations
@@ -38,3 +42,9 @@ def examples() -> dict[str, Path]:
 def example_text(name: str) -> str:
     """The text of example ``name``; KeyError for an unknown one."""
     return examples()[name].read_text(encoding="utf-8")
+
+
+def summary(name: str) -> str:
+    """The one-sentence summary example ``name`` opens with (its first comment line)."""
+    first = example_text(name).split("\n", 1)[0]
+    return first.removeprefix("#").strip()

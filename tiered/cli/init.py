@@ -44,7 +44,7 @@ def init(
 
     Every example explains itself in its comments; validate it, then make it yours.
     """
-    from tiered.starters import DEFAULT, example_text, examples
+    from tiered.starters import DEFAULT, example_text, examples, summary
     from tiered.validation.schema_errors import did_you_mean
 
     found = examples()
@@ -52,10 +52,7 @@ def init(
         from tiered.renderers.report.layout import listing
         from tiered.renderers.report.width import output_width
 
-        rows = [
-            [name, path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()]
-            for name, path in found.items()
-        ]
+        rows = [[name, summary(name)] for name in found]
         for line in listing(rows, output_width(width)):
             typer.echo(line)
         return

@@ -104,16 +104,6 @@ def plural(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def placement_text(per_zone: dict[str, int]) -> str:
-    """``{us-east-1b: 1, us-east-1c: 1}``: what to write under ``placement``."""
-    return "{" + ", ".join(f"{zone}: {n}" for zone, n in per_zone.items()) + "}"
-
-
-def shape(per_zone: dict[str, int]) -> str:
-    """``2+1``: replicas per zone, in zone order."""
-    return "+".join(str(n) for n in per_zone.values())
-
-
 def new_zones(plan: Plan, wanted: int) -> list[str]:
     """Names for ``wanted`` zones to add: the next availability zones (aws), else zone-N."""
     names: list[str] = []

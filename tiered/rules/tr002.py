@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.placement.planner import round_robin
 from tiered.rules.base import Context
-from tiered.rules.edits import DROP, Edit, add_zones, place, zones_with
+from tiered.rules.edits import DROP, Edit, add_zones, changes, then, written, zones_to_add
+from tiered.rules.spread import spread_fix
 
 ID = "TR002"
 NAME = "single-zone-service"
@@ -41,21 +41,23 @@ def check(context: Context) -> Iterator[Finding]:
         if len(service.per_zone) != 1 or (service.kind != "filesystem" and service.count < 2):
             continue
         (zone,) = service.per_zone
-        zones, added = zones_with(plan, 2)
-        first, edits = add_zones(plan, added)
         where = f"{zone}, the topology's only zone" if len(plan.zones) < 2 else zone
+        if service.kind == "compute":
+            message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
+            fix, edits = spread_fix(context, name)
+            yield context.finding(ID, SEVERITY, name, (zone,), message, fix, edits=edits)
+            continue
+        added = zones_to_add(plan, 2)
+        first, zone_edits = add_zones(plan, added)
+        pinned = written(context, (*service.path, "zones"), fallback=True)
         if service.kind == "filesystem":
             message = f"the file system has a mount target in {where} only"
-            fix = first + "drop the service's `zones` (a mount target in every zone)"
-            edits += (Edit((*service.path, "zones"), DROP),)
-        elif service.kind == "database":
-            message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
-            other = next(z for z in zones if z != zone)
-            fix = first + f"place the standby in another zone: `zones: [{zone}, {other}]`"
-            edits += (Edit((*service.path, "zones"), [zone, other]),)
+            own: tuple[Edit, ...] = (Edit((*service.path, "zones"), DROP),) if pinned else ()
+            fix = then(first, changes(own)) + ", for a mount target in each zone"
         else:
             message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
-            text, placed = place(plan, service, round_robin(service.count, zones))
-            fix = first + f"spread the replicas: {text}"
-            edits += placed
+            other = next(z for z in [*plan.zones, *added] if z != zone)
+            own = (Edit((*service.path, "zones"), [zone, other]),)
+            fix = then(first, f"place the standby in another zone: {changes(own)}")
+        edits = (*zone_edits, *own)
         yield context.finding(ID, SEVERITY, name, (zone,), message, fix, edits=edits)

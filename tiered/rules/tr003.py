@@ -20,12 +20,10 @@ or more: 1+1+1 over three zones, or five members as 2+2+1.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from math import ceil
 
 from tiered.findings import Finding, Severity
-from tiered.placement.planner import round_robin
-from tiered.rules.base import Context, number_word, shape
-from tiered.rules.edits import Edit, add_zones, place, zones_with
+from tiered.rules.base import Context
+from tiered.rules.spread import spread_fix
 
 ID = "TR003"
 NAME = "quorum-lost-with-zone"
@@ -47,35 +45,5 @@ def check(context: Context) -> Iterator[Finding]:
             f"losing {zone} (holding {held} of {service.count}) loses the quorum: "
             f"{service.count - held} left, a majority needs {majority}"
         )
-        fix, edits = _fix(context, name)
+        fix, edits = spread_fix(context, name)
         yield context.finding(ID, SEVERITY, name, tuple(lost_with), message, fix, edits=edits)
-
-
-def _fix(context: Context, name: str) -> tuple[str, tuple[Edit, ...]]:
-    """An odd ensemble over enough zones that no zone holds more than it may lose.
-
-    The first option (the same count, made odd) comes with its edits; the second (two
-    members more) is described only.
-    """
-    plan = context.plan
-    service = plan.services[name]
-    options: list[str] = []
-    edits: tuple[Edit, ...] = ()
-    first = ""
-    for count in (service.count, service.count + 2):
-        count = max(count, 3) | 1  # an odd ensemble of three or more
-        spare = count - (count // 2 + 1)
-        zones, added = zones_with(plan, ceil(count / spare))
-        zones = zones[: ceil(count / spare)]
-        layout = round_robin(count, zones)
-        placed, place_edits = place(plan, service, layout)
-        over = f"{shape(layout)} over {number_word(len(zones))} zones ({placed})"
-        text = f"run {count} as {over}" if count != service.count else f"place {over}"
-        if not options:
-            first, zone_edits = add_zones(plan, added)
-            edits = zone_edits + place_edits
-        elif added and not first:
-            text += f" after adding {', '.join(added)} to the topology's `zones`"
-        if text not in options:
-            options.append(text)
-    return first + ", or ".join(options), edits

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
 from tiered.rules.base import Context
-from tiered.rules.edits import place
+from tiered.rules.spread import spread_fix
 
 ID = "TR004"
 NAME = "even-quorum"
@@ -34,15 +34,7 @@ def check(context: Context) -> Iterator[Finding]:
             f"{service.count} members tolerate {tolerance} failure"
             f"{'s' if tolerance != 1 else ''}, no more than {service.count - 1} would"
         )
-        plan = context.plan
-        layout = {zone: service.per_zone.get(zone, 0) for zone in plan.zones}
-        emptiest = min(layout, key=lambda z: (layout[z], plan.zones.index(z)))
-        layout[emptiest] += 1
-        text, edits = place(plan, service, layout)
-        fix = (
-            f"add a member in {emptiest} ({text}: tolerates {tolerance + 1}), "
-            f"or use count: {service.count - 1}"
-        )
+        fix, edits = spread_fix(context, name)
         yield context.finding(
             ID, SEVERITY, name, tuple(service.per_zone), message, fix, edits=edits
         )

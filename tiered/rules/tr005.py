@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, plural
-from tiered.rules.edits import Edit, place
+from tiered.rules.base import Context
+from tiered.rules.spread import spread_fix
 
 ID = "TR005"
 NAME = "active-active-below-min-healthy"
@@ -45,24 +45,5 @@ def check(context: Context) -> Iterator[Finding]:
             f"losing {zone} leaves {left} of {service.count} replicas, "
             f"below min_healthy {service.min_healthy}"
         )
-        fix, edits = _fix(context, name)
+        fix, edits = spread_fix(context, name)
         yield context.finding(ID, SEVERITY, name, tuple(short), message, fix, edits=edits)
-
-
-def _fix(context: Context, name: str) -> tuple[str, tuple[Edit, ...]]:
-    """Add replicas one at a time to the emptiest zone until every zone loss is survived."""
-    plan = context.plan
-    service = plan.services[name]
-    layout = {zone: service.per_zone.get(zone, 0) for zone in plan.zones}
-    added: dict[str, int] = {}
-    while any(sum(layout.values()) - n < service.min_healthy for n in layout.values()):
-        zone = min(layout, key=lambda z: (layout[z], plan.zones.index(z)))
-        layout[zone] += 1
-        added[zone] = added.get(zone, 0) + 1
-    total = sum(layout.values())
-    where = " and ".join(
-        f"{plural(n, 'replica')} in {zone}"
-        for zone, n in sorted(added.items(), key=lambda item: plan.zones.index(item[0]))
-    )
-    text, edits = place(plan, service, layout, total)
-    return f"add {where} ({text})", edits

@@ -18,28 +18,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.rules.base import Context, new_zones
-from tiered.rules.edits import Edit
+from tiered.rules.base import Context
+from tiered.rules.edits import Edit, add_zones, changes, zones_to_add
 
 ID = "TR007"
 NAME = "single-zone-topology"
 SEVERITY = Severity.WARNING
+NAT_PER_ZONE = (Edit(("network", "nat"), "per-zone"),)
 
 
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     if len(plan.zones) == 1:
         zone = plan.zones[0]
-        (more,) = new_zones(plan, 1) or ["a second zone"]
+        fix, edits = add_zones(plan, zones_to_add(plan, 2))
+        if plan.provider == "aws" and plan.nat == "single":  # else a second finding follows
+            fix, edits = f"{fix} and {changes(NAT_PER_ZONE)}", (*edits, *NAT_PER_ZONE)
         yield context.finding(
             ID,
             SEVERITY,
             None,
             (zone,),
             f"the topology uses one zone ({zone}): its loss takes everything down",
-            f"add a zone: `zones: [{zone}, {more}]` and spread the replicas over both",
+            f"{fix}; the services' own findings say how to spread them",
             location=context.locate(None, "zones"),
-            edits=(Edit(("zones",), [zone, more]),),
+            edits=edits,
         )
     if plan.provider == "aws" and plan.nat == "single" and len(plan.zones) > 1:
         gateway = plan.nat_gateways[0]
@@ -50,7 +53,7 @@ def check(context: Context) -> Iterator[Finding]:
             plan.zones,
             f"egress of {len(plan.zones)} zones goes through one NAT gateway in "
             f"{gateway.zone}: losing it cuts the internet access of the others",
-            "use `nat: per-zone` (one NAT gateway per zone)",
+            changes(NAT_PER_ZONE) + " (one NAT gateway per zone)",
             location=context.locate(None, "network", "nat", key=False),
-            edits=(Edit(("network", "nat"), "per-zone"),),
+            edits=NAT_PER_ZONE,
         )

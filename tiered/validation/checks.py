@@ -434,7 +434,7 @@ class CrossChecks:
                     (*path, "zones", index),
                     "unknown-zone",
                     f"zone '{zone}' is not one of the topology's zones",
-                    missing_zone_hint(zone, self.t, list(self.t.zones), "the topology's zones"),
+                    missing_zone_hint(zone, self.t, None),
                 )
             elif zone in seen:
                 self.add(
@@ -450,12 +450,17 @@ class CrossChecks:
         zones = s.zones or self.t.zones
         for zone in s.placement:
             if zone not in zones:
-                where = "this service's zones" if s.zones else "the topology's zones"
+                if not s.zones:
+                    where = "not one of the topology's zones"
+                elif zone in self.t.zones:
+                    where = "not one of this service's zones"
+                else:
+                    where = "in neither the topology's zones nor this service's"
                 self.add(
                     (*path, "placement", zone),
                     "unknown-zone",
-                    f"placement names zone '{zone}', which is not one of {where}",
-                    missing_zone_hint(zone, self.t, list(zones), "the topology's zones"),
+                    f"placement names zone '{zone}', which is {where}",
+                    missing_zone_hint(zone, self.t, s.zones),
                     key=True,
                 )
         total = sum(s.placement.values())

@@ -15,17 +15,25 @@ from tiered.validation import model
 from tiered.validation.schema_errors import did_you_mean
 
 
-def missing_zone_hint(zone: str, topology: model.Topology, scope: list[str], where: str) -> str:
-    """How to fix a reference to ``zone``, which is not in ``scope`` (``where``: its key)."""
-    if zone in topology.zones:  # in the topology, not in the service's own zones
-        return f"add it to this service's `zones`: [{', '.join([*scope, zone])}]"
+def missing_zone_hint(zone: str, topology: model.Topology, service_zones: list[str] | None) -> str:
+    """How to fix a reference to ``zone`` from a service, all in one hint.
+
+    ``service_zones``: the service's own ``zones`` when the reference must be among them
+    (a placement), None when only the topology's zones count (the service's ``zones``
+    list itself). A zone missing from both is to be added to both: one hint says so.
+    """
+    steps: list[str] = []
+    if zone not in topology.zones:
+        steps.append(f"the topology's zones: `zones: [{', '.join([*topology.zones, zone])}]`")
+    if service_zones is not None and zone not in service_zones:
+        steps.append(f"this service's `zones`: [{', '.join([*service_zones, zone])}]")
+    add = "add it to " + ", and to ".join(steps)
+    if zone in topology.zones:
+        return add
     looks_like_az = bool(
         topology.region and re.fullmatch(re.escape(topology.region) + r"[a-z]", zone)
     )
-    add = f"add it to {where}: `zones: [{', '.join([*topology.zones, zone])}]`"
-    if looks_like_az:
-        return add
-    near = did_you_mean(zone, scope)
+    near = None if looks_like_az else did_you_mean(zone, service_zones or list(topology.zones))
     return f"{near[:-1]}, or {add}?" if near else add
 
 

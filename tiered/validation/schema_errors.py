@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -176,7 +177,7 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
             True,
             "missing-key",
             f"missing required key '{field}'{_in(parent)}",
-            _FIELD_HINTS.get(field, f"add `{field}:`"),
+            _missing_hint(field, value),
         )
     if kind in _TYPE_NAMES:
         return _located(
@@ -234,6 +235,18 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
             source, loc, False, "too-long", f"{where} is too long (at most {limit})", "shorten it"
         )
     return _located(source, loc, False, "invalid", f"{where}: {detail['msg']}", "fix the value")
+
+
+def _missing_hint(field: str, parent: Any) -> str:
+    """How to add ``field`` to ``parent`` (the mapping it is missing from), in its own terms:
+    zones of the user's region, or racks on premises."""
+    if field == "zones" and isinstance(parent, dict):
+        region = parent.get("region")
+        if parent.get("provider") == "generic":
+            return "list what fails together, e.g. `zones: [rack-a, rack-b, rack-c]`"
+        if isinstance(region, str) and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
+            return f"list the zones, e.g. `zones: [{region}a, {region}b, {region}c]`"
+    return _FIELD_HINTS.get(field, f"add `{field}:`")
 
 
 def _located(
