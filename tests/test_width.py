@@ -219,6 +219,9 @@ def test_hanging_keeps_short_lines_words_and_quoted_spans() -> None:
     assert hanging("  a " + "x" * 100, 40) == "  a\n      " + "x" * 100  # no word is cut
     line = "  then accept it: `accept: [{rule: TR011, reason: ...}]`"
     assert hanging(line, 50) == "  then accept it:\n      `accept: [{rule: TR011, reason: ...}]`"
+    paired = "  modes (`active-passive`, `active-active` with headroom, `count: 2`) or more"
+    # Each span is paired with its own closing backquote: `count: 2` stays whole.
+    assert hanging(paired, 40).splitlines()[-1] == "      `count: 2`) or more"
     long = "  see `" + " ".join(["word"] * 20) + "`"  # longer than a line: it wraps
     assert max(len(x) for x in hanging(long, 40).splitlines()) <= 40
 

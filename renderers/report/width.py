@@ -58,7 +58,7 @@ def fill(text: str, width: int, first: str = "", rest: str = "") -> str:
 
 #: A `quoted` span with what is attached to it (``(`zones: [a, b]`),``), and what stands
 #: for its spaces while the line is wrapped.
-_QUOTED = re.compile(r"\S*`[^`]+`\S*")
+_QUOTED = re.compile(r"[^\s`]*`[^`]+`[^\s`]*")
 _KEPT = "\x00"
 
 
