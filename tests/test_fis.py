@@ -504,7 +504,7 @@ def test_report_names_the_experiment_and_command_of_each_prediction(path: Path) 
         assert template["Outputs"][row["experiment"]]["Value"] == {"Ref": row["experiment"]}
         assert row["command"].startswith("aws fis start-experiment --experiment-template-id ")
         assert f"--stack-name {plan.name}-fis " in row["command"]
-        assert f"OutputKey=='{row['experiment']}'" in row["command"]
+        assert f"--logical-resource-id {row['experiment']} " in row["command"]
     markdown = run_tiered("report", str(path), "--format", "markdown").stdout
     assert "## How to test this" in markdown
     assert how["experiments"][0]["command"] in markdown

@@ -85,12 +85,13 @@ class Experiment:
         return "Experiment" + "".join(p[:1].upper() + p[1:] for p in self.key.split("-") if p)
 
     def command(self, plan_name: str) -> str:
-        """The one command that starts the experiment from the deployed stack."""
-        query = f"Stacks[0].Outputs[?OutputKey=='{self.output}'].OutputValue"
+        """The one command that starts the experiment from the deployed stack (the template's
+        logical id is its output's name; its physical id is the experiment template id)."""
         return (
             "aws fis start-experiment --experiment-template-id "
-            f'"$(aws cloudformation describe-stacks --stack-name {stack_name(plan_name)} '
-            f'--query "{query}" --output text)"'
+            "\"$(aws cloudformation describe-stack-resource "
+            f"--stack-name {stack_name(plan_name)} --logical-resource-id {self.output} "
+            '--query StackResourceDetail.PhysicalResourceId --output text)"'
         )
 
     def to_dict(self, plan_name: str) -> ExperimentData:
