@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
+from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, TIERED, run_tiered
 from tests.diagram_support import (
     GREY,
     RED,
@@ -557,3 +558,18 @@ def test_whatif_on_a_collapsed_group_counts_the_failed_replicas(tmp_path: Path) 
     assert "failed" not in graph.nodes["g_integrate_us_east_1c"]["label"]
     assert graph.nodes["m_db_primary"]["fillcolor"] == GREY
     assert "what if integrate-1 and db fail: 1 service down" in graph.attrs["label"]
+
+
+def test_output_dash_writes_to_standard_output(tmp_path: Path) -> None:
+    text = run_tiered("diagram", str(TOPOLOGY), "--format", "dot", "-o", "-", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("// toro-integrate-ha") and "digraph" in text.stdout
+    png = subprocess.run(
+        [*TIERED, "diagram", str(TOPOLOGY), "-o", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert png.returncode == 0 and png.stdout.startswith(b"\x89PNG\r\n"), png.stderr
+    assert list(tmp_path.iterdir()) == []  # no file named "-"

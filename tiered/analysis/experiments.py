@@ -89,7 +89,7 @@ class Experiment:
         logical id is its output's name; its physical id is the experiment template id)."""
         return (
             "aws fis start-experiment --experiment-template-id "
-            "\"$(aws cloudformation describe-stack-resource "
+            '"$(aws cloudformation describe-stack-resource '
             f"--stack-name {stack_name(plan_name)} --logical-resource-id {self.output} "
             '--query StackResourceDetail.PhysicalResourceId --output text)"'
         )

@@ -147,8 +147,9 @@ def write_output(folder: str | Path, files: Mapping[str, str | bytes]) -> list[P
 
 
 def emit_document(content: str | bytes, output: str | None) -> None:
-    """A one-document export: to stdout, or written atomically to ``output``."""
-    if output is None:
+    """A one-document export: to stdout (``output`` None or ``-``), or written atomically to
+    ``output``."""
+    if output is None or output == "-":
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
         else:

@@ -16,6 +16,7 @@ from tiered.cli.common import (
     FileArg,
     app,
     completer,
+    emit_document,
     exporter,
     shown,
     usage_error,
@@ -48,7 +49,7 @@ def diagram(
             "--output",
             "-o",
             metavar="FILE",
-            help="File to write (default: out/architecture.<format>).",
+            help="File to write (default: out/architecture.<format>); - for standard output.",
         ),
     ] = None,
     output_format: Annotated[
@@ -100,6 +101,9 @@ def diagram(
         (content,) = plugin.export(result, options).values()
     except ExportRefused as error:
         usage_error(error.message, error.hint)
+    if output == "-":
+        emit_document(content, None)
+        return
     write_output(target.parent, {target.name: content})
     typer.echo(f"wrote {shown(target)}")
 
