@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tiered.analysis.entry_failover import failover_sentence
+from tiered.rules.wording import either
 
 if TYPE_CHECKING:
     from tiered.analysis.data import MarginData
@@ -63,15 +64,22 @@ def service_cells(service: MarginData) -> list[str]:
     ]
 
 
+def root_causes(lost: list[ScenarioRow]) -> str:
+    """The root cause of each zone's loss: one name when they share it, else per zone."""
+    roots = {s["domains"][0]: s["root_causes"][0] for s in lost if s["root_causes"]}
+    if len(set(roots.values())) <= 1:
+        return ", ".join(dict.fromkeys(roots.values()))
+    return ", ".join(f"{root} for {zone}" for zone, root in roots.items())
+
+
 def verdict(data: Report) -> list[str]:
     """The few sentences a reviewer reads first."""
     lines: list[str] = []
     zones = data["topology"]["zones"]
     lost = [s for s in data["scenarios"][: len(zones)] if s["system_down"]]
     if lost:
-        names = ", ".join(s["domains"][0] for s in lost)
-        roots = ", ".join(dict.fromkeys(r for s in lost for r in s["root_causes"][:1]))
-        lines.append(f"The system goes down when {names} fails (root cause: {roots}).")
+        names = either([s["domains"][0] for s in lost])
+        lines.append(f"The system goes down when {names} fails (root cause: {root_causes(lost)}).")
     else:
         lines.append(f"Every single zone loss is survived ({', '.join(zones)}).")
     others = [s for s in data["scenarios"][len(zones) :] if s["system_down"]]

@@ -24,12 +24,15 @@ from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
 from tiered.rules.base import Context
+from tiered.rules.wording import each, either
 
 ID = "TR006"
 NAME = "cascading-failure"
 SEVERITY = Severity.ERROR
 
 Domain = tuple[str, ...]  # ("zone", z) | ("instance", s, z)
+#: Failures, causes and root causes a finding lists before "and N more".
+SHOWN = 3
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -66,26 +69,65 @@ def _label(context: Context, domain: Domain) -> str:
 
 
 def _finding(context: Context, name: str, through: dict[Domain, tuple[str, str]]) -> Finding:
-    domains = list(through)
-    first = domains[0]
-    root, via = through[first]
-    labels = [_label(context, d) for d in domains[:3]]
-    more = len(domains) - len(labels)
-    what = ", ".join(labels) + (f" and {more} more" if more > 0 else "")
-    if root == via:
-        message = (
-            f"goes down when {what} fails: it depends on {via} (the root cause), which goes down"
+    labels = {domain: _label(context, domain) for domain in through}
+    by_cause: dict[tuple[str, str], list[str]] = {}  # (root, via) -> the failures through it
+    by_root: dict[str, list[str]] = {}
+    for domain, (root, via) in through.items():
+        by_cause.setdefault((root, via), []).append(labels[domain])
+        by_root.setdefault(root, []).append(labels[domain])
+    what = either(list(labels.values()), SHOWN)
+    causes = list(by_cause.items())
+    if len(causes) == 1:
+        (root, via), _ = causes[0]
+        if root == via:
+            message = (
+                f"goes down when {what} fails: it depends on {via} (the root cause), "
+                "which goes down"
+            )
+        else:
+            message = (
+                f"goes down when {what} fails: it depends on {via}, which goes down "
+                f"(root cause: {root})"
+            )
+    else:
+        parts = [_cause(root, via, either(failures, SHOWN)) for (root, via), failures in causes]
+        shown = parts[:SHOWN] + ([f"{len(parts) - SHOWN} more"] if len(parts) > SHOWN else [])
+        message = f"goes down when {what} fails: it depends on " + ", and on ".join(shown)
+    if len(by_root) == 1:
+        root, failures = next(iter(by_root.items()))
+        fix = (
+            f"fix the root cause, {root}, so that it survives {_each_of(failures)} "
+            "(see its own finding)"
         )
     else:
-        message = (
-            f"goes down when {what} fails: it depends on {via}, which goes down "
-            f"(root cause: {root})"
+        fixes = [
+            f"{root} so that it survives {_each_of(failures)}" for root, failures in by_root.items()
+        ]
+        more = len(fixes) - SHOWN
+        fix = "fix each root cause (see their own findings): " + ", ".join(
+            fixes[:SHOWN] + ([f"and {more} more"] if more > 0 else [])
         )
-    fix = (
-        f"fix the root cause, {root}, so that it survives {_label(context, first)} "
-        "(see its own finding)"
-    )
-    if via in context.plan.services[name].depends_on:
-        fix += f"; if {name} can degrade gracefully without {via}, drop it from depends_on"
-    zones = tuple(dict.fromkeys(d[-1] for d in domains if d[0] in ("zone", "instance")))
+    depends_on = context.plan.services[name].depends_on
+    direct = [via for _, via in by_cause if via in depends_on]
+    direct = list(dict.fromkeys(direct))
+    if len(direct) == 1:
+        fix += f"; if {name} can degrade gracefully without {direct[0]}, drop it from depends_on"
+    elif direct:
+        fix += (
+            f"; if {name} can degrade gracefully without {either(direct)}, drop that one "
+            "from depends_on"
+        )
+    zones = tuple(dict.fromkeys(d[-1] for d in through if d[0] in ("zone", "instance")))
     return context.finding(ID, SEVERITY, name, zones, message, fix)
+
+
+def _cause(root: str, via: str, failures: str) -> str:
+    """One way down: the dependency, the failures that take it down, and their root cause."""
+    if root == via:
+        return f"{via} (the root cause), which goes down when {failures} fails"
+    return f"{via}, which goes down when {failures} fails (root cause: {root})"
+
+
+def _each_of(failures: list[str]) -> str:
+    """What a root cause must survive: one failure, or each of several (one at a time)."""
+    return failures[0] if len(failures) == 1 else "each of " + each(failures, SHOWN)
