@@ -192,7 +192,7 @@ def test_aws_is_refused_with_the_reason(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("plan", "message"),
-    [(pair(2, vip=False), "virtual IP"), (pair(1), "active-passive NGINX pair")],
+    [(pair(2, vip=False), "virtual IP"), (pair(1, vip=False), "active-passive NGINX pair")],
     ids=["no-vip", "single-node"],
 )
 def test_generic_without_a_pair_or_vip_is_refused(plan: Plan, message: str) -> None:

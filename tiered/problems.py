@@ -100,6 +100,11 @@ _TABLE = (
     ),
     ("E0412", "vrrp-not-applicable", "`vrrp` timing on AWS, where there is no keepalived"),
     ("E0413", "vrrp-without-vip", "`vrrp` timing without the `vip` it would move"),
+    (
+        "E0414",
+        "vip-without-pair",
+        "a virtual IP with no active-passive NGINX entry pair for keepalived to move it",
+    ),
     # E05xx: importing a CloudFormation template
     ("E0501", "cfn-no-resources", "a template without a Resources section (or not a template)"),
     ("E0502", "cfn-bad-resource", "a resource without a Type"),

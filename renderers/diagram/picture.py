@@ -341,16 +341,18 @@ class _Builder:
             front = hub.id
         system_down = self.notes.system_down
         for name in plan.entry_services:
+            # The VIP moves between the NGINX pair only: clients reach the rest directly.
+            tail = users.id if front == "vip" and name != self.segment_service else front
             for node_id in self.members.get(name, []):
                 node = self.nodes[node_id]
                 passive = node.dashed
                 label = ""
-                if front == "route53":
+                if tail == "route53":
                     label = "SECONDARY" if passive else "PRIMARY"
-                elif front == "vip":
+                elif tail == "vip":
                     label = "backup" if passive else "master"
                 edges.append(
-                    Edge(front, node_id, "entry", label=label, dashed=passive, down=system_down)
+                    Edge(tail, node_id, "entry", label=label, dashed=passive, down=system_down)
                 )
         return outside, edges
 

@@ -21,6 +21,7 @@ from tiered.validation.hints import missing_zone_hint, unknown_service_hint
 from tiered.validation.name_clashes import logical_id_clashes, name_clashes
 from tiered.validation.regions import AWS_REGIONS
 from tiered.validation.schema_errors import did_you_mean
+from tiered.validation.vip_pair import vip_without_pair
 
 
 class CrossChecks:
@@ -576,10 +577,13 @@ class CrossChecks:
 
     def after_plan(self, plan: Plan) -> list[Problem]:
         """Checks that need the plan: unambiguous domain names; a VIP inside its segment, not
-        on a planned address."""
+        on a planned address, and an active-passive NGINX pair to move it."""
         problems = [*name_clashes(plan, self.source), *logical_id_clashes(plan, self.source)]
         entry = self.t.entry
-        if entry is not None and entry.vip is not None:
+        unmoved = vip_without_pair(plan, self.source)
+        if unmoved is not None:
+            problems.append(unmoved)
+        elif entry is not None and entry.vip is not None:
             vip = ipaddress.IPv4Address(entry.vip)
             outside = vip_outside_segment(plan, vip)
             if outside is not None:
