@@ -584,3 +584,26 @@ def test_output_dash_writes_to_standard_output(tmp_path: Path) -> None:
     )
     assert png.returncode == 0 and png.stdout.startswith(b"\x89PNG\r\n"), png.stderr
     assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_whatif_draws_the_failover_and_no_calls_from_failed_replicas() -> None:
+    plan = plan_of(TOPOLOGY)
+    graph = parse_dot(str(draw(plan, scenario_of(plan, ("us-east-1b",)), "dot")))
+    # the passive broker and the standby database took over: drawn active, and called
+    for name in ("i_activemq_2", "m_db_standby"):
+        assert "took over" in graph.nodes[name]["label"]
+        assert "dashed" not in graph.nodes[name]["style"]
+    calls = {(t, h) for t, h, a in graph.edges if a.get("style") != "invis"}
+    assert ("i_integrate_2", "i_activemq_2") in calls
+    assert ("i_integrate_2", "m_db_standby") in calls
+    assert ("i_integrate_2", "i_activemq_1") not in calls
+    # a failed replica calls nothing
+    assert not [t for t, _ in calls if t in ("i_integrate_1", "i_solr_1", "i_nginx_1")]
+    # Route 53's records keep their names; nginx is down with its service, no take-over
+    entry = {h: a for t, h, a in graph.edges if t == "route53"}
+    assert entry["i_nginx_2"]["label"] == "SECONDARY"
+    assert "took over" not in graph.nodes["i_nginx_2"]["label"]
+    assert (
+        "a passive or standby replica, active after the failure"
+        in (graph.clusters["cluster_canvas"]["attrs"]["label"])
+    )
