@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from tiered.pipeline import check
+from tiered.validation import model
+from tiered.validation.hints import missing_zone_hint
 
 
 def hints(tmp_path: Path, text: str) -> list[str]:
@@ -245,3 +247,20 @@ def test_missing_zones_are_asked_for_in_the_users_own_terms(
     )
     [hint] = hints(tmp_path, text)
     assert hint.endswith(example) and "us-east" not in hint
+
+
+def test_a_region_with_every_zone_taken_still_gets_a_hint() -> None:
+    topology = model.Topology.model_validate(
+        {
+            "version": 1,
+            "name": "t",
+            "region": "eu-west-1",
+            "zones": ["eu-west-1a"],
+            "network": {"cidr": "10.0.0.0/16"},
+            "tiers": {"web": {"role": "presentation", "services": {"lb": {"count": 1}}}},
+        }
+    )
+    every = [f"eu-west-1{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"]
+    assert missing_zone_hint("us-east-1a", topology, None, every) == (
+        "use a zone of eu-west-1 (eu-west-1a, eu-west-1b ...)"
+    )

@@ -69,14 +69,16 @@ def _in_region_hint(
 ) -> str:
     """A zone of ``region`` to use instead of ``zone``: its namesake letter, else a free one."""
     scope = service_zones or topology.zones
-    same = [f"{region}{zone[-1]}"] if zone[-1] in string.ascii_lowercase else []
+    same = [f"{region}{zone[-1]}"] if zone[-1:] in tuple(string.ascii_lowercase) else []
     candidates = [
         *same,
         *scope,
         *topology.zones,
         *(f"{region}{letter}" for letter in string.ascii_lowercase),
     ]
-    instead = next(z for z in candidates if is_zone_of(z, region) and z not in taken)
+    instead = next((z for z in candidates if is_zone_of(z, region) and z not in taken), None)
+    if instead is None:
+        return f"use a zone of {region} ({region}a, {region}b ...)"
     if instead in scope:
         if instead in same:
             return f"did you mean '{instead}'?"
