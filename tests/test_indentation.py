@@ -164,7 +164,7 @@ def test_a_setting_dedented_between_two_services_is_reported_on_its_own_line() -
 
 
 def test_a_key_dedented_out_of_a_nested_block_is_put_back_at_that_blocks_level() -> None:
-    text = "a:\n  b:\n    c:\n      d: 1\n  e: 2\n    f: 3\n"
+    text = "a:\n  b:\n    c:\n      d: 1\n  e: 2\n    f:\n      g: 3\n"
     [problem] = load_bytes(text.encode(), "t.yaml").problems
     assert (problem.location.line, problem.location.column) == (5, 3)
     assert problem.message == (
@@ -244,3 +244,20 @@ def test_mapping_settings_dedented_to_the_tiers_are_misplaced_too() -> None:
     assert problems[1].hint == (
         "indent it under 'app' (the tier above), like the other settings there"
     )
+
+
+def test_a_scalar_overindented_after_a_tier_key_is_the_one_off() -> None:
+    # `role` is where it belongs; `public` is one level too deep (not a service after `api`)
+    text = SERVICES_HEAD.replace("    role: application\n", "") + (
+        "    role: application\n      public: true\n"
+    )
+    [problem] = load_bytes(text.encode(), "t.yaml").problems
+    assert (problem.location.line, problem.location.column) == (12, 7)
+    assert problem.hint == "line 'public' up with 'role' (4 spaces)"
+
+
+def test_a_flow_mapping_service_after_a_dedented_setting_is_a_sibling_too() -> None:
+    text = SERVICES_HEAD + "    port: 9000\n      web: {count: 2}\n"
+    [problem] = load_bytes(text.encode(), "t.yaml").problems
+    assert (problem.location.line, problem.location.column) == (12, 5)
+    assert problem.hint.startswith("indent 'port' by 8 spaces, under 'api'")

@@ -87,9 +87,12 @@ def _key(line: str) -> str:
 
 def _block_left(lines: list[str], above: int, here: int) -> Misindented | None:
     """The key on line ``above`` written between two keys of a block it belongs to: line
-    ``here`` lines up with the key that opens the block above it (``api:`` before
-    ``count: 2``), so the key was dedented out of that block."""
+    ``here`` opens a mapping and lines up with the key that opens the block above it
+    (``api:`` before ``count: 2``), so the key was dedented out of that block."""
     depth, width = _indent(lines[above]), _indent(lines[here])
+    value = lines[here].split(":", 1)[1].strip() if ":" in lines[here] else ""
+    if value and not value.startswith(("{", "#")):
+        return None  # a scalar cannot be a sibling of a block's opener: it is the one off
     chain: list[int] = []  # the line above the key, then its parents, deeper than the key
     index = _significant(lines, above)
     while index is not None and _indent(lines[index]) > depth:
