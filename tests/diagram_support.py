@@ -115,6 +115,7 @@ class Layout:
     nodes: dict[str, Box]
     cluster_titles: dict[str, list[Box]]
     edge_labels: list[tuple[str, Box]]
+    edge_points: list[tuple[float, float]]  # every point of every arrow's spline
 
 
 def _text_boxes(ops: list[dict[str, Any]]) -> list[Box]:
@@ -153,7 +154,12 @@ def layout(dot_text: str) -> Layout:
         for edge in data.get("edges", [])
         for box in _text_boxes(edge.get("_ldraw_", []))
     ]
-    return Layout(_box(data["bb"]), clusters, nodes, titles, labels)
+    points = [
+        (float(point.split(",")[-2]), float(point.split(",")[-1]))
+        for edge in data.get("edges", [])
+        for point in edge.get("pos", "").split()
+    ]
+    return Layout(_box(data["bb"]), clusters, nodes, titles, labels, points)
 
 
 def overlaps(a: Box, b: Box) -> bool:

@@ -194,3 +194,30 @@ def test_validate_takes_several_files_as_pre_commit_passes_them() -> None:
     assert mixed.returncode == 2
     assert f"{broken}:16:29: port must be at least 1" in mixed.stderr
     assert f"{clean}: valid" in mixed.stdout
+
+
+def test_render_names_all_among_its_choices_and_suggests_it() -> None:
+    unknown = run_tiered("render", "foo", "topology.yaml")
+    assert unknown.returncode == 2
+    assert "use one of: all, cloudformation, config, diagram, fis, keepalived, nginx" in (
+        unknown.stderr
+    )
+    assert "did you mean 'all'?" in run_tiered("render", "al", "topology.yaml").stderr
+
+
+def test_a_missing_diagram_for_the_html_report_says_so_plainly(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    done = run_tiered(
+        "report", "topology.yaml", "--format", "html", "--diagram", "nope.svg", "-o", str(out)
+    )
+    assert done.returncode == 2 and not out.exists()
+    assert "cannot read diagram nope.svg: No such file or directory" in done.stderr
+    assert "Errno" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_explain_completes_rule_and_problem_ids_in_any_case() -> None:
+    from tiered.cli.completion import explainable
+
+    assert explainable("tr00")[:2] == ["TR001", "TR002"]
+    assert "E0111" in explainable("e01")
+    assert "duplicate-key" in explainable("dup")

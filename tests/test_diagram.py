@@ -123,8 +123,10 @@ def test_edge_labels_stay_off_cluster_titles_and_borders(path: Path) -> None:
                 assert inside or not overlaps(box, area), f"{label!r} on the border of {name}"
 
 
-@pytest.mark.parametrize("path", ALL_TOPOLOGIES, ids=lambda p: p.stem)
-def test_the_legend_is_under_the_network_and_the_first_column_holds_only_the_entry(
+@pytest.mark.parametrize(
+    "path", [*ALL_TOPOLOGIES, ROOT / "tests" / "fixtures" / "one-tier.yaml"], ids=lambda p: p.stem
+)
+def test_the_legend_is_under_the_drawing_and_the_first_column_holds_only_the_entry(
     path: Path,
 ) -> None:
     plan = plan_of(path)
@@ -132,8 +134,16 @@ def test_the_legend_is_under_the_network_and_the_first_column_holds_only_the_ent
     network = placed.clusters["cluster_region" if plan.provider == "aws" else "cluster_vpc"]
     legend = placed.cluster_titles["cluster_canvas"]
     assert legend, "the legend is drawn"
-    assert max(box[3] for box in legend) < network[1], "the legend is below the network"
-    assert min(box[0] for box in legend) >= network[0] - 1, "and not in the first column"
+    bottom = min(network[1], *(box[1] for box in placed.nodes.values()))
+    assert max(box[3] for box in legend) < bottom, "the legend is below everything drawn"
+    # no arrow runs through it
+    left, right, top = (
+        min(b[0] for b in legend),
+        max(b[2] for b in legend),
+        max(b[3] for b in legend),
+    )
+    through = [(x, y) for x, y in placed.edge_points if left <= x <= right and y <= top]
+    assert not through, f"an arrow runs through the legend at {through[:3]}"
     # left of the network: the outside nodes (users, Route 53), the gaps between them and a
     # rank of edge labels (PRIMARY, SECONDARY), nothing else
     outside = [box for name, box in placed.nodes.items() if box[2] < network[0]]
@@ -144,7 +154,8 @@ def test_the_legend_is_under_the_network_and_the_first_column_holds_only_the_ent
     }
     widths = sum(box[2] - box[0] for box in outside)
     rank_gap = 0.9 * 72
-    assert network[0] - placed.bounds[0] <= widths + (len(outside) + 2) * rank_gap
+    leftmost = min(box[0] for box in placed.nodes.values())
+    assert network[0] - leftmost <= widths + (len(outside) + 2) * rank_gap
 
 
 def test_every_icon_exists_in_the_diagrams_package() -> None:
@@ -573,3 +584,26 @@ def test_output_dash_writes_to_standard_output(tmp_path: Path) -> None:
     )
     assert png.returncode == 0 and png.stdout.startswith(b"\x89PNG\r\n"), png.stderr
     assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_whatif_draws_the_failover_and_no_calls_from_failed_replicas() -> None:
+    plan = plan_of(TOPOLOGY)
+    graph = parse_dot(str(draw(plan, scenario_of(plan, ("us-east-1b",)), "dot")))
+    # the passive broker and the standby database took over: drawn active, and called
+    for name in ("i_activemq_2", "m_db_standby"):
+        assert "took over" in graph.nodes[name]["label"]
+        assert "dashed" not in graph.nodes[name]["style"]
+    calls = {(t, h) for t, h, a in graph.edges if a.get("style") != "invis"}
+    assert ("i_integrate_2", "i_activemq_2") in calls
+    assert ("i_integrate_2", "m_db_standby") in calls
+    assert ("i_integrate_2", "i_activemq_1") not in calls
+    # a failed replica calls nothing
+    assert not [t for t, _ in calls if t in ("i_integrate_1", "i_solr_1", "i_nginx_1")]
+    # Route 53's records keep their names; nginx is down with its service, no take-over
+    entry = {h: a for t, h, a in graph.edges if t == "route53"}
+    assert entry["i_nginx_2"]["label"] == "SECONDARY"
+    assert "took over" not in graph.nodes["i_nginx_2"]["label"]
+    assert (
+        "a passive or standby replica, active after the failure"
+        in (graph.clusters["cluster_canvas"]["attrs"]["label"])
+    )

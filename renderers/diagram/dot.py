@@ -214,8 +214,9 @@ def build_dot(picture: Picture) -> str:
         f"  node {attrs(node)};",
         f"  edge {attrs(edge)};",
     ]
-    # The legend is the label of an invisible cluster around the network, under it: laid
-    # out as a node it would widen the first column into an empty third of the canvas.
+    # The legend is the label of an invisible cluster around the whole drawing, under it:
+    # laid out as a node it would widen the first column into an empty third of the canvas,
+    # and outside the cluster the users would be pushed below it, their arrows across it.
     canvas = {
         "id": "canvas",
         "label": legend_label(picture),
@@ -227,10 +228,10 @@ def build_dot(picture: Picture) -> str:
     }
     for node_id, node_value in picture.nodes.items():
         lines.append(f"  {quote(node_id)} {attrs(node_attrs(node_value))};")
-    for node_id in picture.outside:
-        lines.append(f"  {quote(node_id)};")
     lines.append("  subgraph cluster_canvas {")
     lines.append(f"    graph {attrs(canvas)};")
+    for node_id in picture.outside:
+        lines.append(f"    {quote(node_id)};")
     for cluster in picture.clusters:
         lines.extend(cluster_lines(cluster, "    "))
     lines.append("  }")

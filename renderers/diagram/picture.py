@@ -39,6 +39,7 @@ class _Builder:
         self.column = columns(plan)
         self.nodes: dict[str, Node] = {}
         self.members: dict[str, list[str]] = {}  # service -> node ids, plan order
+        self.took_over: set[str] = set()  # passive or standby nodes drawn active (what-if)
         segment = plan.entry_segment
         self.segment_service = (
             next(i.service for i in plan.instances if i.subnet == segment.name)
@@ -343,14 +344,14 @@ class _Builder:
         for name in plan.entry_services:
             for node_id in self.members.get(name, []):
                 node = self.nodes[node_id]
-                passive = node.dashed
+                passive = node.dashed or node_id in self.took_over
                 label = ""
                 if front == "route53":
                     label = "SECONDARY" if passive else "PRIMARY"
                 elif front == "vip":
                     label = "backup" if passive else "master"
                 edges.append(
-                    Edge(front, node_id, "entry", label=label, dashed=passive, down=system_down)
+                    Edge(front, node_id, "entry", label=label, dashed=node.dashed, down=system_down)
                 )
         return outside, edges
 
@@ -370,17 +371,41 @@ class _Builder:
                     via = f":{target.port}" if target.port else ""
                 down = service.name in self.notes.down and callee in self.notes.down
                 for tail in self.members.get(service.name, []):
+                    if self.nodes[tail].failed:
+                        continue  # a failed replica calls nothing
                     for head in self._reached(service.name, callee, self.nodes[tail].zone):
                         arrow = f"{self.nodes[tail].title} → {self.nodes[head].title}"
                         tooltip = f"{arrow} {via}" if via else arrow
                         edges.append(Edge(tail, head, kind, down=down, tooltip=tooltip))
         return edges
 
+    def _take_over(self) -> None:
+        """In a what-if, a passive or standby replica whose active ones all failed takes
+        over (its service still up): it is drawn as the active one, and calls reach it."""
+        if not self.notes.whatif:
+            return
+        for service, members in self.members.items():
+            if service in self.notes.down:
+                continue
+            nodes = [self.nodes[n] for n in members]
+            if any(not n.dashed and not n.failed for n in nodes):
+                continue
+            for node in nodes:
+                if node.dashed and not node.failed:
+                    lines = tuple(
+                        "took over" if line in ("passive", "standby") else line
+                        for line in node.lines
+                    )
+                    self.nodes[node.id] = replace(node, dashed=False, lines=lines)
+                    self.took_over.add(node.id)
+
     def _reached(self, caller: str, callee: str, zone: str | None) -> list[str]:
         """The nodes of ``callee`` a node of ``caller`` in ``zone`` reaches: its active nodes
         in that zone (else all of them), and those in zones where ``caller`` has no node, so
         that no active replica looks unused. A passive or standby replica takes no calls."""
         active = [n for n in self.members.get(callee, []) if not self.nodes[n].dashed]
+        alive = [n for n in active if not self.nodes[n].failed]
+        active = alive or active  # after a failure, calls go to what is left
         local = [n for n in active if self.nodes[n].zone == zone]
         present = {self.nodes[n].zone for n in self.members.get(caller, [])}
         uncovered = [n for n in active if self.nodes[n].zone not in present]
@@ -407,6 +432,7 @@ class _Builder:
                 kind="vpc",
                 children=(*segment, *zones),
             )
+        self._take_over()
         outside, entry_edges = self._entry()
         edges = entry_edges + self._calls()
         return Picture(
@@ -465,6 +491,8 @@ class _Builder:
         if self.notes.whatif:
             rows.append(("grey", "failed domain"))
             rows.append(("red", "down in this scenario"))
+            if self.took_over:
+                rows.append(("took over", "a passive or standby replica, active after the failure"))
         else:
             rows.append(("red outline", "error finding (rule id), not accepted"))
             if any(self.notes.zone_rules(zone) for zone in self.plan.zones):

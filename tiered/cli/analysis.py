@@ -97,7 +97,10 @@ def _given_svg(diagram: str | None) -> str | None:
     try:
         return Path(diagram).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        usage_error(f"cannot read diagram {diagram}: {error}", "give an SVG file to --diagram")
+        usage_error(
+            f"cannot read diagram {diagram}: {getattr(error, 'strerror', None) or error}",
+            "give an SVG file to --diagram (`tiered diagram -o FILE.svg` draws one)",
+        )
 
 
 @app.command(
@@ -175,7 +178,7 @@ def explain(
         str | None,
         typer.Argument(
             metavar="ID",
-            autocompletion=completion.rule_ids,
+            autocompletion=completion.explainable,
             help="A rule id (TR003), a problem id (E0111) or code (duplicate-key); "
             "none: list them all.",
         ),

@@ -1,4 +1,4 @@
-"""Shell completion values: rule ids and the failure domains of the file.
+"""Shell completion values: rule and problem ids, and the failure domains of the file.
 
 (Exporter names complete through ``tiered.cli.common.completer``.)
 
@@ -20,6 +20,17 @@ def rule_ids(incomplete: str) -> list[str]:
     from tiered.rules.catalogue import RULES
 
     return [r.id for r in RULES if r.id.startswith(incomplete.upper())]
+
+
+def explainable(incomplete: str) -> list[str]:
+    """What ``tiered explain`` takes: rule ids, problem ids (case-insensitive prefix) and
+    problem codes."""
+    from tiered.problems import PROBLEM_CODES
+
+    ids = [*rule_ids(incomplete), *(p.id for p in PROBLEM_CODES.values())]
+    upper = incomplete.upper()
+    found = [i for i in ids if i.startswith(upper)]
+    return found + [code for code in PROBLEM_CODES if code.startswith(incomplete.lower())]
 
 
 def domains(ctx: Any, incomplete: str) -> list[str]:

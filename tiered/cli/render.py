@@ -11,9 +11,9 @@ from tiered.cli.common import (
     FileArg,
     app,
     completer,
-    exporter,
     refused,
     shown,
+    usage_error,
     valid_result,
     write_output,
 )
@@ -68,7 +68,11 @@ def render(
     from tiered.exporters.base import ExportOptions, ExportRefused
 
     if name != "all":
-        chosen = [exporter("render", name)]
+        try:
+            chosen = [registry.get("render", name)]
+        except registry.UnknownExporter:
+            unknown = registry.UnknownExporter("render", name, ["all", *registry.names("render")])
+            usage_error(unknown.message, unknown.hint)
     result = valid_result(file)
     if name == "all":
         chosen = [r for r in registry.every("render") if r.applies_to(result)]
