@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from tiered.pipeline import check
+from tiered.validation import model
+from tiered.validation.hints import missing_zone_hint
 
 
 def hints(tmp_path: Path, text: str) -> list[str]:
@@ -81,23 +83,51 @@ def test_a_placement_zone_missing_from_both_zones_is_added_to_both_in_one_hint(
     )
 
 
+GENERIC_HEAD = (
+    "version: 1\nname: t\nprovider: generic\nzones: [rack-a, rack-b]\n"
+    "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n    services:\n"
+)
+
 ZONE_MISTAKES = {
-    "placement outside both": (
-        "      lb: {count: 2, zones: [eu-west-1a], placement: {eu-west-1a: 1, eu-west-1c: 1}}\n"
-    ),
-    "placement outside the topology": (
-        "      lb: {count: 2, placement: {eu-west-1a: 1, eu-west-1c: 1}}\n"
-    ),
-    "placement outside the service": (
-        "      lb: {count: 2, zones: [eu-west-1a], placement: {eu-west-1a: 1, eu-west-1b: 1}}\n"
-    ),
-    "service zone outside the topology": "      lb: {count: 2, zones: [eu-west-1a, eu-west-1c]}\n",
+    "placement outside both": HEAD
+    + "      lb: {count: 2, zones: [eu-west-1a], placement: {eu-west-1a: 1, eu-west-1c: 1}}\n",
+    "placement outside the topology": HEAD
+    + "      lb: {count: 2, placement: {eu-west-1a: 1, eu-west-1c: 1}}\n",
+    "placement outside the service": HEAD
+    + "      lb: {count: 2, zones: [eu-west-1a], placement: {eu-west-1a: 1, eu-west-1b: 1}}\n",
+    "service zone outside the topology": HEAD
+    + "      lb: {count: 2, zones: [eu-west-1a, eu-west-1c]}\n",
+    "placement outside the region": HEAD
+    + "      lb: {count: 2, placement: {eu-west-1a: 1, us-east-1b: 1}}\n",
+    "placement outside the region, its letter taken": HEAD
+    + "      lb: {count: 2, placement: {eu-west-1b: 1, us-east-1b: 1}}\n",
+    "placement outside the region, every zone taken": HEAD
+    + "      lb: {count: 2, zones: [eu-west-1a], placement: {eu-west-1a: 1, us-east-1a: 1}}\n",
+    "service zone outside the region": HEAD
+    + "      lb: {count: 2, zones: [eu-west-1a, us-east-1c]}\n",
+    "misspelt zone": HEAD + "      lb: {count: 2, placement: {eu-west-1a: 1, eu-wset-1b: 1}}\n",
+    "generic zone of the series": GENERIC_HEAD
+    + "      lb: {count: 3, placement: {rack-a: 1, rack-b: 1, rack-c: 1}}\n",
+    "generic misspelt zone": GENERIC_HEAD
+    + "      lb: {count: 2, placement: {rack-a: 1, rak-b: 1}}\n",
+    "generic misspelt zone already placed": GENERIC_HEAD
+    + "      lb: {count: 3, placement: {rack-a: 1, rack-b: 1, rak-b: 1}}\n",
 }
 
 
-def _apply_zone_hint(data: dict[str, Any], hint: str) -> None:
-    """Do what the hint says: each `zones: [...]` for the topology, each service's for lb."""
+def _apply_zone_hint(data: dict[str, Any], wrong: str, hint: str) -> None:
+    """Do what the hint says: use the zone it names instead of the wrong one, then each
+    `zones: [...]` for the topology, each service's for lb."""
     lb = data["tiers"]["web"]["services"]["lb"]
+    instead = re.search(r"(?:did you mean|such as|use) '([^']+)'", hint)
+    if instead:
+        right = instead[1]
+        if wrong in lb.get("placement", {}):
+            lb["placement"] = {right if z == wrong else z: n for z, n in lb["placement"].items()}
+        else:
+            lb["zones"] = [right if z == wrong else z for z in lb["zones"]]
+        if "add it" not in hint:
+            return
     for part in hint.split(", and to "):
         listed = re.search(r"\[([^\]]*)\]", part)
         assert listed, hint
@@ -112,13 +142,93 @@ def _apply_zone_hint(data: dict[str, Any], hint: str) -> None:
 @pytest.mark.parametrize("mistake", sorted(ZONE_MISTAKES))
 def test_applying_a_zone_hint_as_written_validates(mistake: str, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text(HEAD + ZONE_MISTAKES[mistake], encoding="utf-8")
+    path.write_text(ZONE_MISTAKES[mistake], encoding="utf-8")
     [problem] = check(str(path)).problems
     assert problem.code == "unknown-zone", problem
+    wrong = re.search(r"zone '([^']+)'", problem.message)
+    assert wrong, problem
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    _apply_zone_hint(data, problem.hint)
+    _apply_zone_hint(data, wrong[1], problem.hint)
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert check(str(path)).problems == []
+
+
+@pytest.mark.parametrize(
+    "mistake, message, hint",
+    [
+        (
+            "generic zone of the series",
+            "placement names zone 'rack-c', which is not one of the topology's zones",
+            "add it to the topology's zones: `zones: [rack-a, rack-b, rack-c]`",
+        ),
+        (
+            "generic misspelt zone already placed",
+            "placement names zone 'rak-b', which is not one of the topology's zones",
+            "add it to the topology's zones: `zones: [rack-a, rack-b, rak-b]`",
+        ),
+        (
+            "generic misspelt zone",
+            "placement names zone 'rak-b', which is not one of the topology's zones",
+            "did you mean 'rack-b', or add it to the topology's zones: "
+            "`zones: [rack-a, rack-b, rak-b]`?",
+        ),
+        (
+            "placement outside the region",
+            "placement names zone 'us-east-1b', which is not an availability zone of eu-west-1",
+            "did you mean 'eu-west-1b'?",
+        ),
+        (
+            "placement outside the region, its letter taken",
+            "placement names zone 'us-east-1b', which is not an availability zone of eu-west-1",
+            "use a zone of eu-west-1 instead, such as 'eu-west-1a'",
+        ),
+        (
+            "placement outside the region, every zone taken",
+            "placement names zone 'us-east-1a', which is not an availability zone of eu-west-1",
+            "use 'eu-west-1b' instead, and add it to this service's `zones`: "
+            "[eu-west-1a, eu-west-1b]",
+        ),
+        (
+            "service zone outside the region",
+            "zone 'us-east-1c' is not an availability zone of eu-west-1",
+            "use 'eu-west-1c' instead, and add it to the topology's zones: "
+            "`zones: [eu-west-1a, eu-west-1b, eu-west-1c]`",
+        ),
+        (
+            "misspelt zone",
+            "placement names zone 'eu-wset-1b', which is not an availability zone of eu-west-1",
+            "did you mean 'eu-west-1b'?",
+        ),
+    ],
+)
+def test_zone_hints_never_name_a_zone_in_use_or_outside_the_region(
+    mistake: str, message: str, hint: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(ZONE_MISTAKES[mistake], encoding="utf-8")
+    [problem] = check(str(path)).problems
+    assert (problem.message, problem.hint) == (message, hint)
+
+
+def test_numbered_zones_are_a_series_too(tmp_path: Path) -> None:
+    text = GENERIC_HEAD.replace("rack-a, rack-b", "dc-1, dc-2") + (
+        "      lb: {count: 2, zones: [dc-1, dc-3]}\n"
+    )
+    assert hints(tmp_path, text) == ["add it to the topology's zones: `zones: [dc-1, dc-2, dc-3]`"]
+
+
+def test_software_run_by_several_services_names_them_all_in_the_plural(tmp_path: Path) -> None:
+    text = HEAD + (
+        "      lb: {count: 2, depends_on: [redis]}\n"
+        "  data:\n    role: data\n    services:\n"
+        "      cache: {software: redis, count: 2}\n"
+        "      cache2: {software: redis, count: 2}\n"
+        "      cache3: {software: redis, count: 2}\n"
+    )
+    assert hints(tmp_path, text) == [
+        "did you mean 'cache', 'cache2' or 'cache3', the services running redis? "
+        "Name services, not software"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -137,3 +247,20 @@ def test_missing_zones_are_asked_for_in_the_users_own_terms(
     )
     [hint] = hints(tmp_path, text)
     assert hint.endswith(example) and "us-east" not in hint
+
+
+def test_a_region_with_every_zone_taken_still_gets_a_hint() -> None:
+    topology = model.Topology.model_validate(
+        {
+            "version": 1,
+            "name": "t",
+            "region": "eu-west-1",
+            "zones": ["eu-west-1a"],
+            "network": {"cidr": "10.0.0.0/16"},
+            "tiers": {"web": {"role": "presentation", "services": {"lb": {"count": 1}}}},
+        }
+    )
+    every = [f"eu-west-1{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"]
+    assert missing_zone_hint("us-east-1a", topology, None, every) == (
+        "use a zone of eu-west-1 (eu-west-1a, eu-west-1b ...)"
+    )

@@ -59,6 +59,9 @@ def misindented_key(text: str, error_line: int) -> Misindented | None:
     key, depth = found.group(2), _indent(lines[above])
     current = lines[here].strip().split(":", 1)[0]
     sibling = _significant(lines, above)
+    left = _block_left(lines, above, here)
+    if left is not None:
+        return left
     if sibling is not None and _indent(lines[sibling]) == _indent(lines[here]):
         width = _indent(lines[here])
         return Misindented(
@@ -75,6 +78,45 @@ def misindented_key(text: str, error_line: int) -> Misindented | None:
         f"'{current}' is indented more than '{key}' on line {above + 1}, so it reads as part "
         f"of that value",
         f"line '{current}' up with '{key}' ({depth} spaces)",
+    )
+
+
+def _key(line: str) -> str:
+    return line.strip().removeprefix("- ").split(":", 1)[0]
+
+
+def _block_left(lines: list[str], above: int, here: int) -> Misindented | None:
+    """The key on line ``above`` written between two keys of a block it belongs to: line
+    ``here`` opens a mapping and lines up with the key that opens the block above it
+    (``api:`` before ``count: 2``), so the key was dedented out of that block."""
+    depth, width = _indent(lines[above]), _indent(lines[here])
+    value = lines[here].split(":", 1)[1].strip() if ":" in lines[here] else ""
+    if value and not value.startswith(("{", "#")):
+        return None  # a scalar cannot be a sibling of a block's opener: it is the one off
+    chain: list[int] = []  # the line above the key, then its parents, deeper than the key
+    index = _significant(lines, above)
+    while index is not None and _indent(lines[index]) > depth:
+        if not chain or _indent(lines[index]) < _indent(lines[chain[-1]]):
+            chain.append(index)
+        index = _significant(lines, index)
+    opener = next((i for i, line in enumerate(chain) if _indent(lines[line]) == width), None)
+    if not opener:  # None, or the line right above: a sibling (said otherwise)
+        return None
+    block, inner = chain[opener], _indent(lines[chain[opener - 1]])
+    parent = _significant(lines, block)
+    while parent is not None and _indent(lines[parent]) >= width:
+        parent = _significant(lines, parent)
+    name, key = _key(lines[block]), _key(lines[above])
+    if parent is not None and _key(lines[parent]) == "services":
+        what, owner, others = "service", f"'{name}' (the service above)", "its other settings"
+    else:
+        what, owner, others = "block", f"'{name}'", "its other keys"
+    return Misindented(
+        above + 1,
+        depth + 1,
+        f"'{key}' is dedented out of the {what} '{name}' (line {block + 1}), so it closes "
+        f"that {what} and line {here + 1} reads as part of its value",
+        f"indent '{key}' by {inner} spaces, under {owner}, like {others}",
     )
 
 

@@ -17,9 +17,9 @@ from tiered.placement.plan import Plan
 from tiered.rules.ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
 from tiered.validation import model
-from tiered.validation.hints import missing_zone_hint, unknown_service_hint
+from tiered.validation.hints import missing_zone_hint, outside_region, unknown_service_hint
 from tiered.validation.name_clashes import logical_id_clashes, name_clashes
-from tiered.validation.regions import AWS_REGIONS
+from tiered.validation.regions import AWS_REGIONS, is_zone_of
 from tiered.validation.schema_errors import did_you_mean
 from tiered.validation.vip_pair import vip_without_pair
 
@@ -112,9 +112,7 @@ class CrossChecks:
             )
             return
         for index, zone in enumerate(t.zones):
-            if not (
-                zone.startswith(t.region) and len(zone) == len(t.region) + 1 and zone[-1].isalpha()
-            ):
+            if not is_zone_of(zone, t.region):
                 self.add(
                     ("zones", index),
                     "zone-not-in-region",
@@ -431,11 +429,17 @@ class CrossChecks:
         seen: set[str] = set()
         for index, zone in enumerate(s.zones):
             if zone not in self.t.zones:
+                region = outside_region(zone, self.t)
                 self.add(
                     (*path, "zones", index),
                     "unknown-zone",
-                    f"zone '{zone}' is not one of the topology's zones",
-                    missing_zone_hint(zone, self.t, None),
+                    f"zone '{zone}' is "
+                    + (
+                        f"not an availability zone of {region}"
+                        if region
+                        else "not one of the topology's zones"
+                    ),
+                    missing_zone_hint(zone, self.t, None, s.zones),
                 )
             elif zone in seen:
                 self.add(
@@ -451,7 +455,10 @@ class CrossChecks:
         zones = s.zones or self.t.zones
         for zone in s.placement:
             if zone not in zones:
-                if not s.zones:
+                region = outside_region(zone, self.t)
+                if region is not None and zone not in self.t.zones:
+                    where = f"not an availability zone of {region}"
+                elif not s.zones:
                     where = "not one of the topology's zones"
                 elif zone in self.t.zones:
                     where = "not one of this service's zones"
@@ -461,7 +468,7 @@ class CrossChecks:
                     (*path, "placement", zone),
                     "unknown-zone",
                     f"placement names zone '{zone}', which is {where}",
-                    missing_zone_hint(zone, self.t, s.zones),
+                    missing_zone_hint(zone, self.t, s.zones, s.placement),
                     key=True,
                 )
         total = sum(s.placement.values())

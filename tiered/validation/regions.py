@@ -40,3 +40,8 @@ AWS_REGIONS: tuple[str, ...] = (
     "us-west-1",
     "us-west-2",
 )
+
+
+def is_zone_of(zone: str, region: str) -> bool:
+    """Whether ``zone`` is written as an availability zone of ``region`` (region + a letter)."""
+    return zone.startswith(region) and len(zone) == len(region) + 1 and zone[-1].isalpha()

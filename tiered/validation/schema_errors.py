@@ -165,7 +165,13 @@ def _problem(detail: Any, source: SourceMap, prefix: Path) -> Problem:
         suggestion = did_you_mean(field, fields)
         hint = suggestion or (f"allowed here: {', '.join(fields)}" if fields else "remove it")
         if not suggestion and known is not model.Service and field in model.Service.model_fields:
-            hint = f"'{field}' is a service setting: indent it under a service ({hint})"
+            owner = _service_above(source, loc)
+            hint = (
+                f"'{field}' is a service setting: indent it under '{owner}' (the service "
+                "above), like its other settings"
+                if owner
+                else f"'{field}' is a service setting: indent it under a service ({hint})"
+            )
         return _located(
             source, loc, True, "unknown-key", f"unknown key '{field}'{_in(loc[:-1])}", hint
         )
@@ -247,6 +253,20 @@ def _missing_hint(field: str, parent: Any) -> str:
         if isinstance(region, str) and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             return f"list the zones, e.g. `zones: [{region}a, {region}b, {region}c]`"
     return _FIELD_HINTS.get(field, f"add `{field}:`")
+
+
+def _service_above(source: SourceMap, loc: Path) -> str | None:
+    """The service written last above the key at ``loc`` in the same tier (``loc`` is a key
+    of a tier, dedented out of that service), or None."""
+    if len(loc) != 3 or loc[0] != "tiers":
+        return None
+    line = source.keys.get(loc, (0, 0))[0]
+    above = [
+        (position[0], path[3])
+        for path, position in source.keys.items()
+        if len(path) == 4 and path[:3] == (*loc[:2], "services") and position[0] < line
+    ]
+    return str(max(above)[1]) if above else None
 
 
 def _located(

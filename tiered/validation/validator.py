@@ -102,7 +102,7 @@ def _schema(
     if isinstance(tiers, dict):
         new_tiers: dict[str, Any] = {}
         for tier_name, tier in tiers.items():
-            misplaced_tier = _misplaced_as_tier(tier_name, tier, source)
+            misplaced_tier = _misplaced_as_tier(tier_name, tier, source, tiers)
             if misplaced_tier is not None:
                 problems.append(misplaced_tier)
                 continue
@@ -137,15 +137,43 @@ def _schema(
         return None, broken
 
 
+#: The keys a mapping-valued service setting holds, when they are fixed (placement's are zones).
+_SETTING_KEYS: dict[str, frozenset[str]] = {
+    "health_check": frozenset(model.HealthCheck.model_fields),
+    "tls": frozenset(model.Tls.model_fields),
+}
+
+
+def _reads_as_setting(name: str, value: Any) -> bool:
+    """Whether ``name: value`` found among services is a service setting rather than a
+    service: a setting's name with a value no service has. A service is a mapping of service
+    settings; a mapping of the setting's own keys (zones and counts for a ``placement``;
+    ``path``, ``interval`` ... for a ``health_check``), with no service setting among them, is
+    the setting's value."""
+    if name not in model.Service.model_fields:
+        return False
+    if not isinstance(value, dict):
+        return True
+    if not value or any(key in model.Service.model_fields for key in value):
+        return False
+    if name == "placement":
+        return all(isinstance(n, int) and not isinstance(n, bool) for n in value.values())
+    return name in _SETTING_KEYS and any(key in _SETTING_KEYS[name] for key in value)
+
+
 def _misplaced_setting(
     services: dict[str, Any], name: str, tier: str, source: SourceMap
 ) -> Problem | None:
-    """A service setting (``count: 2``) dedented to the level of the services, where it
-    reads as a service of its own; a real service is always a mapping."""
-    if name not in model.Service.model_fields or isinstance(services[name], dict):
+    """A service setting (``count: 2``, or ``placement:`` with its zones) dedented to the
+    level of the services, where it reads as a service of its own."""
+    if not _reads_as_setting(name, services[name]):
         return None
     names = list(services)
-    above = [other for other in names[: names.index(name)] if isinstance(services[other], dict)]
+    above = [
+        other
+        for other in names[: names.index(name)]
+        if not _reads_as_setting(other, services[other]) and isinstance(services[other], dict)
+    ]
     owner = f"under '{above[-1]}' (the service above)" if above else "under its service"
     return Problem(
         source.locate(("tiers", tier, "services", name), key=True),
@@ -155,14 +183,26 @@ def _misplaced_setting(
     )
 
 
-def _misplaced_as_tier(name: str, value: Any, source: SourceMap) -> Problem | None:
+def _misplaced_as_tier(
+    name: str, value: Any, source: SourceMap, tiers: dict[str, Any] | None = None
+) -> Problem | None:
     """A tier or service setting dedented to the level of the tiers, where it reads as a
-    tier of its own; a real tier is always a mapping."""
-    if isinstance(value, dict):
+    tier of its own; a real tier is a mapping of tier settings."""
+    if isinstance(value, dict) and (not value or any(k in model.Tier.model_fields for k in value)):
         return None
     if name in model.Tier.model_fields:
+        if isinstance(value, dict) and name != "services":
+            return None
         owner, where = "tier", "under its tier"
-    elif name in model.Service.model_fields:
+        names = list(tiers or {})
+        above = [
+            other
+            for other in names[: names.index(name)]
+            if tiers is not None and _misplaced_as_tier(other, tiers[other], source) is None
+        ]
+        if above:
+            where = f"under '{above[-1]}' (the tier above)"
+    elif _reads_as_setting(name, value):
         owner, where = "service", "under its service, in a tier's `services`"
     else:
         return None
