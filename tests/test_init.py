@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import ROOT, run_tiered
 from tests.test_cli import COMMANDS
+from tests.wheel_support import installed
 from tiered.cli.main import app
 from tiered.pipeline import check
 from tiered.starters import DEFAULT, example_text, examples, summary
@@ -125,31 +122,7 @@ def test_the_commands_an_example_quotes_work_where_init_wrote_it(
 def test_a_pip_user_starts_from_any_example_in_an_empty_folder(tmp_path: Path) -> None:
     """The wheel installed outside the source tree: init --list, then every example written
     under another name, validated, and its quoted commands run as its comments say."""
-    wheels, target, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
-    work.mkdir()
-    quiet = {"capture_output": True, "text": True, "timeout": 300, "check": True}
-    pip = [sys.executable, "-m", "pip"]
-    subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], **quiet)
-    (wheel,) = wheels.glob("tiered-*.whl")
-    subprocess.run(
-        [*pip, "install", "--no-deps", "-q", "--target", str(target), str(wheel)], **quiet
-    )
-    env = {  # -S below: no .pth file puts the source tree on sys.path
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
-    }
-
-    def tiered(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-S", "-m", "tiered", *args],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
+    tiered, work, _ = installed(tmp_path)
     listed = tiered("init", "--list")
     assert listed.returncode == 0, listed.stderr
     names = [line.split()[0] for line in listed.stdout.splitlines()]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.wheel_support import installed
 
 EVERY_OUTPUT = """
 import sys
@@ -53,40 +53,13 @@ def test_no_module_is_imported_under_the_folder_name_renderers(tmp_path: Path) -
 
 @pytest.mark.slow
 def test_the_installed_wheel_runs_every_command_outside_the_source_tree(tmp_path: Path) -> None:
-    wheels, target, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
-    work.mkdir()
-    pip = [sys.executable, "-m", "pip"]
-    quiet = {"capture_output": True, "text": True, "timeout": 300, "check": True}
-    subprocess.run([*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], **quiet)
-    (wheel,) = wheels.glob("tiered-*.whl")
-    subprocess.run(
-        [*pip, "install", "--no-deps", "-q", "--target", str(target), str(wheel)], **quiet
-    )
-    # -S: no site directories, so no .pth file puts the source tree on sys.path; the
-    # dependencies come from this environment's site-packages, after the installed wheel.
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
-        "COLUMNS": "100",
-    }
-
-    def tiered(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-S", "-m", "tiered", *args],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
+    tiered, work, target = installed(tmp_path)
     where = tiered("--version")
     assert where.returncode == 0, where.stderr
     probe = subprocess.run(
         [sys.executable, "-S", "-c", "import tiered, sys; print(tiered.__file__)"],
         cwd=work,
-        env=env,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(ROOT)])},
         capture_output=True,
         text=True,
         check=True,
