@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from tiered.exporters.base import ExportRefused
@@ -88,9 +89,10 @@ class Delivery:
             return ref(profile_id(instance.service))
         return ref(PROFILE)
 
-    @property
+    @cached_property
     def readers(self) -> dict[str, dict[str, StackValue]]:
-        """Services whose boot reads something, with the stack values they read."""
+        """Services whose boot reads something, with the stack values they read (worked
+        out once: every instance's profile asks)."""
         found: dict[str, dict[str, StackValue]] = {}
         for boot in self.by_instance.values():
             for value in boot.stack_values.values():
