@@ -15,6 +15,7 @@ become marks on nodes and zones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -364,18 +365,17 @@ class _Builder:
             paths: dict[str, list[str]] = {}
             for route in service.routes:
                 paths.setdefault(route.to, []).append(route.path)
+            callers = [n for n in self.members.get(service.name, []) if not self.nodes[n].failed]
             for callee in service.calls:
-                target = self.plan.services[callee]
-                kind = "route" if callee in paths else "depends"
+                port = self.plan.services[callee].port
                 if callee in paths:
-                    via = " ".join(paths[callee])
+                    kind, via = "route", " ".join(paths[callee])
                 else:
-                    via = f":{target.port}" if target.port else ""
+                    kind, via = "depends", f":{port}" if port else ""
                 down = service.name in self.notes.down and callee in self.notes.down
-                for tail in self.members.get(service.name, []):
-                    if self.nodes[tail].failed:
-                        continue  # a failed replica calls nothing
-                    for head in self._reached(service.name, callee, self.nodes[tail].zone):
+                reach = self._reach(service.name, callee)
+                for tail in callers:  # a failed replica calls nothing
+                    for head in reach(self.nodes[tail].zone):
                         arrow = f"{self.nodes[tail].title} → {self.nodes[head].title}"
                         tooltip = f"{arrow} {via}" if via else arrow
                         edges.append(Edge(tail, head, kind, down=down, tooltip=tooltip))
@@ -401,17 +401,21 @@ class _Builder:
                     self.nodes[node.id] = replace(node, dashed=False, lines=lines)
                     self.took_over.add(node.id)
 
-    def _reached(self, caller: str, callee: str, zone: str | None) -> list[str]:
-        """The nodes of ``callee`` a node of ``caller`` in ``zone`` reaches: its active nodes
+    def _reach(self, caller: str, callee: str) -> Callable[[str | None], list[str]]:
+        """Which nodes of ``callee`` a node of ``caller`` in a zone reaches: its active nodes
         in that zone (else all of them), and those in zones where ``caller`` has no node, so
-        that no active replica looks unused. A passive or standby replica takes no calls."""
+        that no active replica looks unused. A passive or standby replica takes no calls;
+        after a failure, calls go to what is left."""
         active = [n for n in self.members.get(callee, []) if not self.nodes[n].dashed]
-        alive = [n for n in active if not self.nodes[n].failed]
-        active = alive or active  # after a failure, calls go to what is left
-        local = [n for n in active if self.nodes[n].zone == zone]
+        active = [n for n in active if not self.nodes[n].failed] or active
         present = {self.nodes[n].zone for n in self.members.get(caller, [])}
         uncovered = [n for n in active if self.nodes[n].zone not in present]
-        return list(dict.fromkeys([*(local or active), *uncovered]))
+
+        def reached(zone: str | None) -> list[str]:
+            local = [n for n in active if self.nodes[n].zone == zone]
+            return list(dict.fromkeys([*(local or active), *uncovered]))
+
+        return reached
 
     # -- the whole picture -------------------------------------------------------------
 
