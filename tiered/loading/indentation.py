@@ -10,7 +10,9 @@ reports "mapping values are not allowed" (or "did not find expected key") there,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 
 #: ``key: value`` with a scalar value on the same line (no list item, no nested block).
 _SCALAR_KEY = re.compile(r"^( *)([A-Za-z0-9_.-]+):[ \t]+(?![#|>&*!]|$)\S")
@@ -37,6 +39,17 @@ def _significant(lines: list[str], before: int) -> int | None:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
+
+
+def _parents(lines: list[str], start: int | None) -> Iterator[int]:
+    """Line ``start``, then each line above it indented less than the one before: the keys
+    that enclose it, innermost first."""
+    index, last = start, None
+    while index is not None:
+        if last is None or _indent(lines[index]) < last:
+            last = _indent(lines[index])
+            yield index
+        index = _significant(lines, index)
 
 
 def misindented_key(text: str, error_line: int) -> Misindented | None:
@@ -93,12 +106,10 @@ def _block_left(lines: list[str], above: int, here: int) -> Misindented | None:
     value = lines[here].split(":", 1)[1].strip() if ":" in lines[here] else ""
     if value and not value.startswith(("{", "#")):
         return None  # a scalar cannot be a sibling of a block's opener: it is the one off
-    chain: list[int] = []  # the line above the key, then its parents, deeper than the key
-    index = _significant(lines, above)
-    while index is not None and _indent(lines[index]) > depth:
-        if not chain or _indent(lines[index]) < _indent(lines[chain[-1]]):
-            chain.append(index)
-        index = _significant(lines, index)
+    # the line above the key, then its parents, deeper than the key
+    chain = list(
+        takewhile(lambda i: _indent(lines[i]) > depth, _parents(lines, _significant(lines, above)))
+    )
     opener = next((i for i, line in enumerate(chain) if _indent(lines[line]) == width), None)
     if not opener:  # None, or the line right above: a sibling (said otherwise)
         return None
@@ -127,14 +138,10 @@ def _between_levels(lines: list[str], here: int, above: int) -> Misindented | No
     if depth >= _indent(lines[above]):
         return None
     levels: list[tuple[int, int]] = []  # (indent, line index): the line above and its parents
-    index: int | None = above
-    while index is not None:
-        level = _indent(lines[index])
-        if not levels or level < levels[-1][0]:
-            levels.append((level, index))
-        if level <= depth:
+    for index in _parents(lines, above):
+        levels.append((_indent(lines[index]), index))
+        if levels[-1][0] <= depth:
             break
-        index = _significant(lines, index)
     if levels[-1][0] == depth:
         return None
     # the key right above, and the enclosing keys just deeper and just shallower than this
