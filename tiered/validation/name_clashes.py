@@ -87,19 +87,30 @@ def logical_id_clashes(plan: Plan, source: SourceMap) -> list[Problem]:
         return []
     tier_paths = {tier.name: ("tiers", tier.name) for tier in plan.tiers}
     service_paths = {name: service.path for name, service in plan.services.items()}
-    # kind -> (name, what it belongs to, where that is written)
-    kinds: dict[str, list[tuple[str, str, Path]]] = {
-        "tier": [(name, name, path) for name, path in tier_paths.items()],
-        "service": [(name, name, path) for name, path in service_paths.items()],
-        "instance": [(i.name, i.service, service_paths[i.service]) for i in plan.instances],
-        "endpoint": [(m.name, m.service, service_paths[m.service]) for m in plan.managed],
+    service_ids = {name: camel(name) for name in plan.services}
+    # kind -> (name, its id part, what it belongs to, where that is written); an instance
+    # <service>-<n> is the service's id part followed by n, without camel-casing it again
+    kinds: dict[str, list[tuple[str, str, str, Path]]] = {
+        "tier": [(name, camel(name), name, path) for name, path in tier_paths.items()],
+        "service": [(name, service_ids[name], name, path) for name, path in service_paths.items()],
+        "instance": [
+            (
+                i.name,
+                service_ids[i.service] + i.name[len(i.service) + 1 :],
+                i.service,
+                service_paths[i.service],
+            )
+            for i in plan.instances
+        ],
+        "endpoint": [
+            (m.name, camel(m.name), m.service, service_paths[m.service]) for m in plan.managed
+        ],
     }
     problems: list[Problem] = []
     blamed: set[Path] = set()
     for kind, names in kinds.items():
         seen: dict[str, tuple[str, str]] = {}
-        for name, owner, path in names:
-            key = camel(name)
+        for name, key, owner, path in names:
             if key not in seen:
                 seen[key] = (name, owner)
                 continue
