@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING
 
 from tiered.analysis.vrrp_timing import BACKUP_PRIORITY, MASTER_PRIORITY, Takeover, figure
 from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.model import Vrrp
 from tiered.placement.plan import Plan, ServicePlan, Subnet
 from tiered.renderers import templating
 from tiered.renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
-from tiered.validation.model import Vrrp
 
 if TYPE_CHECKING:
     from tiered.pipeline import Result

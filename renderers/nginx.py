@@ -61,9 +61,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
+from tiered.model import HealthCheck, Route, Tls
 from tiered.placement.plan import Instance, Plan, ServicePlan
 from tiered.renderers import templating
-from tiered.validation.model import HealthCheck, Route, Tls
 
 if TYPE_CHECKING:
     from tiered.pipeline import Result

@@ -26,13 +26,13 @@ from tests.test_cloudformation_helpers import (
     resources_of,
     single_template,
 )
+from tiered import model
 from tiered.exporters.base import ExportOptions, ExportRefused
 from tiered.exporters.registry import get
 from tiered.pipeline import Result, plan_file
 from tiered.placement.plan import Plan
 from tiered.placement.planner import build_plan
 from tiered.renderers.cloudformation.serialize import dump
-from tiered.validation import model
 
 GOLDEN = ROOT / "tests" / "golden"
 IDS = {"ids": lambda p: Path(p).stem}

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tiered import model
 from tiered.pipeline import check
-from tiered.validation import model
 from tiered.validation.hints import missing_zone_hint
 
 

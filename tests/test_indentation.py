@@ -7,7 +7,7 @@ import pytest
 
 from tiered.loading.indentation import misindented_key
 from tiered.loading.loader import load_bytes
-from tiered.validation.validator import Validated, validate
+from tiered.pipeline import Checked, check_loaded
 
 DEDENTED = """\
 services:
@@ -103,8 +103,8 @@ def test_a_service_named_like_a_setting_is_still_a_service() -> None:
     assert check_text(text).problems == []
 
 
-def check_text(text: str) -> Validated:
-    return validate(load_bytes(text.encode(), "t.yaml"))
+def check_text(text: str) -> Checked:
+    return check_loaded(load_bytes(text.encode(), "t.yaml"))
 
 
 def test_a_key_one_column_off_names_the_indentations_that_would_work() -> None:

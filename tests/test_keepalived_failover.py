@@ -44,11 +44,11 @@ from tests.netns_lab import Lab, unavailable, wait_for
 from tests.nginx_support import NGINX, make_certificate
 from tiered.analysis.vrrp_timing import Takeover
 from tiered.exporters.base import ExportOptions
+from tiered.model import Vrrp
 from tiered.pipeline import Result, plan_file
 from tiered.placement.plan import Instance, Plan
 from tiered.renderers.keepalived import KeepalivedRenderer
 from tiered.renderers.nginx import NginxRenderer
-from tiered.validation.model import Vrrp
 
 pytestmark = pytest.mark.slow
 

@@ -19,12 +19,11 @@ from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tests.nginx_support import make_certificate, nginx_test
 from tiered.exporters.base import ExportOptions, ExportRefused
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result, plan_file
+from tiered.model import HealthCheck, Tls
+from tiered.pipeline import Result, check_loaded, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.nginx import HEALTH_PATH, NginxRenderer, proxies
 from tiered.renderers.templating import UnsafeValue, token
-from tiered.validation.model import HealthCheck, Tls
-from tiered.validation.validator import validate
 
 GOLDEN = ROOT / "tests" / "golden"
 GIXY = str(Path(sys.executable).parent / "gixy")
@@ -37,7 +36,7 @@ def render(plan: Plan, local: bool = False, **extra: Any) -> dict[str, str]:
 
 
 def plan_of_yaml(text: str) -> Plan:
-    result = validate(load_bytes(text.encode(), "test.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "test.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan

@@ -15,16 +15,18 @@ from hypothesis import strategies as st
 
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
 from tiered.loading.loader import load_bytes
+from tiered.pipeline import check_loaded
 from tiered.placement.addressing import home
 from tiered.placement.plan import Plan
 from tiered.placement.planner import RESERVED
-from tiered.validation.validator import validate
 
 GOLDEN = ROOT / "tests" / "golden"
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml"))
+    result = check_loaded(
+        load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml")
+    )
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan
@@ -172,7 +174,7 @@ def test_golden_plan_of_reference_topology() -> None:
 
 def test_reference_plan_values() -> None:
     """The reference architecture, checked by hand against SPEC.md."""
-    result = validate(load_bytes((ROOT / "topology.yaml").read_bytes(), "topology.yaml"))
+    result = check_loaded(load_bytes((ROOT / "topology.yaml").read_bytes(), "topology.yaml"))
     plan = result.plan
     assert plan is not None
     compute = list(plan.instances)
@@ -214,7 +216,7 @@ def test_reference_plan_values() -> None:
 
 def test_subnets_shrink_to_fit_a_small_network(tmp_path: Path) -> None:
     text = (ROOT / "topology.yaml").read_text().replace("cidr: 10.0.0.0/16", "cidr: 10.0.0.0/24")
-    plan = validate(load_bytes(text.encode(), "small.yaml")).plan
+    plan = check_loaded(load_bytes(text.encode(), "small.yaml")).plan
     assert plan is not None
     assert {s.cidr.prefixlen for s in plan.subnets} == {27}  # 6 subnets of 32 in a /24
     assert plan.addressing == "blocks"  # the app tier's blocks (16 addresses) still fit

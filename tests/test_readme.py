@@ -174,7 +174,7 @@ def _per_key(text: str, keys: list[str]) -> dict[str, str]:
 
 
 def _sections() -> dict[str, dict[str, str]]:
-    from tiered.validation import model
+    from tiered import model
 
     found: dict[str, dict[str, str]] = {}
     for name, (where, key) in SECTIONS.items():
@@ -189,7 +189,7 @@ def _shown(default: object) -> str:
 
 
 def test_the_format_reference_says_which_keys_are_required_and_their_defaults() -> None:
-    from tiered.validation import model
+    from tiered import model
 
     sections = _sections()
     for name, texts in sections.items():
@@ -265,8 +265,8 @@ def test_the_defaults_the_reference_states_are_the_planned_ones(tmp_path: Path) 
 def test_the_format_reference_names_every_key_and_software() -> None:
     from pydantic import BaseModel
 
+    from tiered import model
     from tiered.software import SOFTWARE
-    from tiered.validation import model
 
     named = set(re.findall(r"`([a-z_]+)`", REFERENCE))
     keys = {

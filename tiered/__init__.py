@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from tiered.analysis import Analysis, analyze, whatif
     from tiered.changes import Diff, diff
     from tiered.findings import InvalidTopology, Problem
+    from tiered.model import Topology
     from tiered.pipeline import Result, load, plan, run
     from tiered.placement.plan import Plan
-    from tiered.validation.model import Topology
 
 _LAZY = {
     "analyze": "tiered.analysis",
@@ -48,7 +48,7 @@ _LAZY = {
     "Diff": "tiered.changes",
     "load": "tiered.pipeline",
     "plan": "tiered.pipeline",
-    "Topology": "tiered.validation.model",
+    "Topology": "tiered.model",
     "Plan": "tiered.placement.plan",
     "InvalidTopology": "tiered.findings",
     "Problem": "tiered.findings",

@@ -1,5 +1,6 @@
-"""The one pipeline every command and test runs: load → validate → plan, then, on demand,
-the analysis and the rules, held together in a Result that exporters read.
+"""The one pipeline every command and test runs: load (or import) → validate the topology →
+plan and check the plan, then, on demand, the analysis and the rules, held together in a
+Result that exporters read.
 
 ``run(path)`` never raises for a bad file: its Result carries the problems. The analysis
 and the findings are computed the first time they are read, and only once.
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from tiered.findings import Finding, InvalidTopology, Problem
-from tiered.loading.loader import SourceMap, load_file
+from tiered.findings import Finding, InvalidTopology, Problem, sort_problems
+from tiered.loading.loader import Loaded, SourceMap, load_file
+from tiered.model import Topology
+from tiered.placement.checks import place
 from tiered.placement.plan import Plan
 from tiered.placement.planner import build_plan
-from tiered.validation.model import Topology
-from tiered.validation.validator import Validated, validate
+from tiered.validation.validator import validate
 
 if TYPE_CHECKING:
     from tiered.analysis import Analysis
@@ -77,14 +79,38 @@ def run(path: str, depth: int = 1) -> Result:
     )
 
 
-def check(path: str) -> Validated:
-    """Load and validate ``path``; never raises for a bad file (problems are returned).
+@dataclass(slots=True)
+class Checked:
+    """A topology with its plan when valid, and every problem found."""
+
+    topology: Topology | None
+    plan: Plan | None
+    source: SourceMap
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.plan is not None
+
+
+def check(path: str) -> Checked:
+    """Load, validate and plan ``path``; never raises for a bad file (problems are returned).
 
     A CloudFormation template is read through its importer (``tiered.importers``).
     """
     from tiered.importers import read_foreign
 
-    return validate(read_foreign(path) or load_file(path))
+    return check_loaded(read_foreign(path) or load_file(path))
+
+
+def check_loaded(loaded: Loaded) -> Checked:
+    """Validate loaded data, then plan it and check the plan when it is valid."""
+    validated = validate(loaded)
+    topology, source = validated.topology, validated.source
+    if not validated.ok or topology is None:
+        return Checked(topology, None, source, validated.problems)
+    plan, problems = place(topology, source)
+    return Checked(topology, plan, source, sort_problems(problems))
 
 
 def load(path: str) -> Topology:

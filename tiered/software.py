@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.validation.model import Failover
+from tiered.model import Failover
 
 
 @dataclass(frozen=True, slots=True)

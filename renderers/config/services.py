@@ -26,6 +26,7 @@ catalogue's pinned checksum before anything is unpacked.
 from __future__ import annotations
 
 from tiered.exporters.base import ExportOptions, ExportRefused
+from tiered.model import Tls
 from tiered.placement.plan import Instance, Plan, ServicePlan
 from tiered.renderers import templating
 from tiered.renderers.config import stack
@@ -40,7 +41,6 @@ from tiered.renderers.config.model import InstanceBoot, Mount
 from tiered.renderers.keepalived import KeepalivedRenderer
 from tiered.renderers.nginx import proxies, render_config
 from tiered.software import ENV_FILE, Download, software
-from tiered.validation.model import Tls
 
 #: Packages every AWS instance gets: the CloudFormation helper (cfn-signal) and EFS mounts.
 BASE_PACKAGES = ("aws-cfn-bootstrap",)

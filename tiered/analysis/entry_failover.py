@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tiered.analysis.vrrp_timing import Takeover, TakeoverData, seconds
+from tiered.model import Vrrp
 from tiered.placement.entry_segment import assumption
 from tiered.placement.plan import Plan
-from tiered.validation.model import Vrrp
 
 
 class SegmentData(TypedDict):

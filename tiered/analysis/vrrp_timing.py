@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
-from tiered.validation.model import Vrrp
+from tiered.model import Vrrp
 
 #: VRRP priority of the planned active node, and of the first backup (then 99, 98, ...).
 MASTER_PRIORITY = 150

@@ -182,7 +182,7 @@ def cloudformation(
     from tiered.importers.cloudformation.options import ImportOptions
     from tiered.importers.cloudformation.writer import write_topology
     from tiered.loading.loader import load_bytes
-    from tiered.validation.validator import validate
+    from tiered.pipeline import check_loaded
 
     if output is not None and Path(output).is_dir():
         usage_error(f"-o {output} is a folder", "give the path of the topology file to write")
@@ -195,7 +195,7 @@ def cloudformation(
         invalid(imported.report.problems)
     text = write_topology(imported)
     name = output or "<stdout>"
-    checked = validate(load_bytes(text.encode(), name))
+    checked = check_loaded(load_bytes(text.encode(), name))
     if checked.problems:  # the importer's own mistake: say so rather than write a bad file
         invalid(
             [

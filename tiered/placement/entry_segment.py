@@ -22,8 +22,8 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tiered import model
 from tiered.placement.plan import ServicePlan, Subnet
-from tiered.validation import model
 
 #: Addresses reserved in the segment: network, gateway (the router's leg) and broadcast.
 RESERVED = (2, 1)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from tiered.validation import model
+from tiered import model
 
 #: A service's failover mode in the plan: the model's modes, or ``managed`` (a file system).
 FailoverMode = model.Failover | Literal["managed"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
+from tiered import model
 from tiered.placement import addressing
 from tiered.placement.entry_segment import SegmentSpec, segment_spec
 from tiered.placement.plan import (
@@ -36,7 +37,6 @@ from tiered.placement.plan import (
 )
 from tiered.placement.rds_subnets import NoRoomForRdsSubnet, rds_only_addresses, rds_only_subnets
 from tiered.software import ENGINE_PORTS, NFS_PORT, SOFTWARE, survivors_needed
-from tiered.validation import model
 
 #: Addresses reserved at the start and the end of every subnet, per provider.
 RESERVED = {"aws": (4, 1), "generic": (2, 1)}

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from tiered import model
 from tiered.placement.plan import ServicePlan, Subnet
-from tiered.validation import model
 
 #: An RDS-only subnet is as small as AWS allows: nothing but RDS ever takes an address.
 RDS_ONLY_PREFIX = 28

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
 from tiered.placement.entry_segment import vrrp_pair
+from tiered.placement.vip_pair import PAIR_SETTINGS
 from tiered.rules.base import Context
-from tiered.validation.vip_pair import PAIR_SETTINGS
 
 ID = "TR008"
 NAME = "entry-without-failover"

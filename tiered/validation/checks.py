@@ -11,17 +11,14 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
+from tiered import model
 from tiered.findings import Problem
 from tiered.loading.loader import Path, SourceMap
-from tiered.placement.plan import Plan
 from tiered.rules.ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
-from tiered.validation import model
 from tiered.validation.hints import missing_zone_hint, outside_region, unknown_service_hint
-from tiered.validation.name_clashes import logical_id_clashes, name_clashes
 from tiered.validation.regions import AWS_REGIONS, is_zone_of
 from tiered.validation.schema_errors import did_you_mean
-from tiered.validation.vip_pair import vip_without_pair
 
 
 class CrossChecks:
@@ -581,67 +578,6 @@ class CrossChecks:
                     state[node] = 2
                     trail.pop()
                     stack.pop()
-
-    def after_plan(self, plan: Plan) -> list[Problem]:
-        """Checks that need the plan: unambiguous domain names; a VIP inside its segment, not
-        on a planned address, and an active-passive NGINX pair to move it."""
-        problems = [*name_clashes(plan, self.source), *logical_id_clashes(plan, self.source)]
-        entry = self.t.entry
-        unmoved = vip_without_pair(plan, self.source)
-        if unmoved is not None:
-            problems.append(unmoved)
-        elif entry is not None and entry.vip is not None:
-            vip = ipaddress.IPv4Address(entry.vip)
-            outside = vip_outside_segment(plan, vip)
-            if outside is not None:
-                message, hint = outside
-                problems.append(
-                    Problem(
-                        self.source.locate(("entry", "vip")), "vip-outside-segment", message, hint
-                    )
-                )
-            for block in plan.blocks:
-                if not block.base <= int(vip) < block.base + block.capacity:
-                    continue
-                offset = block.offset_of(int(vip))
-                if offset is None:
-                    what = f"inside the address block {block.cidr} kept for {block.service}"
-                else:
-                    holder = plan.first_instances(block.service, block.zone, block.size)[offset]
-                    what = f"the planned address of {holder.name}"
-                problems.append(
-                    Problem(
-                        self.source.locate(("entry", "vip")),
-                        "vip-in-use",
-                        f"vip {vip} is {what}",
-                        "pick an address outside the subnets, or at the top of a subnet",
-                    )
-                )
-        return problems
-
-
-def vip_outside_segment(plan: Plan, vip: ipaddress.IPv4Address) -> tuple[str, str] | None:
-    """(message, hint) when the VIP is not a host address of the VRRP pair's entry segment."""
-    segment = plan.entry_segment
-    if segment is None:
-        return None
-    cidr = segment.cidr
-    hosts = (cidr.network_address + 2, cidr.broadcast_address - 1)  # not network, gateway
-    if hosts[0] <= vip <= hosts[1]:
-        return None
-    nodes = ", ".join(i.name for i in plan.instances if i.subnet == segment.name)
-    where = (
-        f"the {'network' if vip == cidr.network_address else 'gateway'} address of"
-        if vip in (cidr.network_address, cidr.network_address + 1)
-        else "the broadcast address of"
-        if vip == cidr.broadcast_address
-        else "outside"
-    )
-    return (
-        f"vip {vip} is {where} the entry segment {segment.name} {cidr}, the one VLAN "
-        f"over {', '.join(segment.zones)} that VRRP needs ({nodes} are addressed in it)",
-        f"pick a free address of {cidr}, e.g. `vip: {hosts[1]}`",
-    )
 
 
 def _network_or_none(cidr: str) -> ipaddress.IPv4Network | None:

@@ -17,7 +17,7 @@ import re
 import string
 from collections.abc import Iterable
 
-from tiered.validation import model
+from tiered import model
 from tiered.validation.regions import AWS_REGIONS, is_zone_of
 from tiered.validation.schema_errors import did_you_mean
 

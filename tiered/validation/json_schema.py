@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tiered import __version__
-from tiered.validation.model import Topology
+from tiered.model import Topology
 
 SCHEMA_ID = "urn:tiered:schema:topology:1"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tiered import model
 from tiered.findings import Problem
 from tiered.loading.loader import Path, SourceMap
-from tiered.validation import model
 
 _PATTERN_TEXT: dict[str, tuple[str, str]] = {
     model.NAME_PATTERN: (

@@ -1,5 +1,8 @@
 """Validation of a loaded topology: the schema, then every check across fields and files.
 
+Validation reads the topology as written; what the planner makes of it is checked by
+``tiered.placement.checks``, and ``tiered.pipeline`` chains the two.
+
 Every problem of a file is reported in one run. Services are validated one by one so that
 a typo in one service does not hide the cross-reference problems of the others.
 """
@@ -12,11 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tiered import model
 from tiered.findings import Problem, sort_problems
 from tiered.loading.loader import Loaded, SourceMap
-from tiered.placement.plan import Plan
-from tiered.placement.planner import PlanError, build_plan
-from tiered.validation import model
 from tiered.validation.checks import CrossChecks
 from tiered.validation.schema_errors import translate
 
@@ -25,23 +26,22 @@ SUPPORTED_VERSIONS = (1,)
 
 @dataclass(slots=True)
 class Validated:
-    """A topology with its plan when valid, and every problem found."""
+    """A topology (None when it could not be read at all) and every problem found in it."""
 
     topology: model.Topology | None
-    plan: Plan | None
     source: SourceMap
     problems: list[Problem]
 
     @property
     def ok(self) -> bool:
-        return not self.problems and self.plan is not None
+        return not self.problems and self.topology is not None
 
 
 def validate(loaded: Loaded) -> Validated:
-    """Validate loaded data: schema, references, placement, network fit; plan when valid."""
+    """Validate loaded data: schema, references, placement, network fit."""
     source = loaded.source
     if loaded.problems or loaded.data is None:
-        return Validated(None, None, source, sort_problems(loaded.problems))
+        return Validated(None, source, sort_problems(loaded.problems))
     data = loaded.data
     if not isinstance(data, dict):
         problem = Problem(
@@ -50,29 +50,14 @@ def validate(loaded: Loaded) -> Validated:
             "the document must be a mapping of keys like 'version:', 'name:'",
             "start from `tiered init` (a commented example); `tiered schema` describes the format",
         )
-        return Validated(None, None, source, [problem])
+        return Validated(None, source, [problem])
     # Top-level keys starting with "x-" are free for anchors and tooling, as in Compose files.
     data = {key: value for key, value in data.items() if not str(key).startswith("x-")}
     problems = list(_check_version(data, source))
     topology, broken = _schema(data, source, problems)
-    plan = None
     if topology is not None:
-        checks = CrossChecks(topology, source, broken)
-        problems.extend(checks.run())
-        if not problems:
-            try:
-                plan = build_plan(topology)
-            except PlanError as error:
-                problems.append(
-                    Problem(
-                        source.locate(error.path), "network-too-small", error.message, error.hint
-                    )
-                )
-            else:
-                problems.extend(checks.after_plan(plan))
-    if problems:
-        plan = None
-    return Validated(topology, plan, source, sort_problems(problems))
+        problems.extend(CrossChecks(topology, source, broken).run())
+    return Validated(topology, source, sort_problems(problems))
 
 
 def _check_version(data: dict[str, Any], source: SourceMap) -> Iterator[Problem]:

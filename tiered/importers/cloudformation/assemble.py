@@ -374,6 +374,7 @@ def _fit_network(
 ) -> dict[str, Any]:
     """The topology, with the default network when the template's is too small for tiered."""
     from tiered.loading.loader import Loaded
+    from tiered.placement.checks import place
     from tiered.validation.validator import validate
 
     cidr = str(topology["network"]["cidr"])
@@ -381,8 +382,11 @@ def _fit_network(
         return topology
     if int(cidr.rpartition("/")[2]) <= 16:  # the largest VPC: nothing bigger to fall back to
         return topology
-    checked = validate(Loaded(topology, result.source, []))
-    if any(p.code == "network-too-small" for p in checked.problems):
+    validated = validate(Loaded(topology, result.source, []))
+    if validated.topology is None or not validated.ok:
+        return topology
+    _, problems = place(validated.topology, result.source)
+    if any(p.code == "network-too-small" for p in problems):
         topology["network"]["cidr"] = DEFAULT_CIDR
         result.inferred["network"] = (
             "the template's VPC is too small for tiered's one-subnet-per-tier-and-zone plan"

@@ -17,7 +17,7 @@ from tiered.importers.cloudformation.drafts import SERVICE_TAG, TIER_TAG, Draft,
 from tiered.importers.cloudformation.intrinsics import text_of
 from tiered.importers.cloudformation.network import Network
 from tiered.importers.cloudformation.stack import Key, Universe
-from tiered.validation.model import URL_PATH_PATTERN
+from tiered.model import URL_PATH_PATTERN
 
 V2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 CLASSIC = "AWS::ElasticLoadBalancing::LoadBalancer"

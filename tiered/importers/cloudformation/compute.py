@@ -25,8 +25,8 @@ from tiered.importers.cloudformation.drafts import (
 from tiered.importers.cloudformation.intrinsics import text_of
 from tiered.importers.cloudformation.network import Network
 from tiered.importers.cloudformation.stack import Key, Universe
+from tiered.model import INSTANCE_TYPE_PATTERN
 from tiered.software import SOFTWARE
-from tiered.validation.model import INSTANCE_TYPE_PATTERN
 
 _TYPE = re.compile(INSTANCE_TYPE_PATTERN)
 

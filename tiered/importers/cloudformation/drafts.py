@@ -13,8 +13,8 @@ from typing import Any
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.stack import Key
+from tiered.model import NAME_PATTERN
 from tiered.software import SOFTWARE
-from tiered.validation.model import NAME_PATTERN
 
 #: Tags a resource may carry to say what the template cannot show.
 SOFTWARE_TAG, FAILOVER_TAG = "tiered:software", "tiered:failover"
