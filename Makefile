@@ -13,12 +13,16 @@ OUT ?= out
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: demo test test-fast setup checkov-env system-deps lint typecheck pytest golden bench docs docs-image clean
+.PHONY: demo test test-fast setup checkov-env demo-deps test-deps lint typecheck pytest golden bench docs docs-image clean
 
-setup: system-deps $(STAMP)
+# The demo needs graphviz only; the tests also run nginx, keepalived, Java daemons, cloud-init.
+setup: test-deps $(STAMP)
 
-system-deps:
-	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
+demo-deps:
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh demo
+
+test-deps:
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +30,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-demo: setup
+demo: demo-deps $(STAMP)
 	$(BIN)/tiered validate $(FILE) --fail-on never
 	$(BIN)/tiered plan $(FILE)
 	@mkdir -p $(OUT)

@@ -1,26 +1,32 @@
 #!/usr/bin/env sh
-# Installs the system tools tiered's commands and tests use (graphviz, nginx, keepalived,
-# scram, openssl, curl, iproute2, cloud-init, a Java runtime with ZooKeeper and ActiveMQ, and
-# python3-venv where Python lacks it) through apt-get when they are missing. Without root it
-# prints the command to run instead and stops.
+# Installs the system tools tiered needs through apt-get when they are missing. Without root
+# it prints the command to run instead and stops.
+#
+#   system-deps.sh demo   what `make demo` needs: graphviz (the diagram) and python3-venv
+#   system-deps.sh test   that, and what the tests run for real: nginx, keepalived, scram,
+#                         openssl, dash, cloud-init, a Java runtime with ZooKeeper and
+#                         ActiveMQ, curl and iproute2
 set -eu
 
+purpose="${1:-test}"
 need=""
 command -v dot >/dev/null 2>&1 || need="$need graphviz"
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
-command -v keepalived >/dev/null 2>&1 || [ -x /usr/sbin/keepalived ] || need="$need keepalived"
-command -v scram >/dev/null 2>&1 || need="$need scram"
-command -v openssl >/dev/null 2>&1 || need="$need openssl"
-command -v dash >/dev/null 2>&1 || need="$need dash"
-command -v cloud-init >/dev/null 2>&1 || need="$need cloud-init"
-command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
-[ -f /usr/share/java/zookeeper.jar ] || need="$need zookeeper"
-[ -f /usr/share/activemq/bin/activemq.jar ] || need="$need activemq"
-# curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
-command -v curl >/dev/null 2>&1 || need="$need curl"
-command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
 # Debian and Ubuntu ship venv's pip bootstrap separately from Python itself.
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || need="$need python3-venv"
+if [ "$purpose" = "test" ]; then
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
+  command -v keepalived >/dev/null 2>&1 || [ -x /usr/sbin/keepalived ] || need="$need keepalived"
+  command -v scram >/dev/null 2>&1 || need="$need scram"
+  command -v openssl >/dev/null 2>&1 || need="$need openssl"
+  command -v dash >/dev/null 2>&1 || need="$need dash"
+  command -v cloud-init >/dev/null 2>&1 || need="$need cloud-init"
+  command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
+  [ -f /usr/share/java/zookeeper.jar ] || need="$need zookeeper"
+  [ -f /usr/share/activemq/bin/activemq.jar ] || need="$need activemq"
+  # curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
+  command -v curl >/dev/null 2>&1 || need="$need curl"
+  command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
+fi
 [ -z "$need" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
