@@ -38,7 +38,7 @@ def test_init_writes_a_valid_commented_example(name: str, tmp_path: Path) -> Non
 def test_init_defaults_to_topology_yaml_and_never_overwrites(tmp_path: Path) -> None:
     first = run_tiered("init", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "wrote topology.yaml (example reference-three-zones)" in first.stdout
+    assert "wrote topology.yaml (example topology)" in first.stdout
     target = tmp_path / "topology.yaml"
     target.write_text("mine\n", encoding="utf-8")
     again = run_tiered("init", cwd=tmp_path)

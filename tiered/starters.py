@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: What ``tiered init`` writes without --example: the reference, fixed over three zones.
-DEFAULT = "reference-three-zones"
+#: What ``tiered init`` writes without --example: the reference architecture, the file the
+#: README's tour runs on (deliberately imperfect; its comments name the fixed example).
+DEFAULT = "topology"
 
 
 def _folders() -> list[Path]:

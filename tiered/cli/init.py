@@ -31,7 +31,7 @@ def init(
             "-e",
             metavar="NAME",
             autocompletion=_example_names,
-            help="Start from this example (default: reference-three-zones); --list names them.",
+            help="Start from this example (default: topology, the reference); --list names them.",
         ),
     ] = None,
     list_examples: Annotated[
