@@ -5,7 +5,7 @@
 #   system-deps.sh demo   what `make demo` needs: graphviz (the diagram) and python3-venv
 #   system-deps.sh test   that, and what the tests run for real: nginx, keepalived, scram,
 #                         openssl, dash, cloud-init, a Java runtime with ZooKeeper and
-#                         ActiveMQ, curl and iproute2
+#                         ActiveMQ, curl, iproute2 and chromium
 set -eu
 
 purpose="${1:-test}"
@@ -26,6 +26,8 @@ if [ "$purpose" = "test" ]; then
   # curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
   command -v curl >/dev/null 2>&1 || need="$need curl"
   command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
+  # chromium: the pictures as a reader sees them (tests/test_browser_pictures.py).
+  command -v chromium >/dev/null 2>&1 || need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
 

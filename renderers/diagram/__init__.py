@@ -47,9 +47,9 @@ def draw(
     if output_format != "svg":
         return drawn
     from tiered.renderers.diagram.icons import resources_dir
-    from tiered.renderers.diagram.svg import embed_icons
+    from tiered.renderers.diagram.svg import embed_icons, fit_to_window
 
-    return embed_icons(drawn.decode("utf-8"), resources_dir()).encode("utf-8")
+    return fit_to_window(embed_icons(drawn.decode("utf-8"), resources_dir())).encode("utf-8")
 
 
 def domains(plan: Plan) -> list[str]:

@@ -69,3 +69,24 @@ def embed_icons(svg: str, resources: Path) -> str:
         return body
     defs = "\n<defs>\n" + "\n".join(definitions) + "\n</defs>"
     return body[: opening.end()] + defs + body[opening.end() :]
+
+
+SIZE = re.compile(r'<svg width="(?P<width>[0-9.]+)pt" height="(?P<height>[0-9.]+)pt"')
+
+
+def fit_to_window(svg: str) -> str:
+    """``svg`` shrunk to the browser window when wider than it, never enlarged.
+
+    graphviz sizes the drawing in points, so a browser shows a large picture wider than a
+    laptop's screen with no way to fit it. A style on the root element (which browsers
+    apply and image tools ignore, keeping the point size) caps its width at the window's
+    and lets the height follow the view box.
+    """
+    return SIZE.sub(
+        lambda m: (
+            f'<svg style="max-width:100%;height:auto" width="{m["width"]}pt" '
+            f'height="{m["height"]}pt"'
+        ),
+        svg,
+        count=1,
+    )

@@ -1,7 +1,9 @@
 """The redundancy review as one self-contained HTML page: inline CSS, no scripts, phone-friendly.
 
-An SVG architecture diagram is embedded inline (its XML prologue dropped); when it could
-not be drawn, a note says why.
+An SVG architecture diagram is embedded inline (its XML prologue dropped) across the whole
+window at its own size, its labels as large as the text's, scrolling sideways when wider
+than the window; a switch (CSS only) fits it to the window instead. When it could not be
+drawn, a note says why. Text quoted in backquotes (settings, commands) is set as code.
 """
 
 from __future__ import annotations
@@ -46,7 +48,12 @@ th{background:var(--soft)}
 .error{border-left:4px solid var(--bad)}.warning{border-left:4px solid var(--warn)}
 .accepted{opacity:.75}
 code{background:var(--soft);padding:0 .2rem;border-radius:.2rem;word-break:break-word}
-.diagram svg{max-width:100%;height:auto}
+.wide{width:100vw;margin-left:calc(50% - 50vw);padding:0 1rem}
+.wide h2,.wide .switch{max-width:58rem;margin-left:auto;margin-right:auto}
+.switch{color:var(--muted);font-size:.9rem}
+.diagram{overflow:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--line)}
+.diagram svg{display:block;margin:0 auto;max-width:none!important;height:auto!important}
+.wide:has(#fit:checked) .diagram svg{width:100%;max-width:100%!important}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.3rem}}
 """
 
@@ -67,6 +74,25 @@ def _svg(svg: str) -> str:
     return svg.strip()
 
 
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
+def _text(text: str) -> str:
+    """``text`` escaped for HTML, its backquoted spans (settings, commands) set as code."""
+    return _QUOTED.sub(r"<code>\1</code>", escape(text))
+
+
+def _diagram(svg: str) -> str:
+    """The diagram section: the whole window wide, at the drawing's own size, with a switch
+    that fits it to the window."""
+    return (
+        '<section class="wide">\n<h2>Architecture</h2>\n'
+        '<p class="switch"><input type="checkbox" id="fit"> '
+        '<label for="fit">fit the diagram to the window</label></p>\n'
+        f'<div class="diagram">{_svg(svg)}</div>\n</section>\n'
+    )
+
+
 def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -> str:
     t = data["topology"]
     e = escape
@@ -85,16 +111,14 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
         f"{e(', '.join(t['zones']))} · {t['services']} services, {t['instances']} instances</p>\n"
     )
     parts.append('<section class="verdict"><ul>\n')
-    parts += [f"<li>{e(line)}</li>\n" for line in verdict(data)]
+    parts += [f"<li>{_text(line)}</li>\n" for line in verdict(data)]
     parts.append("</ul></section>\n")
     if network_assumptions(data):
         parts.append("<h2>Network assumptions</h2>\n<ul>\n")
-        parts += [f"<li>{e(line)}</li>\n" for line in network_assumptions(data)]
+        parts += [f"<li>{_text(line)}</li>\n" for line in network_assumptions(data)]
         parts.append("</ul>\n")
     if diagram_svg:
-        parts.append(
-            f'<h2>Architecture</h2>\n<div class="diagram scroll">{_svg(diagram_svg)}</div>\n'
-        )
+        parts.append(_diagram(diagram_svg))
     elif diagram_note:
         parts.append(f'<h2>Architecture</h2>\n<p class="meta">Not drawn: {e(diagram_note)}</p>\n')
     parts.append("<h2>Services</h2>\n")
@@ -123,7 +147,7 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
     )
     how = data["how_to_test"]
     if how:
-        parts.append(f"<h2>How to test this</h2>\n<p>{e(how_to_test_intro(how))}</p>\n")
+        parts.append(f"<h2>How to test this</h2>\n<p>{_text(how_to_test_intro(how))}</p>\n")
         parts.append(
             _table(
                 ["prediction", "experiment", "command"],
@@ -140,7 +164,7 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
     if data["depth"] >= 2:
         pairs = data["pairs"]
         parts.append("<h2>Double failures</h2>\n")
-        parts.append(f"<p>{e(pairs_sentence(pairs))}</p>\n")
+        parts.append(f"<p>{_text(pairs_sentence(pairs))}</p>\n")
         if pairs["listed"]:
             parts.append(
                 _table(
@@ -159,8 +183,8 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
             f"<strong>{e(f['rule'])} {e(f['severity'])}{state}</strong> — "
             f"{e(f['service'] or 'topology')} "
             f"<code>{e(f['file'])}:{f['line']}:{f['column']}</code>"
-            f"<p>{e(f['message'])}</p><p><strong>Fix:</strong> {e(f['fix'])}</p>"
-            + (f"<p><strong>Accepted:</strong> {e(f['accept_reason'])}</p>" if accepted else "")
+            f"<p>{_text(f['message'])}</p><p><strong>Fix:</strong> {_text(f['fix'])}</p>"
+            + (f"<p><strong>Accepted:</strong> {_text(f['accept_reason'])}</p>" if accepted else "")
             + "</div>\n"
         )
     ft = data["fault_tolerance"]
@@ -175,7 +199,7 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
         )
         if ft["smallest_cut_sets"]:
             parts.append(
-                f"<p>{e(cut_sets_sentence(ft))}</p>\n<ul>\n"
+                f"<p>{_text(cut_sets_sentence(ft))}</p>\n<ul>\n"
                 + "".join(f"<li>{e(', '.join(c))}</li>\n" for c in ft["smallest_cut_sets"])
                 + "</ul>\n"
             )
@@ -189,7 +213,7 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
         _table(["assumed availability", "value"], [[e(k), e(v)] for k, v in assumption_rows(data)])
     )
     if a["availability"] is None:
-        parts.append(f"<p>{e(a['note'])}</p>\n")
+        parts.append(f"<p>{_text(a['note'])}</p>\n")
     else:
         parts.append(
             f"<p><strong>{a['availability'] * 100:.5f}%</strong>, expected downtime "
