@@ -75,6 +75,7 @@ def timed(stage: Callable[[], Any]) -> tuple[Any, float]:
 def stages(path: Path) -> dict[str, float]:
     """In-process times of each stage of `tiered validate` on ``path``, then peak memory."""
     from tiered.loading.loader import load_file
+    from tiered.pipeline import check_loaded
     from tiered.placement.planner import build_plan
     from tiered.validation.validator import validate
 
@@ -84,7 +85,7 @@ def stages(path: Path) -> dict[str, float]:
     assert validated.topology is not None and not validated.problems, validated.problems[:3]
     plan, t_plan = timed(lambda: build_plan(validated.topology))
     tracemalloc.start()
-    validate(load_file(str(path)))
+    check_loaded(load_file(str(path)))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     gc.enable()

@@ -37,9 +37,8 @@ from tests.nginx_backend import Backend, start_backend  # noqa: E402
 from tests.nginx_support import NGINX, NginxProcess, free_port, make_certificate  # noqa: E402
 from tiered.exporters.base import ExportOptions  # noqa: E402
 from tiered.loading.loader import load_bytes  # noqa: E402
-from tiered.pipeline import Result  # noqa: E402
+from tiered.pipeline import Result, check_loaded  # noqa: E402
 from tiered.renderers.nginx import NginxRenderer  # noqa: E402
-from tiered.validation.validator import validate  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "reference-three-zones.yaml"
 BACKEND_CONF = """daemon off;
@@ -154,7 +153,7 @@ def python_load(url: str, seconds: int, connections: int) -> float:
 def proxy_config(listen: list[int], ports: dict[int, int], upstreams: dict[str, int]) -> str:
     data = yaml.safe_load(EXAMPLE.read_text())
     data["tiers"]["web"]["services"]["nginx"]["listen"] = listen
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), EXAMPLE.name))
+    result = check_loaded(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), EXAMPLE.name))
     assert result.plan is not None, [str(p) for p in result.problems]
     extra = {"ports": ports, "upstreams": upstreams}
     files = NginxRenderer().export(

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from tiered.loading.loader import load_bytes
+from tiered.pipeline import check_loaded
 from tiered.placement.addressing import MIN_BLOCK, allocate, block_size, demand, home
 from tiered.placement.plan import Plan
-from tiered.validation.validator import validate
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "t.yaml"))
+    result = check_loaded(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "t.yaml"))
     assert result.plan is not None, [str(p) for p in result.problems]
     return result.plan
 

@@ -16,8 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, run_tiered
 from tiered.loading.loader import MAX_FILE_BYTES, MAX_SCALAR_CHARS, load_bytes
-from tiered.pipeline import check
-from tiered.validation.validator import validate
+from tiered.pipeline import check, check_loaded
 
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.yaml"))
 HEADER = re.compile(rb"^# expect: ([a-z0-9-]+) (\d+):(\d+)\n")
@@ -77,7 +76,7 @@ def test_all_problems_of_a_file_in_one_run() -> None:
     text = text.replace("depends_on: [zookeeper, files]", "depends_on: [zookeper, files]")
     text = text.replace("region: us-east-1 ", "region: us-east-9 ")
     text = text.replace("to: integrate ", "to: integrat ")
-    result = validate(load_bytes(text.encode(), "t.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "t.yaml"))
     codes = sorted(p.code for p in result.problems)
     assert codes == ["unknown-region", "unknown-service", "unknown-service", "wrong-type"]
 
@@ -91,7 +90,7 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
 
 def test_overlong_string_is_refused() -> None:
     text = f"version: 1\nname: x\ndescription: {'a' * (MAX_SCALAR_CHARS + 1)}\n"
-    result = validate(load_bytes(text.encode(), "long.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "long.yaml"))
     assert [(p.code, p.location.line, p.location.column) for p in result.problems] == [
         ("string-too-long", 3, 14)
     ]
@@ -112,7 +111,7 @@ def test_alias_bomb_is_refused_without_expanding() -> None:
     ]
     tracemalloc.start()
     try:
-        result = validate(load_bytes("\n".join(lines).encode(), "bomb.yaml"))
+        result = check_loaded(load_bytes("\n".join(lines).encode(), "bomb.yaml"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -127,7 +126,7 @@ def test_anchors_and_merge_keys_work() -> None:
     zookeeper_after = "      zookeeper:\n        <<: *small\n        software: zookeeper\n"
     text = (ROOT / "topology.yaml").read_text().replace(zookeeper_before, zookeeper_after)
     text = "x-small: &small {instance_type: t3.nano, port: 9}\n" + text
-    result = validate(load_bytes(text.encode(), "merge.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "merge.yaml"))
     assert result.problems == []
     assert result.plan is not None
     zookeeper = result.plan.services["zookeeper"]

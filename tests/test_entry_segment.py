@@ -15,16 +15,15 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT, run_tiered
 from tiered.exporters.base import ExportOptions
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result, plan_file
+from tiered.pipeline import Result, check_loaded, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.keepalived import KeepalivedRenderer
-from tiered.validation.validator import validate
 
 ONPREM = ROOT / "examples" / "onprem-generic.yaml"
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "t.yaml"))
+    result = check_loaded(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "t.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan

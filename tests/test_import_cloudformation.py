@@ -19,8 +19,7 @@ from tiered.importers.cloudformation.assemble import import_template
 from tiered.importers.cloudformation.options import ImportOptions
 from tiered.importers.cloudformation.writer import write_topology
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import check, run
-from tiered.validation.validator import validate
+from tiered.pipeline import check, check_loaded, run
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "cfn-samples"
@@ -403,7 +402,7 @@ def test_written_file_validates_and_is_deterministic(tmp_path: Path) -> None:
     first = write_topology(import_template(str(template), ImportOptions()))
     second = write_topology(import_template(str(template), ImportOptions()))
     assert first == second
-    assert validate(load_bytes(first.encode(), "x.yaml")).ok
+    assert check_loaded(load_bytes(first.encode(), "x.yaml")).ok
 
 
 # -- resource families -----------------------------------------------------------------

@@ -24,10 +24,9 @@ from tests.nginx_backend import Backend, start_backend
 from tests.nginx_support import NginxProcess, free_port, make_certificate
 from tiered.exporters.base import ExportOptions
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result
+from tiered.pipeline import Result, check_loaded
 from tiered.placement.plan import Plan
 from tiered.renderers.nginx import NginxRenderer
-from tiered.validation.validator import validate
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +72,7 @@ FAIL_TIMEOUT = 2.0  # health_check.interval of admin: nginx's fail_timeout
 
 
 def plan_of(text: str) -> Plan:
-    result = validate(load_bytes(text.encode(), "live.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "live.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan

@@ -23,10 +23,9 @@ from tests.nginx_backend import Backend, start_backend
 from tests.nginx_support import NginxProcess, free_port, nginx_test
 from tiered.exporters.base import ExportOptions
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result
+from tiered.pipeline import Result, check_loaded
 from tiered.placement.plan import Plan
 from tiered.renderers.nginx import NginxRenderer
-from tiered.validation.validator import validate
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +66,7 @@ BURST = 8  # concurrent slow requests
 
 
 def plan_of(text: str) -> Plan:
-    result = validate(load_bytes(text.encode(), "slow.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "slow.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan
