@@ -105,6 +105,11 @@ _TABLE = (
         "vip-without-pair",
         "a virtual IP with no active-passive NGINX entry pair for keepalived to move it",
     ),
+    (
+        "E0415",
+        "instance-type-not-in-region",
+        "an `instance_type` the topology's region does not offer",
+    ),
     # E05xx: importing a CloudFormation template
     ("E0501", "cfn-no-resources", "a template without a Resources section (or not a template)"),
     ("E0502", "cfn-bad-resource", "a resource without a Type"),

@@ -17,6 +17,7 @@ from tiered.loading.loader import Path, SourceMap
 from tiered.rules.ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
 from tiered.validation.hints import missing_zone_hint, outside_region, unknown_service_hint
+from tiered.validation.instance_types import not_offered, unknown_type
 from tiered.validation.regions import AWS_REGIONS, is_zone_of
 from tiered.validation.schema_errors import did_you_mean
 
@@ -295,17 +296,8 @@ class CrossChecks:
             )
             return
         self._software(path, s)
-        if (
-            self.t.provider == "aws"
-            and s.instance_type is not None
-            and not re.match(model.INSTANCE_TYPE_PATTERN, s.instance_type)
-        ):
-            self.add(
-                (*path, "instance_type"),
-                "bad-instance-type",
-                f"'{s.instance_type}' is not an EC2 instance type",
-                "write it as AWS does, e.g. t3.micro (any size name is fine on provider generic)",
-            )
+        if self.t.provider == "aws" and s.instance_type is not None:
+            self._instance_type((*path, "instance_type"), s.instance_type)
         failover = s.failover or SOFTWARE.get(s.software or "generic", SOFTWARE["generic"]).failover
         if s.min_healthy is not None:
             if failover != "active-active":
@@ -332,6 +324,23 @@ class CrossChecks:
             )
         if s.placement is not None:
             self._placement(path, s)
+
+    def _instance_type(self, path: Path, name: str) -> None:
+        """An EC2 type that exists and that the topology's region offers (provider aws)."""
+        if not re.match(model.INSTANCE_TYPE_PATTERN, name):
+            self.add(
+                path,
+                "bad-instance-type",
+                f"'{name}' is not an EC2 instance type",
+                "write it as AWS does, e.g. t3.micro (any size name is fine on provider generic)",
+            )
+            return
+        wrong = unknown_type(name)
+        code = "bad-instance-type"
+        if wrong is None and self.t.region is not None:
+            wrong, code = not_offered(name, self.t.region), "instance-type-not-in-region"
+        if wrong is not None:
+            self.add(path, code, *wrong)
 
     def _software(self, path: Path, s: model.Service) -> None:
         if s.kind == "compute" and s.software is not None and s.software not in SOFTWARE:
