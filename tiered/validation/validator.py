@@ -9,6 +9,7 @@ a typo in one service does not hide the cross-reference problems of the others.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -104,8 +105,12 @@ def _schema(
                         problems.extend(
                             translate(error, source, ("tiers", tier_name, "services", name))
                         )
-                        services[name] = _salvage_service(raw, error)
-                        broken.add(name)
+                        intact = _with_nested_defaults(raw, error)
+                        if intact is not None:  # every other check can still run on it
+                            services[name] = intact
+                        else:
+                            services[name] = _salvage_service(raw, error)
+                            broken.add(name)
                 tier = {**tier, "services": services}
             new_tiers[tier_name] = tier
         patched = {**data, "tiers": new_tiers}
@@ -157,9 +162,14 @@ def _misplaced_setting(
     above = [
         other
         for other in names[: names.index(name)]
-        if not _reads_as_setting(other, services[other]) and isinstance(services[other], dict)
+        if not _reads_as_setting(other, services[other])
+        and (isinstance(services[other], dict) or services[other] is None)
     ]
-    owner = f"under '{above[-1]}' (the service above)" if above else "under its service"
+    owner = "under its service"
+    if above and services[above[-1]] is None:  # `api:` with its settings one level too shallow
+        owner = f"under '{above[-1]}' (the empty service above)"
+    elif above:
+        owner = f"under '{above[-1]}' (the service above)"
     return Problem(
         source.locate(("tiers", tier, "services", name), key=True),
         "misplaced-key",
@@ -197,6 +207,34 @@ def _misplaced_as_tier(
         f"'{name}' is a {owner} setting, but it is indented as a tier name",
         f"indent it {where}, like the other settings there",
     )
+
+
+def _with_nested_defaults(raw: Any, error: ValidationError) -> model.Service | None:
+    """The service with each broken setting inside a mapping-valued setting (a health
+    check's path, a certificate path) left to its default, when that makes it valid: its
+    other settings are then all intact and checked in the same run. None otherwise."""
+    if not isinstance(raw, dict):
+        return None
+    fixed = copy.deepcopy(raw)
+    for detail in error.errors(include_url=False):
+        *parents, key = detail["loc"]
+        if not parents:
+            return None
+        holder: Any = fixed
+        for part in parents:
+            if isinstance(holder, dict):
+                holder = holder.get(part)
+            elif isinstance(holder, list) and isinstance(part, int) and part < len(holder):
+                holder = holder[part]
+            else:
+                return None
+        if not isinstance(holder, dict) or key not in holder:
+            return None
+        del holder[key]
+    try:
+        return model.Service.model_validate(fixed)
+    except ValidationError:
+        return None
 
 
 def _salvage_service(raw: Any, error: ValidationError) -> model.Service:
