@@ -64,6 +64,25 @@ def test_nothing_imports_a_top_level_renderers_package() -> None:
     assert offenders == []
 
 
+def test_only_the_command_line_picks_exporters_from_the_registry() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in _sources(ROOT / "renderers", PACKAGE)
+        if "tiered.exporters.registry" in _imports(p)
+        or ("tiered.exporters" in _imports(p) and "registry" in p.read_text(encoding="utf-8"))
+    ]
+    allowed = {"tiered/exporters/registry.py"}
+    assert [o for o in offenders if o not in allowed and not o.startswith("tiered/cli/")] == []
+
+
+def test_the_diff_is_computed_below_the_exporters() -> None:
+    for path in _sources(PACKAGE / "changes"):
+        upward = {
+            m for m in _imports(path) if m.startswith(("tiered.exporters", "tiered.renderers"))
+        }
+        assert not upward, f"{path.relative_to(ROOT)} imports {upward}"
+
+
 @pytest.mark.parametrize(
     ("stage", "never"),
     [
