@@ -37,13 +37,31 @@ def _sources(*folders: Path) -> list[Path]:
     return sorted(p for folder in folders for p in folder.rglob("*.py") if ".venv" not in p.parts)
 
 
-def test_built_in_exporters_are_registered_in_pyproject_exactly() -> None:
+def test_built_in_exporters_are_what_pyproject_registers() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["entry-points"][registry.GROUP] == registry.BUILT_IN
+    built_in = {key: entry.value for key, entry in registry.built_in().items()}
+    assert built_in == project["project"]["entry-points"][registry.GROUP]
+    assert len(built_in) >= 26 and "diff.text" in built_in
+
+
+def test_without_tiereds_metadata_the_hint_says_to_reinstall(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry, "DISTRIBUTION", "tiered-not-installed-here")
+    monkeypatch.setattr(registry, "entry_points", lambda group: [])
+    registry.built_in.cache_clear()
+    registry._entries.cache_clear()
+    try:
+        with pytest.raises(registry.UnknownExporter) as raised:
+            registry.get("validate", "text")
+        assert "reinstall tiered" in raised.value.hint
+    finally:
+        registry.built_in.cache_clear()
+        registry._entries.cache_clear()
 
 
 def test_every_exporter_loads_and_declares_its_kind_and_name() -> None:
-    for key in registry.BUILT_IN:
+    for key in registry.built_in():
         kind, name = key.split(".", 1)
         assert kind in KINDS
         exporter = registry.get(kind, name)  # type: ignore[arg-type]
