@@ -60,6 +60,42 @@ def test_without_tiereds_metadata_the_hint_says_to_reinstall(
         registry._entries.cache_clear()
 
 
+def test_the_formats_the_help_names_are_the_built_in_exporters() -> None:
+    from tiered.cli.diagram import SUFFIXES
+    from tiered.cli.formats import BUILT_IN_FORMATS
+
+    for kind in KINDS:
+        built_in = sorted(
+            k.split(".", 1)[1] for k in registry.built_in() if k.startswith(f"{kind}.")
+        )
+        assert sorted(BUILT_IN_FORMATS[kind]) == built_in, kind
+    assert set(SUFFIXES.values()) <= set(BUILT_IN_FORMATS["diagram"])
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "kind"),
+    [
+        ("render", "name", "render"),
+        ("validate", "output_format", "validate"),
+        ("report", "output_format", "report"),
+        ("plan", "output_format", "plan"),
+        ("diagram", "output_format", "diagram"),
+        ("diff", "output_format", "diff"),
+    ],
+)
+def test_each_command_names_its_formats_from_the_one_list(
+    command: str, option: str, kind: str
+) -> None:
+    import typer.main
+
+    from tiered.cli.formats import listed
+    from tiered.cli.main import app
+
+    group = typer.main.get_command(app)
+    params = {p.name: p for p in group.commands[command].params}  # type: ignore[attr-defined]
+    assert listed(kind) in (params[option].help or "")  # type: ignore[arg-type]
+
+
 def test_every_exporter_loads_and_declares_its_kind_and_name() -> None:
     for key in registry.built_in():
         kind, name = key.split(".", 1)

@@ -22,6 +22,7 @@ from tiered.cli.common import (
     shown,
     write_output,
 )
+from tiered.cli.formats import listed
 
 if TYPE_CHECKING:
     from tiered.changes import InvalidSides, Rendered
@@ -67,8 +68,7 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text; markdown (a pull-request comment); json; sarif (code scanning); or an "
-            "installed plugin's.",
+            help=f"{listed('diff')}.",
             autocompletion=completer("diff"),
         ),
     ] = "text",

@@ -22,6 +22,7 @@ from tiered.cli.common import (
     print_problems,
     valid_result,
 )
+from tiered.cli.formats import listed
 
 
 class FailOn(StrEnum):
@@ -46,7 +47,7 @@ def validate(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text; json for tools; sarif for code scanning (or an installed plugin's).",
+            help=f"{listed('validate')}.",
             autocompletion=completer("validate"),
         ),
     ] = "text",
@@ -97,7 +98,7 @@ def plan(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table for people, json for tools.",
+            help=f"{listed('plan')}.",
             autocompletion=completer("plan"),
         ),
     ] = "table",
