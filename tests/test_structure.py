@@ -156,6 +156,21 @@ def test_only_the_command_line_picks_exporters_from_the_registry() -> None:
     assert [o for o in offenders if o not in allowed and not o.startswith("tiered/cli/")] == []
 
 
+def test_no_floor_below_the_exporters_reads_the_package_root() -> None:
+    """``tiered/__init__`` is the facade over the floors up to the diff: a module of those
+    floors that imports from it (its ``__version__``) climbs above what the facade names."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _sources(PACKAGE)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and node.module == "tiered"
+        and not node.level
+        and any(alias.name == "__version__" for alias in node.names)
+    ]
+    assert [o for o in offenders if not o.startswith(("tiered/cli/", "tiered/renderers/"))] == []
+
+
 def test_the_diff_is_computed_below_the_exporters() -> None:
     for path in _sources(PACKAGE / "changes"):
         upward = {

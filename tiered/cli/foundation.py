@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from tiered import __version__
 from tiered.cli.common import (
     DEFAULT_FILE,
     EXIT_FINDINGS,
@@ -119,4 +120,4 @@ def schema() -> None:
     """Print the JSON Schema of the topology format (for editors and CI)."""
     from tiered.validation.json_schema import topology_schema
 
-    sys.stdout.write(json.dumps(topology_schema(), indent=2) + "\n")
+    sys.stdout.write(json.dumps(topology_schema(__version__), indent=2) + "\n")
