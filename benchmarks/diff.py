@@ -70,10 +70,11 @@ def alternated(a: list[str], b: list[str], runs: int) -> tuple[float, float, flo
 def stages(base: Path, head: Path) -> dict[str, float]:
     """Seconds of each stage of the diff, in process (CPU time, garbage collector off)."""
     from tiered.changes import load_sides
-    from tiered.changes.cloudformation import compare_templates
+    from tiered.changes.cloudformation import template_changes
     from tiered.changes.findings import match
     from tiered.changes.measures import measure
     from tiered.changes.placement import compare_plans
+    from tiered.cli.diff import render_cloudformation
 
     gc.disable()
     clock = time.process_time
@@ -86,7 +87,7 @@ def stages(base: Path, head: Path) -> dict[str, float]:
     marks["tolerance, availability, zones, margins"] = clock()
     plan = compare_plans(old.plan, new.plan)
     marks["plan changes"] = clock()
-    cfn = compare_templates(old.plan, new.plan)
+    cfn = template_changes(old.plan, new.plan, render_cloudformation)
     marks["CloudFormation"] = clock()
     gc.enable()
     names = list(marks)

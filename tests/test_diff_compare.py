@@ -12,9 +12,11 @@ import pytest
 import yaml
 
 from tests.conftest import ALL_TOPOLOGIES, ROOT
-from tiered.changes import Diff, diff
+from tiered.changes import NOT_ASKED, Diff, Rendered, RenderSide, diff
+from tiered.changes.cloudformation import compare_templates, template_changes
 from tiered.changes.placement import placements, upstream_members
 from tiered.changes.replacement import CREATE_ONLY
+from tiered.cli.diff import render_cloudformation
 from tiered.exporters.base import ExportOptions
 from tiered.exporters.registry import get
 from tiered.pipeline import Result
@@ -24,7 +26,7 @@ PAIRS = [(a, b) for i, a in enumerate(ALL_TOPOLOGIES) for b in ALL_TOPOLOGIES[i 
 
 
 def _diff(a: Path, b: Path) -> Diff:
-    return diff(str(a), str(b), cwd=ROOT)
+    return diff(str(a), str(b), cwd=ROOT, render=render_cloudformation)
 
 
 @pytest.mark.parametrize("path", ALL_TOPOLOGIES, ids=lambda p: p.stem)
@@ -132,7 +134,7 @@ def test_adding_a_service_early_in_a_tier_lists_exactly_the_instances_that_move(
     tmp_path: Path,
 ) -> None:
     base, head = _early_service(tmp_path)
-    result = diff(str(base), str(head))
+    result = diff(str(base), str(head), render=render_cloudformation)
     before, after = _plan(base), _plan(head)
     where = {i.name: (i.zone, i.subnet, str(i.ip)) for i in before.instances}
     where_now = {i.name: (i.zone, i.subnet, str(i.ip)) for i in after.instances}
@@ -177,7 +179,7 @@ def test_adding_a_service_early_in_a_tier_lists_exactly_the_instances_that_move(
 
 
 def _line(result: Diff) -> str:
-    from tiered.changes.summary import cloudformation_line
+    from tiered.renderers.diff.summary import cloudformation_line
 
     return cloudformation_line(result)
 
@@ -282,3 +284,51 @@ def test_placements_are_the_plans_own_instances(tmp_path: Path) -> None:
     plans.append(_plan(tmp_path / "g.yaml"))
     for plan in plans:
         assert placements(plan) == {i.name: (i.zone, i.subnet, str(i.ip)) for i in plan.instances}
+
+
+def _rendering_counted(calls: list[str]) -> RenderSide:
+    def render(plan: Plan) -> Rendered:
+        calls.append(plan.name)
+        return render_cloudformation(plan)
+
+    return render
+
+
+def test_the_stacks_are_rendered_only_when_they_can_differ() -> None:
+    reference = _plan(ROOT / "topology.yaml")
+    on_premises = _plan(ROOT / "examples" / "onprem-generic.yaml")
+    calls: list[str] = []
+    same = template_changes(reference, reference, _rendering_counted(calls))
+    other = template_changes(reference, on_premises, _rendering_counted(calls))
+    assert calls == []
+    assert same.compared and not same.changed
+    assert other.note == "CloudFormation does not apply to provider generic"
+
+
+def test_a_side_the_renderer_refuses_is_said_not_raised() -> None:
+    fine = Rendered({"main.json": {"Resources": {"A": {"Type": "AWS::EC2::VPC"}}}})
+    refused = Rendered(refused="too many resources — split the topology")
+    changes = compare_templates(fine, refused)
+    assert not changes.compared
+    assert changes.note == "the head does not render: too many resources — split the topology"
+
+
+def test_the_stacks_are_compared_from_the_templates_handed_in() -> None:
+    vpc = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}
+    moved = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}
+    before = Rendered({"a.json": {"Resources": {"Vpc": vpc}}})
+    after = Rendered(
+        {"a.json": {"Resources": {"Vpc": moved, "Gw": {"Type": "AWS::EC2::NatGateway"}}}}
+    )
+    changes = compare_templates(before, after)
+    assert [r.logical_id for r in changes.replaced] == ["Vpc"]
+    assert [r.logical_id for r in changes.added] == ["Gw"]
+    assert changes.resources == (1, 2)
+
+
+def test_without_a_renderer_the_stacks_are_not_compared() -> None:
+    result = _diff(ROOT / "topology.yaml", ROOT / "examples" / "reference-three-zones.yaml")
+    plain = diff(str(ROOT / "topology.yaml"), str(ROOT / "examples" / "reference-three-zones.yaml"))
+    assert result.cloudformation.changed
+    assert plain.cloudformation == NOT_ASKED
+    assert plain.findings == result.findings and plain.plan == result.plan

@@ -1,7 +1,9 @@
-"""The architecture diagram of an HTML report, drawn in-process by the diagram exporter.
+"""The architecture diagram of an HTML report, drawn in-process by the diagram renderer.
 
 The report draws its own picture of the plan (findings marked) instead of looking for a
-file a previous command may or may not have written. When it cannot be drawn (graphviz
+file a previous command may or may not have written. It calls the diagram renderer's
+``drawing`` directly, a sibling in this folder: only the command line picks exporters
+from the registry. When it cannot be drawn (graphviz
 or the icons missing), the report says so and why, rather than leaving it out silently.
 """
 
@@ -22,17 +24,13 @@ NO_GRAPHVIZ_HINT = (
 
 def report_diagram(result: Result) -> tuple[str | None, str]:
     """The SVG text, or None and the reason it could not be drawn."""
-    from tiered.exporters import registry
     from tiered.exporters.base import ExportOptions, ExportRefused
+    from tiered.renderers.diagram import drawing
+    from tiered.renderers.diagram.graphviz import GraphvizMissing
 
     try:
-        plugin = registry.get("diagram", "svg")
-        (content,) = plugin.export(result, ExportOptions()).values()
-    except registry.UnknownExporter as error:
-        return None, f"{error} (reinstall tiered)"
+        content = drawing(result, ExportOptions(), "svg")
     except ExportRefused as error:
-        from tiered.renderers.diagram.graphviz import GraphvizMissing
-
         hint = NO_GRAPHVIZ_HINT if error.message == GraphvizMissing.message else error.hint
         return None, f"{error.message} — {hint}"
     return (content.decode("utf-8") if isinstance(content, bytes) else content), ""

@@ -3,8 +3,9 @@
 ``diff(base, head)`` compares two topologies (files, git revisions or ``REV:path``):
 findings matched by meaning (``findings``), fault tolerance, availability, zone losses and
 margins (``measures``), instances, subnets and upstreams (``placement``), and what
-CloudFormation would add, remove, replace or modify (``cloudformation``). The formats
-(``text``, ``markdown``, ``sarif``; json is ``Diff.to_dict``) render a ``Diff``.
+CloudFormation would add, remove, replace or modify (``cloudformation``, from templates
+rendered by the caller's ``render``). The result is data; the formats that write a ``Diff``
+are exporters (``tiered.renderers.diff``), like every other output.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from tiered.changes.cloudformation import TemplateChanges, compare_templates
+from tiered.changes.cloudformation import (
+    Rendered,
+    RenderSide,
+    TemplateChanges,
+    template_changes,
+)
 from tiered.changes.findings import FindingChange, match
 from tiered.changes.inputs import (
     InvalidSide,
@@ -34,6 +40,8 @@ __all__ = [
     "InvalidSide",
     "InvalidSides",
     "Loaded",
+    "RenderSide",
+    "Rendered",
     "TemplateChanges",
     "compare",
     "diff",
@@ -75,8 +83,12 @@ def load_sides(
     return loaded[0], loaded[1]
 
 
-def compare(base: Loaded, head: Loaded, cloudformation: bool = True) -> Diff:
-    """The diff of two loaded sides; ``cloudformation`` False skips rendering templates."""
+#: The CloudFormation section when no renderer is given.
+NOT_ASKED = TemplateChanges(False, "not asked for (--no-cloudformation)")
+
+
+def compare(base: Loaded, head: Loaded, render: RenderSide | None = None) -> Diff:
+    """The diff of two loaded sides; the stacks are compared when ``render`` renders a side."""
     before, after = base.result, head.result
     changes = [
         dataclasses.replace(change, now=_where_now(head, change.finding.service))
@@ -90,9 +102,9 @@ def compare(base: Loaded, head: Loaded, cloudformation: bool = True) -> Diff:
         findings=tuple(changes),
         measures=measure(before.analysis, after.analysis),
         plan=compare_plans(base.plan, head.plan),
-        cloudformation=compare_templates(base.plan, head.plan)
-        if cloudformation
-        else TemplateChanges(False, "not asked for (--no-cloudformation)"),
+        cloudformation=NOT_ASKED
+        if render is None
+        else template_changes(base.plan, head.plan, render),
     )
 
 
@@ -108,8 +120,12 @@ def diff(
     head: str | None = None,
     file: str = "topology.yaml",
     cwd: Path | None = None,
-    cloudformation: bool = True,
+    render: RenderSide | None = None,
 ) -> Diff:
-    """Compare two topologies; raises InvalidSides naming each invalid side and its problems."""
+    """Compare two topologies; raises InvalidSides naming each invalid side and its problems.
+
+    ``render`` renders one side's CloudFormation (the command line passes the
+    ``render.cloudformation`` exporter's); without it the stacks are not compared.
+    """
     old, new = load_sides(base, head, file, cwd)
-    return compare(old, new, cloudformation)
+    return compare(old, new, render)

@@ -1,5 +1,8 @@
-"""CloudFormation consequences of a change: both plans rendered by the CloudFormation
-renderer, the templates compared resource by resource.
+"""CloudFormation consequences of a change: the templates of both plans compared resource
+by resource.
+
+The templates are handed in: whoever asks for the comparison renders each side
+(``RenderSide``), so this floor never looks an exporter up.
 
 A logical id on one side only is added or removed. On both sides, a resource is replaced
 when its type changes, when it moves to another nested stack, when a property that
@@ -12,6 +15,7 @@ template's latest version). Any other difference is an in-place modification.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +29,9 @@ VOLATILE = frozenset({("AWS::EC2::LaunchTemplate", "LatestVersionNumber")})
 
 #: logical id → (the nested stack holding it, "" for the main stack; the resource)
 Resources = dict[str, tuple[str, dict[str, Any]]]
+
+#: One side's templates, parsed: file name → template (a parent and its nested stacks).
+Templates = Mapping[str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,26 +80,19 @@ class TemplateChanges:
         }
 
 
-class NotRendered(Exception):
-    """The renderer refused a side; the message says why."""
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One side as the CloudFormation renderer gave it: its templates, or why it refused."""
+
+    templates: Templates = field(default_factory=dict)
+    refused: str = ""
 
 
-def render(plan: Plan) -> dict[str, dict[str, Any]]:
-    """The CloudFormation renderer's templates of ``plan``, parsed: file name → template."""
-    from tiered.exporters.base import ExportOptions, ExportRefused
-    from tiered.exporters.registry import get
-    from tiered.pipeline import Result
-
-    try:
-        files = get("render", "cloudformation").export(
-            Result.of_plan(plan), ExportOptions(variant="json")
-        )
-    except ExportRefused as refused:
-        raise NotRendered(f"{refused.message} — {refused.hint}") from refused
-    return {name: json.loads(text) for name, text in sorted(files.items())}
+#: What renders one side's plan; given by the caller (the command line picks the exporter).
+RenderSide = Callable[[Plan], Rendered]
 
 
-def resources(templates: dict[str, dict[str, Any]]) -> Resources:
+def resources(templates: Templates) -> Resources:
     """Every resource of a set of templates (a parent and its nested stacks), by logical id.
 
     A nested stack is known by the name the renderer records in its metadata, not by its
@@ -106,8 +106,9 @@ def resources(templates: dict[str, dict[str, Any]]) -> Resources:
     return found
 
 
-def compare_templates(base: Plan, head: Plan) -> TemplateChanges:
-    """Render both plans and compare; a side that does not render is said, not raised."""
+def template_changes(base: Plan, head: Plan, render: RenderSide) -> TemplateChanges:
+    """What CloudFormation would do going from ``base`` to ``head``, each side rendered by
+    ``render`` only when it must be: not for a provider other than aws, not for equal plans."""
     if base.provider != "aws" or head.provider != "aws":
         providers = sorted({base.provider, head.provider} - {"aws"})
         return TemplateChanges(
@@ -115,13 +116,15 @@ def compare_templates(base: Plan, head: Plan) -> TemplateChanges:
         )
     if base == head:  # same plan, same templates: the renderer is deterministic
         return TemplateChanges(True)
-    sides = []
-    for side, plan in (("base", base), ("head", head)):
-        try:
-            sides.append(resources(render(plan)))
-        except NotRendered as error:
-            return TemplateChanges(False, f"the {side} does not render: {error}")
-    return compare(sides[0], sides[1])
+    return compare_templates(render(base), render(head))
+
+
+def compare_templates(base: Rendered, head: Rendered) -> TemplateChanges:
+    """Compare two rendered sides; a side the renderer refused is said, not raised."""
+    for side, rendered in (("base", base), ("head", head)):
+        if rendered.refused:
+            return TemplateChanges(False, f"the {side} does not render: {rendered.refused}")
+    return compare(resources(base.templates), resources(head.templates))
 
 
 def compare(before: Resources, after: Resources) -> TemplateChanges:

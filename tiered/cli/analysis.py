@@ -23,6 +23,7 @@ from tiered.cli.common import (
     usage_error,
     valid_result,
 )
+from tiered.cli.formats import listed
 
 
 class WhatifFormat(StrEnum):
@@ -43,8 +44,7 @@ def report(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text, markdown, html (self-contained), json, sarif (findings), "
-            "mef (Open-PSA fault tree), or an installed plugin's.",
+            help=f"{listed('report')}.",
             autocompletion=completer("report"),
         ),
     ] = "text",

@@ -17,9 +17,9 @@ from tiered.cli.common import DEFAULT_FILE
 
 def rule_ids(incomplete: str) -> list[str]:
     """Published rule ids (case-insensitive prefix)."""
-    from tiered.rules.catalogue import RULES
+    from tiered.rule_ids import KNOWN_RULE_IDS
 
-    return [r.id for r in RULES if r.id.startswith(incomplete.upper())]
+    return [i for i in KNOWN_RULE_IDS if i.startswith(incomplete.upper())]
 
 
 def explainable(incomplete: str) -> list[str]:

@@ -23,6 +23,7 @@ from tiered.cli.common import (
     valid_result,
     write_output,
 )
+from tiered.cli.formats import listed
 
 #: Output file suffixes and the diagram format each implies.
 SUFFIXES = {
@@ -58,7 +59,7 @@ def diagram(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="png, svg, pdf (graphviz), dot or mermaid (text); default: from the "
+            help=f"{listed('diagram')}; png, svg and pdf need graphviz; default: from the "
             "--output suffix, else png.",
             autocompletion=completer("diagram"),
         ),

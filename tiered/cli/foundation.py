@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from tiered import __version__
 from tiered.cli.common import (
     DEFAULT_FILE,
     EXIT_FINDINGS,
@@ -22,6 +23,7 @@ from tiered.cli.common import (
     print_problems,
     valid_result,
 )
+from tiered.cli.formats import listed
 
 
 class FailOn(StrEnum):
@@ -46,7 +48,7 @@ def validate(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text; json for tools; sarif for code scanning (or an installed plugin's).",
+            help=f"{listed('validate')}.",
             autocompletion=completer("validate"),
         ),
     ] = "text",
@@ -97,7 +99,7 @@ def plan(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table for people, json for tools.",
+            help=f"{listed('plan')}.",
             autocompletion=completer("plan"),
         ),
     ] = "table",
@@ -118,4 +120,4 @@ def schema() -> None:
     """Print the JSON Schema of the topology format (for editors and CI)."""
     from tiered.validation.json_schema import topology_schema
 
-    sys.stdout.write(json.dumps(topology_schema(), indent=2) + "\n")
+    sys.stdout.write(json.dumps(topology_schema(__version__), indent=2) + "\n")

@@ -17,6 +17,7 @@ from tiered.cli.common import (
     valid_result,
     write_output,
 )
+from tiered.cli.formats import listed
 from tiered.cli.foundation import FailOn
 
 
@@ -29,8 +30,7 @@ def render(
         str,
         typer.Argument(
             metavar="RENDERER",
-            help="Renderer: cloudformation, config, fis, nginx, keepalived, diagram (or an "
-            "installed plugin's), or all that apply.",
+            help=f"Renderer: {listed('render')}; or all that apply.",
             autocompletion=lambda incomplete: [
                 n for n in ["all", *completer("render")(incomplete)] if n.startswith(incomplete)
             ],

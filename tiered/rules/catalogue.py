@@ -1,29 +1,28 @@
-"""The rule catalogue: every published rule, listed explicitly (no discovery magic).
+"""The rule catalogue: every published rule, in the order of ``tiered.rule_ids``.
 
 Ids stay stable once published; ``tiered rules`` lists the catalogue and ``tiered explain
-ID`` prints a rule's documentation. The rules import nothing heavy until they run.
+ID`` prints a rule's documentation. Each published id ``TRNNN`` is the rule module
+``tiered.rules.trNNN``, which must declare that ``ID``: the list of ids is the only list.
+The rules import nothing heavy until they run.
 """
 
 from __future__ import annotations
 
-from tiered.rules import (
-    tr001,
-    tr002,
-    tr003,
-    tr004,
-    tr005,
-    tr006,
-    tr007,
-    tr008,
-    tr009,
-    tr010,
-    tr011,
-)
+from importlib import import_module
+
+from tiered.rule_ids import KNOWN_RULE_IDS
 from tiered.rules.base import Rule
 
-RULES: tuple[Rule, ...] = tuple(
-    Rule.of(module)
-    for module in (tr001, tr002, tr003, tr004, tr005, tr006, tr007, tr008, tr009, tr010, tr011)
-)
+
+def _load(rule_id: str) -> Rule:
+    """The rule published as ``rule_id``, from its module; refuses a module that declares
+    another id."""
+    module = import_module(f"tiered.rules.{rule_id.lower()}")
+    if rule_id != module.ID:
+        raise ImportError(f"{module.__name__} declares ID {module.ID!r}, published as {rule_id}")
+    return Rule.of(module)
+
+
+RULES: tuple[Rule, ...] = tuple(_load(rule_id) for rule_id in KNOWN_RULE_IDS)
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

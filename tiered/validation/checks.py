@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from tiered import model
 from tiered.findings import Problem
 from tiered.loading.loader import Path, SourceMap
-from tiered.rules.ids import KNOWN_RULE_IDS
+from tiered.rule_ids import KNOWN_RULE_IDS
 from tiered.software import SOFTWARE
 from tiered.validation.hints import missing_zone_hint, outside_region, unknown_service_hint
 from tiered.validation.instance_types import not_offered, unknown_type

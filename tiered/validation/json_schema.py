@@ -1,23 +1,26 @@
-"""The JSON Schema of the topology format, for editors (yaml-language-server) and CI."""
+"""The JSON Schema of the topology format, for editors (yaml-language-server) and CI.
+
+The version of tiered it names is handed in by the caller (``tiered schema``): the package's
+own ``__init__`` stands at the top of the house, above validation.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tiered import __version__
 from tiered.model import Topology
 
 SCHEMA_ID = "urn:tiered:schema:topology:1"
 
 
-def topology_schema() -> dict[str, Any]:
-    """The schema with its dialect, id and title set."""
+def topology_schema(version: str) -> dict[str, Any]:
+    """The schema with its dialect, id and title set, read by tiered ``version``."""
     schema = Topology.model_json_schema()
     head = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "tiered topology (format version 1)",
-        "description": f"A tiered, multi-zone deployment, as read by tiered {__version__}.",
+        "description": f"A tiered, multi-zone deployment, as read by tiered {version}.",
     }
     schema.pop("title", None)
     schema.pop("description", None)

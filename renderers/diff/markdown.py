@@ -4,8 +4,8 @@ in ``<details>`` blocks (GitHub renders them closed)."""
 from __future__ import annotations
 
 from tiered.changes.model import Diff
-from tiered.changes.summary import finding_line, headline, verdict
-from tiered.changes.text import capped, sections
+from tiered.renderers.diff.summary import finding_line, headline, verdict
+from tiered.renderers.diff.text import capped, sections
 
 
 def _escape(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tiered.changes.cloudformation import INSTANCE
 from tiered.changes.model import Diff
-from tiered.changes.summary import (
+from tiered.renderers.diff.summary import (
     finding_line,
     headline,
     margin_line,

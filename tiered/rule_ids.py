@@ -1,7 +1,8 @@
 """Published rule ids: what an ``accept`` entry may name. Ids stay stable once published.
 
-Validation reads this list without importing a single rule; a test holds it equal to the
-ids of ``tiered.rules.catalogue``.
+The one list of rules. Each id names its module, ``tiered/rules/trNNN.py``, which declares
+the same ``ID``; the catalogue (``tiered.rules.catalogue``) loads the rules from this list,
+and validation, a floor below the rules, reads it without importing a single rule.
 """
 
 KNOWN_RULE_IDS: tuple[str, ...] = (

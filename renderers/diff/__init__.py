@@ -1,4 +1,9 @@
-"""What ``tiered diff --format NAME`` writes: text, markdown, json or sarif of a Diff."""
+"""What ``tiered diff --format NAME`` writes: text, markdown, json or sarif of a Diff.
+
+The exporters of the ``diff`` kind, registered as ``diff.NAME`` like every other format.
+``summary`` puts the diff in words (shared by ``text`` and ``markdown``); ``sarif`` reuses
+the report's SARIF results. The diff itself is computed, as data, by ``tiered.changes``.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ class DiffText(DocumentExporter["Diff"]):
     description = "summary first, then every change, for a terminal or a CI log"
 
     def document(self, subject: Diff, options: ExportOptions) -> str:
-        from tiered.changes.text import text
+        from tiered.renderers.diff.text import text
         from tiered.renderers.report.width import wrap_lines
 
         return wrap_lines(text(subject), options.extra.get("width"))
@@ -27,7 +32,7 @@ class DiffMarkdown(DocumentExporter["Diff"]):
     description = "a pull-request comment: summary first, details collapsed"
 
     def document(self, subject: Diff, options: ExportOptions) -> str:
-        from tiered.changes.markdown import markdown
+        from tiered.renderers.diff.markdown import markdown
 
         return markdown(subject)
 
@@ -45,6 +50,6 @@ class DiffSarif(DocumentExporter["Diff"]):
     description = "SARIF 2.1.0 with baselineState, so code scanning shows only what is new"
 
     def document(self, subject: Diff, options: ExportOptions) -> str:
-        from tiered.changes.sarif import sarif
+        from tiered.renderers.diff.sarif import sarif
 
         return sarif(subject)
