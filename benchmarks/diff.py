@@ -74,7 +74,7 @@ def stages(base: Path, head: Path) -> dict[str, float]:
     from tiered.changes.findings import match
     from tiered.changes.measures import measure
     from tiered.changes.placement import compare_plans
-    from tiered.cli.diff import render_cloudformation
+    from tiered.renderers.cloudformation import rendered as render_cloudformation
 
     gc.disable()
     clock = time.process_time

@@ -16,11 +16,11 @@ from tiered.changes import NOT_ASKED, Diff, Rendered, RenderSide, diff
 from tiered.changes.cloudformation import compare_templates, template_changes
 from tiered.changes.placement import placements, upstream_members
 from tiered.changes.replacement import CREATE_ONLY
-from tiered.cli.diff import render_cloudformation
 from tiered.exporters.base import ExportOptions
 from tiered.exporters.registry import get
 from tiered.pipeline import Result
 from tiered.placement.plan import Plan
+from tiered.renderers.cloudformation import rendered as render_cloudformation
 
 PAIRS = [(a, b) for i, a in enumerate(ALL_TOPOLOGIES) for b in ALL_TOPOLOGIES[i + 1 :]]
 
@@ -332,3 +332,13 @@ def test_without_a_renderer_the_stacks_are_not_compared() -> None:
     assert result.cloudformation.changed
     assert plain.cloudformation == NOT_ASKED
     assert plain.findings == result.findings and plain.plan == result.plan
+
+
+def test_the_public_api_compares_the_stacks_as_the_command_does() -> None:
+    import tiered
+
+    base, head = str(ROOT / "topology.yaml"), str(ROOT / "examples" / "reference-three-zones.yaml")
+    public = tiered.diff(base, head)
+    assert public.cloudformation == _diff(Path(base), Path(head)).cloudformation
+    assert public.cloudformation.changed
+    assert tiered.diff(base, head, cloudformation=False).cloudformation == NOT_ASKED

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from tiered.analysis import Analysis, analyze, whatif
-    from tiered.changes import Diff, diff
+    from tiered.changes import Diff
     from tiered.findings import InvalidTopology, Problem
     from tiered.model import Topology
     from tiered.pipeline import Result, load, plan, run
@@ -50,7 +50,6 @@ _LAZY = {
     "Result": "tiered.pipeline",
     "whatif": "tiered.analysis",
     "Analysis": "tiered.analysis",
-    "diff": "tiered.changes",
     "Diff": "tiered.changes",
     "load": "tiered.pipeline",
     "plan": "tiered.pipeline",
@@ -59,6 +58,18 @@ _LAZY = {
     "InvalidTopology": "tiered.findings",
     "Problem": "tiered.findings",
 }
+
+
+def diff(
+    base: str, head: str | None = None, file: str = "topology.yaml", cloudformation: bool = True
+) -> Diff:
+    """Compare two topologies as ``tiered diff`` does (files, git revisions or ``REV:path``),
+    the CloudFormation stacks included unless ``cloudformation`` is False; raises
+    ``tiered.changes.InvalidSides`` naming each invalid side and its problems."""
+    from tiered.changes import diff as compare
+    from tiered.renderers.cloudformation import rendered
+
+    return compare(base, head, file, render=rendered if cloudformation else None)
 
 
 def __getattr__(name: str) -> Any:

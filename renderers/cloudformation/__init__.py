@@ -15,10 +15,12 @@ from tiered.renderers.cloudformation.build import build, record_findings
 from tiered.renderers.cloudformation.nesting import package
 from tiered.renderers.cloudformation.serialize import FORMATS
 
-__all__ = ["CloudFormationRenderer"]
+__all__ = ["CloudFormationRenderer", "rendered"]
 
 if TYPE_CHECKING:
+    from tiered.changes import Rendered
     from tiered.pipeline import Result
+    from tiered.placement.plan import Plan
 
 
 #: Folder of the output directory the templates are written to.
@@ -56,3 +58,18 @@ class CloudFormationRenderer(Exporter["Result"]):
         record_findings(template, options.extra.get("findings", ()))
         files = package(template, plan, fmt)
         return {f"{FOLDER}/{name}": text for name, text in files.items()}
+
+
+def rendered(plan: Plan) -> Rendered:
+    """One side of ``tiered diff``: the templates of ``plan`` as this renderer writes them
+    (json), parsed; a side it refuses carries the refusal and its hint."""
+    import json
+
+    from tiered.changes import Rendered
+    from tiered.pipeline import Result
+
+    try:
+        files = CloudFormationRenderer().export(Result.of_plan(plan), ExportOptions(variant="json"))
+    except ExportRefused as refused:
+        return Rendered(refused=f"{refused.message} — {refused.hint}")
+    return Rendered({name: json.loads(text) for name, text in sorted(files.items())})

@@ -25,8 +25,7 @@ from tiered.cli.common import (
 from tiered.cli.formats import listed
 
 if TYPE_CHECKING:
-    from tiered.changes import InvalidSides, Rendered
-    from tiered.placement.plan import Plan
+    from tiered.changes import InvalidSides
 
 
 class FailOn(StrEnum):
@@ -114,9 +113,10 @@ def diff(
         old, new = load_sides(base, head, file)
     except InvalidSides as invalid:
         _invalid(invalid, output_format)
+    from tiered.renderers.cloudformation import rendered
     from tiered.renderers.report.width import output_width
 
-    result = compare(old, new, render_cloudformation if cloudformation else None)
+    result = compare(old, new, rendered if cloudformation else None)
     columns = output_width(width) if output is None else width
     (content,) = chosen.export(result, ExportOptions(extra={"width": columns})).values()
     if output is None:
@@ -128,21 +128,6 @@ def diff(
     threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
     if result.failing(threshold):
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def render_cloudformation(plan: Plan) -> Rendered:
-    """One side's templates as the ``render.cloudformation`` exporter writes them (json),
-    parsed; a side it refuses carries the refusal and its hint."""
-    from tiered.changes import Rendered
-    from tiered.exporters.base import ExportOptions, ExportRefused
-    from tiered.pipeline import Result
-
-    renderer = exporter("render", "cloudformation")
-    try:
-        files = renderer.export(Result.of_plan(plan), ExportOptions(variant="json"))
-    except ExportRefused as refused:
-        return Rendered(refused=f"{refused.message} — {refused.hint}")
-    return Rendered({name: json.loads(text) for name, text in sorted(files.items())})
 
 
 def _invalid(invalid: InvalidSides, output_format: str) -> NoReturn:
