@@ -16,7 +16,7 @@ from tiered.importers.options import ImportOptions
 from tiered.loading.loader import Loaded, SourceMap
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent.parent / "shared" / "cfn-samples"
+SAMPLES = ROOT / "tests" / "fixtures" / "cfn-samples"
 
 
 class RackList(Importer):
