@@ -147,10 +147,23 @@ class Network:
         self.assumed.setdefault(token, unknown)
         return token
 
+    def _subnet_key(self, value: Any) -> Key | None:
+        """The subnet resource a value names: a reference, or ``<Logical>`` — a reference
+        joined into text (a nested stack's ``!Join [",", [!Ref A, !Ref B]]`` output) —
+        when exactly one subnet of the stacks has that logical id."""
+        value = self.u.follow(value)
+        key = self.u.target("", value)
+        if key is not None:
+            return key
+        if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
+            named = [k for k in self.subnets if k[1] == value[1:-1]]
+            return named[0] if len(named) == 1 else None
+        return None
+
     def zone_of(self, value: Any, where: Location) -> str:
         """The zone of a subnet value (a resource, an id, an export or a placeholder)."""
         value = self.u.follow(value)
-        key = self.u.target("", value)
+        key = self._subnet_key(value)
         if key is not None and key in self._zone:
             return self._zone[key]
         given = self.u.options.zones
@@ -191,18 +204,26 @@ class Network:
         return tokens
 
     def is_public(self, value: Any) -> bool:
-        key = self.u.target("", value)
+        key = self._subnet_key(value)
         return key is not None and key in self.public
 
     def subnet_zones(self, values: Any, where: Location) -> list[str]:
-        """Zones of a list of subnet values, in order, each once."""
+        """Zones of a list of subnet values, in order, each once (a comma-separated text,
+        such as a nested stack's joined output, is a list)."""
+        values = self.u.follow(values)
         items = values if isinstance(values, list) else [values]
         zones: list[str] = []
-        for item in items:
+        for item in [part for value in items for part in self._split(value)]:
             zone = self.zone_of(item, where)
             if zone not in zones:
                 zones.append(zone)
         return zones
+
+    def _split(self, value: Any) -> list[Any]:
+        value = self.u.follow(value)
+        if isinstance(value, str) and not isinstance(value, AssumedSubnet) and "," in value:
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return [value]
 
     def known_zones(self) -> list[str]:
         return [
