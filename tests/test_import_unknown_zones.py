@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from tiered.findings import Finding
 from tiered.importers import read_foreign
 from tiered.importers.cloudformation.assemble import import_template
-from tiered.importers.cloudformation.zones import region_zone_names
 from tiered.importers.options import ImportOptions
 from tiered.pipeline import Result, check_loaded
+from tiered.validation.regions import region_zone_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "cfn-samples"

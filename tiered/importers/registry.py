@@ -15,9 +15,12 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from tiered.importers.base import Importer
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 GROUP = "tiered.importers"
 
@@ -56,12 +59,20 @@ def unregister(name: str) -> None:
 @cache
 def _plugins() -> dict[str, EntryPoint]:
     """Installed importer entry points that are not built in."""
+    from importlib.metadata import entry_points
+
     return {ep.name: ep for ep in entry_points(group=GROUP) if ep.name not in BUILT_IN}
 
 
 @cache
 def _load(name: str, value: str) -> Importer:
-    loaded = EntryPoint(name, value, GROUP).load()
+    """The importer an entry point's ``module:attribute`` names (a class is instantiated)."""
+    import importlib
+
+    module, _, attribute = value.partition(":")
+    loaded: object = importlib.import_module(module.strip())
+    for part in attribute.strip().split(".") if attribute.strip() else []:
+        loaded = getattr(loaded, part)
     importer = loaded() if isinstance(loaded, type) else loaded
     if not isinstance(importer, Importer):
         raise TypeError(f"entry point {name} = {value} is not a tiered Importer")

@@ -5,7 +5,7 @@ that already exist.
 ``import_template`` maps the template (and its nested stacks) to topology data with a
 source map into the template; ``write_topology`` writes it as a commented file. Modules:
 ``source`` (loading with positions), ``parameters``, ``intrinsics``, ``stack`` (resources
-and nested stacks), ``network`` and ``zones`` (zones, known and unknown; egress),
+and nested stacks), ``network`` (zones, known and unknown; egress),
 ``compute``, ``balancers``, ``managed`` (RDS, ElastiCache, EFS), ``links`` (dependencies
 and routes), ``assemble``, ``unknowns`` (what the unknowns change), ``writer``.
 """

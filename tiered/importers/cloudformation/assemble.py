@@ -295,6 +295,9 @@ def _build(
     }
     if region_note:
         result.inferred["region"] = region_note
+    stand_ins = [z.name for z in net.assumed.values()]
+    if stand_ins:
+        result.inferred["zones"] = f"{', '.join(dict.fromkeys(stand_ins))} stand for unknown zones"
     if cidr is None:
         result.inferred["network"] = "no single VPC with a CIDR in the template"
     if entry:

@@ -19,6 +19,7 @@ from typing import Any
 from tiered.findings import Location
 from tiered.importers.cloudformation.report import Report
 from tiered.loading.loader import Path, SourceMap
+from tiered.validation.regions import region_zone_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,6 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 def region_zones(region: str) -> list[str]:
     """The zones ``Fn::GetAZs`` stands for in ``region`` (only zones that exist there)."""
-    from tiered.importers.cloudformation.zones import region_zone_names
-
     return region_zone_names(region)
 
 

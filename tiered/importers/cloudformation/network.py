@@ -19,7 +19,7 @@ from typing import Any
 from tiered.findings import Location
 from tiered.importers.cloudformation.intrinsics import AssumedSubnet, Unknown, text_of
 from tiered.importers.cloudformation.stack import Key, Universe
-from tiered.importers.cloudformation.zones import region_zone_names
+from tiered.validation.regions import region_zone_names
 
 _ASSUMED = "?"
 
