@@ -396,3 +396,46 @@ def test_distinct_zones_never_give_more_zone_findings_than_one_zone(
     for i in used:
         assert f"subnet subnet-{i} has no zone given: its zone is unknown" in notes
         assert f"--zone subnet-{i}=ZONE" in notes
+
+
+def test_unnamed_unknown_subnets_stay_apart_and_bad_ones_are_located(tmp_path: Path) -> None:
+    template = tmp_path / "odd.yaml"
+    body = (
+        "Resources:\n  G:\n    Type: AWS::AutoScaling::AutoScalingGroup\n"
+        "    Properties:\n      MinSize: {Fn::ImportValue: [1, 2]}\n      MaxSize: '3'\n"
+        "      DesiredCapacity: '2'\n"
+        "      VPCZoneIdentifier: [{Fn::ImportValue: 42}, {Fn::ImportValue: [a]}]\n"
+    )
+    template.write_text(body)
+    imported = import_template(str(template), ImportOptions(region="eu-west-1"))
+    assert imported.data is not None and len(imported.data["zones"]) == 2
+    notes = "\n".join(n.message for n in imported.report.notes)
+    assert "the subnet at 8:26 cannot be resolved" in notes
+    assert "the subnet at 8:26 #2 cannot be resolved" in notes
+    assert "G: MinSize is not determined by the template" in notes
+    template.write_text(body.replace("{Fn::ImportValue: 42}", "{Fn::ImportValue: {Fn::Join: [x]}}"))
+    run = tiered("--region", "eu-west-1", "validate", str(template))
+    assert run.returncode == 2 and f"{template}:8:" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_group_of_one_in_one_zone_waits_for_the_zone(tmp_path: Path) -> None:
+    imported = import_template(
+        str(group(tmp_path, "MinSize: '1', MaxSize: '1'", subnets=1)), ImportOptions()
+    )
+    notes = "\n".join(n.message for n in imported.report.notes)
+    assert "when its one zone fails, until the zone is back" in notes
+    assert "another of its zones" not in notes
+
+
+def test_suggested_new_zones_exist_in_the_region(tmp_path: Path) -> None:
+    topology = tmp_path / "topology.yaml"
+    topology.write_text(
+        "version: 1\nname: shop\nregion: us-east-1\nzones: [us-east-1f]\n"
+        "network: {cidr: 10.0.0.0/16}\n"
+        "tiers:\n  app:\n    role: application\n"
+        "    services:\n      api: {count: 2, failover: active-active}\n"
+    )
+    run = tiered("validate", str(topology))
+    assert "`zones: [us-east-1f, us-east-1a]`" in run.stdout
+    every_zone_is_real(run.stdout, "us-east-1")

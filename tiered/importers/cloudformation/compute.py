@@ -241,7 +241,7 @@ def map_groups(u: Universe, net: Network) -> list[Draft]:
         field = "DesiredCapacity" if "DesiredCapacity" in sizes else "MinSize"
         draft.set("count", count, u.locate(key, field))
         if count == 1:
-            _group_of_one(u, key, draft, sizes)
+            _group_of_one(u, key, draft, sizes, len(zones))
         elif "tiered:failover" not in tags:
             draft.infer(
                 "failover",
@@ -268,17 +268,26 @@ def _sizes(u: Universe, key: Key) -> dict[str, int]:
     return sizes
 
 
-def _group_of_one(u: Universe, key: Key, draft: Draft, sizes: dict[str, int]) -> None:
+def _group_of_one(u: Universe, key: Key, draft: Draft, sizes: dict[str, int], zones: int) -> None:
     """A group that runs one instance: one replica the group relaunches, not two."""
     bound = f"MinSize {sizes.get('MinSize', '?')}, MaxSize {sizes.get('MaxSize', '?')}"
     if "DesiredCapacity" in sizes:
         bound += f", DesiredCapacity {sizes['DesiredCapacity']}"
     if "tiered:failover" not in draft.tags:
         draft.infer("failover", "none", "an Auto Scaling group of one instance: no replica")
+    relaunch = "an outage of about 5–15 minutes (launch, boot, health checks)"
+    if zones > 1:
+        recovery = (
+            "when the instance or its zone fails, the group launches a new one in another "
+            f"of its zones: {relaunch}"
+        )
+    else:
+        recovery = (
+            f"when the instance fails, the group launches a new one: {relaunch}; when its "
+            "one zone fails, until the zone is back"
+        )
     u.report.note(
         u.locate(key),
-        f"{u.display(*key)}: an Auto Scaling group of one instance ({bound}): when the "
-        "instance or its zone fails, the group launches a new one (in another of its zones) "
-        "— an outage of about 5–15 minutes (launch, boot, health checks): a single point of "
-        "failure with that recovery time, not a replica",
+        f"{u.display(*key)}: an Auto Scaling group of one instance ({bound}): {recovery} — "
+        "a single point of failure with that recovery time, not a replica",
     )

@@ -171,7 +171,9 @@ class Resolver:
         """The value another stack exports under the name (given with ``--exports`` or
         ``--export``), else Unknown naming the export: each export is its own unknown."""
         raw = argument.get("Fn::Sub") if isinstance(argument, dict) else argument
-        label = raw if isinstance(raw, str) else (raw[0] if isinstance(raw, list) and raw else "")
+        if isinstance(raw, list) and isinstance(argument, dict) and raw:
+            raw = raw[0]  # Fn::Sub [template, variables]
+        label = raw if isinstance(raw, str) else ""
         name = self.value(argument, path) if label == "" or "${" in str(label) else label
         if isinstance(name, str) and "<?>" not in name:
             if name in self.exports:
@@ -181,7 +183,7 @@ class Resolver:
         self.report.note(
             self.at(path), f"{reason}; left unresolved (give --exports FILE or --export NAME=VALUE)"
         )
-        return Unknown(reason, str(label or "?"))
+        return Unknown(reason, label)
 
     def _unknown(self, path: Path, reason: str) -> Unknown:
         self.report.note(self.at(path), f"{reason}; left unresolved")

@@ -160,8 +160,9 @@ class Network:
             return named[0] if len(named) == 1 else None
         return None
 
-    def zone_of(self, value: Any, where: Location) -> str:
-        """The zone of a subnet value (a resource, an id, an export or a placeholder)."""
+    def zone_of(self, value: Any, where: Location, index: int = 0) -> str:
+        """The zone of a subnet value (a resource, an id, an export or a placeholder);
+        ``index`` tells apart values that cannot be named (the n-th of a list)."""
         value = self.u.follow(value)
         key = self._subnet_key(value)
         if key is not None and key in self._zone:
@@ -180,8 +181,11 @@ class Network:
             what = f"the subnet exported as {value.export}"
             return self._assume(UnknownZone(what, where, why, export=value.export))
         if isinstance(value, Unknown):
-            why = "cannot be resolved from the template"
-            return self._assume(UnknownZone(f"a subnet ({value.reason})", where, why))
+            why = f"cannot be resolved from the template ({value.reason})"
+            what = f"the subnet at {where.line}:{where.column}" + (
+                f" #{index + 1}" if index else ""
+            )
+            return self._assume(UnknownZone(what, where, why))
         shown = text_of(value)
         given_as = shown if isinstance(value, str) else ""
         why = "has no zone given"
@@ -213,8 +217,9 @@ class Network:
         values = self.u.follow(values)
         items = values if isinstance(values, list) else [values]
         zones: list[str] = []
-        for item in [part for value in items for part in self._split(value)]:
-            zone = self.zone_of(item, where)
+        parts = [part for value in items for part in self._split(value)]
+        for index, item in enumerate(parts):
+            zone = self.zone_of(item, where, index)
             if zone not in zones:
                 zones.append(zone)
         return zones
