@@ -142,9 +142,11 @@ def test_sample_single_instance_is_a_single_point_of_failure() -> None:
     assert "assumed" in err and "Subnets" in err
 
 
-def test_sample_auto_scaling_group_survives_a_zone_over_two_zones() -> None:
+def test_sample_auto_scaling_group_relaunches_in_its_other_zone_over_two_zones() -> None:
+    # MinSize 1, MaxSize 3, no DesiredCapacity: the group runs one instance, relaunched in
+    # its other zone when that one fails (issue 22: a group of one is not two replicas).
     sample = SAMPLES / "AutoScalingMultiAZWithNotifications.yaml"
-    code, out, _ = verdict(
+    code, out, err = verdict(
         sample,
         "--param",
         "Subnets=subnet-1,subnet-2",
@@ -153,10 +155,13 @@ def test_sample_auto_scaling_group_survives_a_zone_over_two_zones() -> None:
         "--zone",
         "subnet-2=us-west-2b",
     )
-    assert code == 0, out
     payload = json.loads(out)
     assert payload["summary"]["zones"] == 2
-    assert [f for f in payload["findings"] if f["severity"] == "error"] == []
+    rules = {(f["rule"], f["service"]) for f in payload["findings"]}
+    assert ("TR001", "web-server-group") in rules
+    assert not {r for r, _ in rules} & {"TR002", "TR007"}
+    assert "an Auto Scaling group of one instance (MinSize 1, MaxSize 3)" in err
+    assert "an outage of about 5–15 minutes" in err
     code, out, _ = verdict(sample, "--param", "Subnets=subnet-1", "--zone", "subnet-1=us-west-2a")
     assert code == 1
     rules = {f["rule"] for f in json.loads(out)["findings"]}
@@ -265,14 +270,16 @@ def test_intrinsics_resolve_with_parameters_and_defaults(tmp_path: Path) -> None
     assert not imported.report.problems
     assert imported.data is not None
     web = imported.data["tiers"]["app"]["services"]["frontend"]
-    assert web["count"] == 3 and web["min_healthy"] == 3
+    assert web["count"] == 3 and "min_healthy" not in web  # MinSize is the group's floor
     assert imported.data["zones"] == ["eu-west-1a", "eu-west-1b"]
     assert any("Fn::ImportValue" in n.message for n in imported.report.notes)
     imported = import_template(
         str(template), ImportOptions(parameters={"Env": "dev"}, region="eu-west-1")
     )
     assert imported.data is not None
-    assert imported.data["tiers"]["app"]["services"]["frontend"]["count"] == 2  # one per zone
+    assert imported.data["tiers"]["app"]["services"]["frontend"]["count"] == 1  # a group of one
+    sizes = "(MinSize 1, MaxSize 6, DesiredCapacity 1)"
+    assert any(sizes in note.message for note in imported.report.notes)
 
 
 def test_parameters_file_formats(tmp_path: Path) -> None:

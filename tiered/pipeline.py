@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from tiered.findings import Finding, InvalidTopology, Problem, sort_problems
+from tiered.importers.options import ImportOptions
 from tiered.loading.loader import Loaded, SourceMap, load_file
 from tiered.model import Topology
 from tiered.placement.checks import place
@@ -66,9 +67,10 @@ class Result:
         return run_rules(self.analysis)
 
 
-def run(path: str, depth: int = 1) -> Result:
-    """Load, validate and plan ``path``; never raises for a bad file (problems are kept)."""
-    checked = check(path)
+def run(path: str, depth: int = 1, options: ImportOptions | None = None) -> Result:
+    """Load, validate and plan ``path``; never raises for a bad file (problems are kept).
+    ``options`` say how to read a foreign file (a template's parameters, zones …)."""
+    checked = check(path, options)
     return Result(
         file=path,
         topology=checked.topology,
@@ -93,14 +95,15 @@ class Checked:
         return not self.problems and self.plan is not None
 
 
-def check(path: str) -> Checked:
+def check(path: str, options: ImportOptions | None = None) -> Checked:
     """Load, validate and plan ``path``; never raises for a bad file (problems are returned).
 
-    A CloudFormation template is read through its importer (``tiered.importers``).
+    A foreign file (a CloudFormation template) is read through the importer that claims
+    it (``tiered.importers``), with ``options``.
     """
     from tiered.importers import read_foreign
 
-    return check_loaded(read_foreign(path) or load_file(path))
+    return check_loaded(read_foreign(path, options) or load_file(path))
 
 
 def check_loaded(loaded: Loaded) -> Checked:

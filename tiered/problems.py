@@ -118,6 +118,12 @@ _TABLE = (
     ("E0505", "cfn-no-services", "a template with nothing to judge (network resources only)"),
     ("E0506", "bad-parameters-file", "a parameters file in none of CloudFormation's formats"),
     ("E0507", "import-invalid", "the imported topology did not validate (a bug of the import)"),
+    ("E0520", "bad-exports-file", "an exports file not in `aws cloudformation list-exports` form"),
+    (
+        "E0521",
+        "cfn-unknown-zone",
+        "--strict: a zone the template does not determine changes the verdict",
+    ),
 )
 
 PROBLEM_CODES: dict[str, ProblemCode] = {code: ProblemCode(id_, code, s) for id_, code, s in _TABLE}

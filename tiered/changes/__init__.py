@@ -33,6 +33,7 @@ from tiered.changes.measures import measure
 from tiered.changes.model import Diff, SideInfo
 from tiered.changes.placement import compare_plans
 from tiered.findings import Location
+from tiered.importers.options import ImportOptions
 
 __all__ = [
     "Diff",
@@ -50,9 +51,14 @@ __all__ = [
 
 
 def load_sides(
-    base: str, head: str | None = None, file: str = "topology.yaml", cwd: Path | None = None
+    base: str,
+    head: str | None = None,
+    file: str = "topology.yaml",
+    cwd: Path | None = None,
+    options: ImportOptions | None = None,
 ) -> tuple[Loaded, Loaded]:
     """Resolve and load both sides; a missing ``head`` is the base's file in the working tree.
+    ``options`` say how to read a side that is a foreign file (a template's parameters).
 
     Raises InvalidSides with the problems of every side that is unusable.
     """
@@ -75,7 +81,7 @@ def load_sides(
         if source is None:
             continue
         try:
-            loaded.append(load(source))
+            loaded.append(load(source, options))
         except InvalidSide as error:
             errors.append(error)
     if errors:

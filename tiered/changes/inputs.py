@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tiered.findings import Location, Problem
+from tiered.importers.options import ImportOptions
 from tiered.pipeline import Result, run
 from tiered.placement.plan import Plan
 
@@ -102,13 +103,14 @@ def working_tree(side: str, path: str, cwd: Path | None = None) -> Source:
     return Source(side, path, path, None, _read(side, where / path, path))
 
 
-def load(source: Source) -> Loaded:
-    """Validate and plan a side through the common pipeline; raises InvalidSide."""
+def load(source: Source, options: ImportOptions | None = None) -> Loaded:
+    """Validate and plan a side through the common pipeline (a foreign file read with
+    ``options``); raises InvalidSide."""
     name = Path(source.path).name or "topology.yaml"
     with tempfile.TemporaryDirectory(prefix="tiered-diff-") as folder:
         target = Path(folder) / name
         target.write_bytes(source.raw)
-        result = run(str(target))
+        result = run(str(target), options=options)
     problems = [_relabel(problem, str(target), source.label) for problem in result.problems]
     if result.plan is None or result.source is None:
         raise InvalidSide(source.side, source.label, problems)

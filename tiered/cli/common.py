@@ -101,9 +101,10 @@ def refused(result: Result, error: ExportRefused) -> NoReturn:
 
 def valid_result(file: str, depth: int = 1) -> Result:
     """The pipeline's Result for ``file``; stops with exit 2 and every problem if invalid."""
+    from tiered.cli.importing import import_options
     from tiered.pipeline import run
 
-    result = run(file, depth)
+    result = run(file, depth, import_options())
     if result.plan is None:
         invalid(result.problems)
     return result

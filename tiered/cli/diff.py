@@ -106,11 +106,12 @@ def diff(
     problem named with its side's file); 0 otherwise.
     """
     from tiered.changes import InvalidSides, compare, load_sides
+    from tiered.cli.importing import import_options
     from tiered.exporters.base import ExportOptions
 
     chosen = exporter("diff", output_format)
     try:
-        old, new = load_sides(base, head, file)
+        old, new = load_sides(base, head, file, options=import_options())
     except InvalidSides as invalid:
         _invalid(invalid, output_format)
     from tiered.renderers.cloudformation import rendered

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tiered.analysis.domains import Failure, direct_reason
 from tiered.findings import Finding, Location, Severity
 from tiered.placement.plan import Plan
+from tiered.validation.regions import region_zone_names
 
 if TYPE_CHECKING:
     from tiered.analysis.graph import Calls
@@ -105,7 +106,8 @@ def plural(number: int, noun: str) -> str:
 
 
 def new_zones(plan: Plan, wanted: int) -> list[str]:
-    """Names for ``wanted`` zones to add: the next availability zones (aws), else zone-N."""
+    """Names for ``wanted`` zones to add: the next availability zones the region has (aws;
+    letters it does not have only once it has none left), else zone-N."""
     names: list[str] = []
     if plan.provider == "aws" and plan.region:
         used = [z[-1] for z in plan.zones if z.startswith(plan.region)]
@@ -113,6 +115,8 @@ def new_zones(plan: Plan, wanted: int) -> list[str]:
         letters = [chr(c) for c in range(ord(start) + 1, ord("z") + 1)]
         letters += [chr(c) for c in range(ord("a"), ord(start))]
         names = [f"{plan.region}{letter}" for letter in letters if letter not in used]
+        real = set(region_zone_names(plan.region))
+        names = [n for n in names if n in real] + [n for n in names if n not in real]
     else:
         names = [f"zone-{i}" for i in range(len(plan.zones) + 1, len(plan.zones) + 27)]
         names = [name for name in names if name not in plan.zones]

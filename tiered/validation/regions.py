@@ -1,4 +1,5 @@
-"""AWS region codes tiered accepts for ``region`` (commercial, GovCloud and China)."""
+"""AWS region codes tiered accepts for ``region`` (commercial, GovCloud and China), and the
+availability zones each has."""
 
 AWS_REGIONS: tuple[str, ...] = (
     "af-south-1",
@@ -45,3 +46,22 @@ AWS_REGIONS: tuple[str, ...] = (
 def is_zone_of(zone: str, region: str) -> bool:
     """Whether ``zone`` is written as an availability zone of ``region`` (region + a letter)."""
     return zone.startswith(region) and len(zone) == len(region) + 1 and zone[-1].isalpha()
+
+
+#: Zone letters of the regions that do not have exactly ``a`` to ``c``: the availability
+#: zones ``aws ec2 describe-availability-zones`` lists (not Local Zones or Wavelength).
+#: Accounts map the letters to physical zones each their own way.
+ZONE_LETTERS: dict[str, str] = {
+    "us-east-1": "abcdef",
+    "us-west-2": "abcd",
+    "ap-northeast-1": "acd",
+    "ap-northeast-2": "abcd",
+    "ca-central-1": "abd",
+    "cn-north-1": "abd",
+}
+
+
+def region_zone_names(region: str) -> list[str]:
+    """The availability zones of ``region`` (``us-east-1a`` … ``us-east-1f``); ``a`` to ``c``
+    for a region not listed in ``ZONE_LETTERS``, the least every region has."""
+    return [region + letter for letter in ZONE_LETTERS.get(region, "abc")]

@@ -36,6 +36,7 @@ from tiered.importers.cloudformation.options import ImportOptions
 from tiered.importers.cloudformation.report import Report
 from tiered.importers.cloudformation.source import load_template
 from tiered.importers.cloudformation.stack import Key, Universe
+from tiered.importers.cloudformation.unknowns import judge
 from tiered.importers.cloudformation.unmapped import reason_for
 from tiered.loading.loader import SourceMap
 from tiered.software import SOFTWARE
@@ -132,6 +133,12 @@ def import_template(path: str, options: ImportOptions) -> Imported:
         return result
     result.drafts = drafts
     _build(result, universe, net, drafts, entry, region, region_note)
+    unknown = [zone for zone in net.assumed.values() if zone.subnet]
+    if unknown and result.data is not None:
+        where = {draft.name: draft.location for draft in drafts}
+        judge(result.data, result.source, unknown, where, report, options.strict)
+        if report.problems:
+            result.data = None
     return result
 
 
@@ -288,6 +295,9 @@ def _build(
     }
     if region_note:
         result.inferred["region"] = region_note
+    stand_ins = [z.name for z in net.assumed.values()]
+    if stand_ins:
+        result.inferred["zones"] = f"{', '.join(dict.fromkeys(stand_ins))} stand for unknown zones"
     if cidr is None:
         result.inferred["network"] = "no single VPC with a CIDR in the template"
     if entry:

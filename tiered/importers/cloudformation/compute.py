@@ -3,9 +3,12 @@
 Instances that form one service are grouped by their ``tiered:service`` tag, else by
 what they share (security groups, instance type, image, launch template) and the stem
 of their logical ids (``Zookeeper1``, ``Zookeeper2`` → ``zookeeper``). An Auto Scaling
-group is an active-active service over the zones of its subnets; it relaunches lost
-instances in its other zones, so it is modelled with at least one replica per zone and
-``min_healthy`` from its minimum size.
+group runs its desired capacity (else its minimum size) spread over the zones of its
+subnets, as AWS balances it: that many replicas, active-active. A group of one is one
+instance the group relaunches after a failure, with minutes of outage: one replica, no
+failover. The group's ``MinSize`` is the floor the group relaunches to, not the number
+of replicas the application needs: ``min_healthy`` is left to the owner (tag
+``tiered:min-healthy``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import re
 from typing import Any
 
+from tiered.findings import Location
 from tiered.importers.cloudformation.drafts import (
     SERVICE_TAG,
     TIER_TAG,
@@ -72,6 +76,32 @@ def _launch_data(u: Universe, key: Key) -> tuple[LaunchData, Key | None]:
     return LaunchData(u, None, False), None
 
 
+def _subnet_of(u: Universe, key: Key, data: LaunchData) -> tuple[Any, Location, set[Key]]:
+    """The subnet an instance is placed in, where that is said, and the security groups
+    of its primary network interface: its ``SubnetId``, else the primary interface's
+    (written in the instance or its launch template, or an ``AWS::EC2::NetworkInterface``
+    it attaches by ``NetworkInterfaceId``)."""
+    subnet = u.prop(key, "SubnetId")
+    if subnet is not None:
+        return subnet, u.locate(key, "SubnetId"), set()
+    interfaces = u.prop(key, "NetworkInterfaces")
+    where = u.locate(key, "NetworkInterfaces")
+    if not isinstance(interfaces, list) or not interfaces:
+        interfaces = data.get("NetworkInterfaces")
+        where = u.locate(data.key, "LaunchTemplateData") if data.key else where
+    if not isinstance(interfaces, list):
+        return None, where, set()
+    cards = [nic for nic in interfaces if isinstance(nic, dict)]
+    primary = next((nic for nic in cards if text_of(nic.get("DeviceIndex")) == "0"), None)
+    nic = primary or (cards[0] if cards else {})
+    groups = groups_of(u, nic.get("GroupSet", nic.get("Groups")))
+    attached = u.target("", nic.get("NetworkInterfaceId"))
+    if attached is not None and u.type_of(attached) == "AWS::EC2::NetworkInterface":
+        groups |= groups_of(u, u.prop(attached, "GroupSet"))
+        return u.prop(attached, "SubnetId"), u.locate(attached, "SubnetId"), groups
+    return nic.get("SubnetId"), where, groups
+
+
 def _instance_type(value: Any) -> str | None:
     return value if isinstance(value, str) and _TYPE.match(value) else None
 
@@ -128,14 +158,10 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
         security = set()
         unplaced: list[Key] = []
         for key in keys:
-            subnet = u.prop(key, "SubnetId")
-            interfaces = u.prop(key, "NetworkInterfaces")
-            if subnet is None and isinstance(interfaces, list) and interfaces:
-                first_nic = interfaces[0] if isinstance(interfaces[0], dict) else {}
-                subnet = first_nic.get("SubnetId")
-                security |= groups_of(u, first_nic.get("GroupSet"))
+            subnet, where, nic_groups = _subnet_of(u, key, data)
+            security |= nic_groups
             if subnet is not None:
-                zones.append(net.zone_of(subnet, u.locate(key, "SubnetId")))
+                zones.append(net.zone_of(subnet, where))
                 public = public and net.is_public(subnet)
             elif isinstance(u.prop(key, "AvailabilityZone"), str):
                 zones.append(u.prop(key, "AvailabilityZone"))
@@ -193,13 +219,8 @@ def map_groups(u: Universe, net: Network) -> list[Draft]:
             if not zones:
                 zones = [net.zone_of(listed, where)]
             public = False
-        sizes = {}
-        for field in ("MinSize", "DesiredCapacity", "MaxSize"):
-            with contextlib.suppress(ValueError):
-                sizes[field] = int(text_of(u.prop(key, field)))
-        size = sizes.get("DesiredCapacity", sizes.get("MinSize", 1))
-        minimum = max(1, sizes.get("MinSize", 1))
-        count = max(size, len(zones), 1)
+        sizes = _sizes(u, key)
+        count = max(1, sizes.get("DesiredCapacity", sizes.get("MinSize", 1)))
         draft = Draft(
             name=tags.get(SERVICE_TAG) or kebab(key[1]),
             kind="compute",
@@ -217,25 +238,56 @@ def map_groups(u: Universe, net: Network) -> list[Draft]:
         if instance_type:
             draft.set("instance_type", instance_type)
         _apply_kind(draft, tags, [key[1], tags.get("Name", "")], "active-active")
-        if "tiered:failover" not in tags:
+        field = "DesiredCapacity" if "DesiredCapacity" in sizes else "MinSize"
+        draft.set("count", count, u.locate(key, field))
+        if count == 1:
+            _group_of_one(u, key, draft, sizes, len(zones))
+        elif "tiered:failover" not in tags:
             draft.infer(
                 "failover",
                 "active-active",
                 "an Auto Scaling group: every instance serves, lost ones are relaunched",
             )
-        if count > size:
-            draft.infer(
-                "count",
-                count,
-                f"the group holds {size} but relaunches lost instances in its other zones: "
-                f"one replica per zone of its {len(zones)}",
-            )
-        else:
-            draft.set(
-                "count",
-                count,
-                u.locate(key, "DesiredCapacity" if "DesiredCapacity" in sizes else "MinSize"),
-            )
-        draft.set("min_healthy", min(minimum, count), u.locate(key, "MinSize"))
         drafts.append(draft)
     return drafts
+
+
+def _sizes(u: Universe, key: Key) -> dict[str, int]:
+    """MinSize, DesiredCapacity and MaxSize as far as the template determines them."""
+    sizes: dict[str, int] = {}
+    for field in ("MinSize", "DesiredCapacity", "MaxSize"):
+        value = u.prop(key, field)
+        with contextlib.suppress(ValueError):
+            sizes[field] = max(0, int(text_of(value)))
+        if value is not None and field not in sizes:
+            u.report.note(
+                u.locate(key, field),
+                f"{u.display(*key)}: {field} is not determined by the template"
+                + (" (give its parameter with --param)" if field != "MaxSize" else ""),
+            )
+    return sizes
+
+
+def _group_of_one(u: Universe, key: Key, draft: Draft, sizes: dict[str, int], zones: int) -> None:
+    """A group that runs one instance: one replica the group relaunches, not two."""
+    bound = f"MinSize {sizes.get('MinSize', '?')}, MaxSize {sizes.get('MaxSize', '?')}"
+    if "DesiredCapacity" in sizes:
+        bound += f", DesiredCapacity {sizes['DesiredCapacity']}"
+    if "tiered:failover" not in draft.tags:
+        draft.infer("failover", "none", "an Auto Scaling group of one instance: no replica")
+    relaunch = "an outage of about 5–15 minutes (launch, boot, health checks)"
+    if zones > 1:
+        recovery = (
+            "when the instance or its zone fails, the group launches a new one in another "
+            f"of its zones: {relaunch}"
+        )
+    else:
+        recovery = (
+            f"when the instance fails, the group launches a new one: {relaunch}; when its "
+            "one zone fails, until the zone is back"
+        )
+    u.report.note(
+        u.locate(key),
+        f"{u.display(*key)}: an Auto Scaling group of one instance ({bound}): {recovery} — "
+        "a single point of failure with that recovery time, not a replica",
+    )

@@ -19,10 +19,7 @@ from typing import Any
 from tiered.findings import Location
 from tiered.importers.cloudformation.report import Report
 from tiered.loading.loader import Path, SourceMap
-
-#: Letters of the zones ``Fn::GetAZs`` lists for a region (accounts map letters to zones
-#: differently; the import says so where it uses them).
-ZONE_LETTERS = "abcdef"
+from tiered.validation.regions import region_zone_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +41,11 @@ class AttributeRef:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A value the template does not determine, with the reason."""
+    """A value the template does not determine, with the reason (and, for an
+    ``Fn::ImportValue``, the name of the export)."""
 
     reason: str
+    export: str = ""
 
 
 class AssumedSubnet(str):
@@ -74,8 +73,8 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
 def region_zones(region: str) -> list[str]:
-    """The zones ``Fn::GetAZs`` stands for in ``region``."""
-    return [region + letter for letter in ZONE_LETTERS]
+    """The zones ``Fn::GetAZs`` stands for in ``region`` (only zones that exist there)."""
+    return region_zone_names(region)
 
 
 def text_of(value: Any) -> str:
@@ -104,8 +103,11 @@ class Resolver:
         pseudo: dict[str, Any],
         report: Report,
         scope: str = "",
+        exports: dict[str, str] | None = None,
     ) -> None:
         self.scope = scope
+        #: Values other stacks export (``--exports``), for ``Fn::ImportValue``.
+        self.exports = exports or {}
         self.source = source
         self.parameters = parameters
         self.pseudo = pseudo
@@ -123,6 +125,7 @@ class Resolver:
             "Fn::GetAtt": self._get_att,
             "Fn::Select": self._select,
             "Fn::GetAZs": self._get_azs,
+            "Fn::ImportValue": self._import_value,
             "Fn::FindInMap": self._find_in_map,
             "Fn::If": self._if,
             "Fn::Sub": self._sub,
@@ -151,10 +154,7 @@ class Resolver:
                     return self._functions[name](argument, inner)
                 if name.startswith("Fn::"):
                     return self._unknown(
-                        inner,
-                        f"{name} cannot be resolved from the template alone"
-                        if name != "Fn::ImportValue"
-                        else "Fn::ImportValue: the value is exported by another stack",
+                        inner, f"{name} cannot be resolved from the template alone"
                     )
             result: dict[str, Any] = {}
             for key, item in data.items():
@@ -166,6 +166,24 @@ class Resolver:
             items = [self.value(item, (*path, index)) for index, item in enumerate(data)]
             return [item for item in items if item is not NO_VALUE]
         return data
+
+    def _import_value(self, argument: Any, path: Path) -> Any:
+        """The value another stack exports under the name (given with ``--exports`` or
+        ``--export``), else Unknown naming the export: each export is its own unknown."""
+        raw = argument.get("Fn::Sub") if isinstance(argument, dict) else argument
+        if isinstance(raw, list) and isinstance(argument, dict) and raw:
+            raw = raw[0]  # Fn::Sub [template, variables]
+        label = raw if isinstance(raw, str) else ""
+        name = self.value(argument, path) if label == "" or "${" in str(label) else label
+        if isinstance(name, str) and "<?>" not in name:
+            if name in self.exports:
+                return self.exports[name]
+            label = name
+        reason = f"Fn::ImportValue '{label or '?'}': the value is exported by another stack"
+        self.report.note(
+            self.at(path), f"{reason}; left unresolved (give --exports FILE or --export NAME=VALUE)"
+        )
+        return Unknown(reason, label)
 
     def _unknown(self, path: Path, reason: str) -> Unknown:
         self.report.note(self.at(path), f"{reason}; left unresolved")

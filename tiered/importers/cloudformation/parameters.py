@@ -60,6 +60,30 @@ def read_parameters_file(path: str) -> tuple[dict[str, str], list[Problem]]:
     return values, problems
 
 
+def read_exports_file(path: str) -> tuple[dict[str, str], list[Problem]]:
+    """Export names and values of ``aws cloudformation list-exports`` output (JSON:
+    ``{"Exports": [{"Name": ..., "Value": ...}, ...]}``, or the list alone), or problems."""
+    loaded = load_file(path)
+    if loaded.problems:
+        return {}, loaded.problems
+    data, source = loaded.data, loaded.source
+    hint = "save the output of `aws cloudformation list-exports --output json`"
+    listed = data.get("Exports") if isinstance(data, dict) else data
+    if not isinstance(listed, list):
+        what = "not an exports file: no `Exports` list"
+        return {}, [Problem(source.locate(()), "bad-exports-file", what, hint)]
+    values: dict[str, str] = {}
+    problems: list[Problem] = []
+    at = ("Exports",) if isinstance(data, dict) else ()
+    for index, item in enumerate(listed):
+        if isinstance(item, dict) and isinstance(item.get("Name"), str) and "Value" in item:
+            values[item["Name"]] = _text(item["Value"])
+        else:
+            what = "an export entry must have a Name and a Value"
+            problems.append(Problem(source.locate((*at, index)), "bad-exports-file", what, hint))
+    return values, problems
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(_text(item) for item in value)

@@ -89,7 +89,9 @@ class Universe:
             source.locate,
             top_level=depth == 0,
         )
-        resolver = Resolver(data, source, parameters, pseudo, self.report, scope)
+        resolver = Resolver(
+            data, source, parameters, pseudo, self.report, scope, self.options.exports
+        )
         stack = Stack(scope, path, data, source, resolver)
         self.stacks[scope] = stack
         for logical, body in resolver.resources.items():

@@ -73,7 +73,10 @@ def write_topology(imported: Imported) -> str:
         if key in imported.inferred:
             line += f"  # inferred: {imported.inferred[key]}"
         lines.append(line)
-    lines.append(f"zones: {flow(data['zones'])}")
+    zones = f"zones: {flow(data['zones'])}"
+    if "zones" in imported.inferred:
+        zones += f"  # inferred: {imported.inferred['zones']}"
+    lines.append(zones)
     lines.append("network:")
     network = data["network"]
     cidr = f"  cidr: {scalar(network['cidr'])}"
