@@ -1,7 +1,7 @@
 """Template-wide checks CloudFormation itself makes: a Resources section, no cycles.
 
-A cycle of ``DependsOn`` (or of references) cannot be deployed; it is reported at the
-``DependsOn`` (or the resource) of one member of the cycle. The search is iterative, so
+A cycle of ``DependsOn`` (or of references) cannot be deployed; every cycle is reported
+(one run shows them all), each at the ``DependsOn`` (or the resource) of one member. The search is iterative, so
 a template of ten thousand resources cannot exhaust the stack.
 """
 
@@ -36,7 +36,7 @@ def _referenced(data: Any, names: dict[str, Any], found: set[str]) -> None:
 
 
 def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -> None:
-    """Report one cycle of DependsOn/references, if the template has any."""
+    """Report every cycle of DependsOn/references the search meets, each once."""
     edges: dict[str, list[str]] = {}
     for name, body in resources.items():
         if not isinstance(body, dict):
@@ -55,6 +55,7 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                     "name a resource defined under Resources, or remove it from DependsOn",
                 )
     state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
     for start in edges:
         if start in state:
             continue
@@ -71,6 +72,9 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                 nxt = following[index]
                 if state.get(nxt) == 1:
                     cycle = [*path[path.index(nxt) :], nxt]
+                    if frozenset(cycle) in reported:
+                        continue
+                    reported.add(frozenset(cycle))
                     body = resources[node]
                     where = (
                         ("Resources", node, "DependsOn")
@@ -84,7 +88,7 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                         "CloudFormation cannot create these resources; remove one DependsOn or "
                         "reference of the cycle",
                     )
-                    return
+                    continue
                 if nxt not in state:
                     work.append((nxt, 0))
             else:
