@@ -30,6 +30,7 @@ from tiered.importers.cloudformation.drafts import (
     valid_name,
 )
 from tiered.importers.cloudformation.links import link
+from tiered.importers.cloudformation.located import StackSourceMap
 from tiered.importers.cloudformation.managed import map_caches, map_databases, map_filesystems
 from tiered.importers.cloudformation.network import Network
 from tiered.importers.cloudformation.options import ImportOptions
@@ -37,7 +38,6 @@ from tiered.importers.cloudformation.report import Report
 from tiered.importers.cloudformation.source import load_template
 from tiered.importers.cloudformation.stack import Key, Universe
 from tiered.importers.cloudformation.unmapped import reason_for
-from tiered.loading.loader import SourceMap
 from tiered.software import SOFTWARE
 from tiered.validation.regions import AWS_REGIONS
 
@@ -53,7 +53,7 @@ class Imported:
     """Topology data (None when unusable), its source map, the drafts and the report."""
 
     data: dict[str, Any] | None
-    source: SourceMap
+    source: StackSourceMap
     report: Report
     drafts: list[Draft] = field(default_factory=list)
     tiers: dict[str, tuple[str, bool, list[Draft]]] = field(default_factory=dict)
@@ -66,7 +66,7 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     report = Report()
     loaded = load_template(path)
     source = loaded.source
-    result = Imported(None, SourceMap(path), report, template=path)
+    result = Imported(None, StackSourceMap(path), report, template=path)
     if loaded.problems or loaded.data is None:
         report.problems.extend(loaded.problems)
         return result
@@ -301,13 +301,12 @@ def _build(
         for draft in members:
             services[draft.name] = _service(draft, all_zones)
             path = ("tiers", tier, "services", draft.name)
-            at = (draft.location.line, draft.location.column)
-            source.keys[path] = at
-            source.values[path] = at
+            source.place(path, draft.location)  # in the file of the stack that holds it
             for name, where in draft.where.items():
-                if where.file == result.template:
-                    source.keys[(*path, name)] = (where.line, where.column)
-            source.keys.setdefault(("tiers", tier), at)
+                if where.file == draft.location.file:
+                    source.place((*path, name), where, value=False)
+            if ("tiers", tier) not in source.keys:
+                source.place(("tiers", tier), draft.location, value=False)
         tiers_data[tier] = {
             "role": role,
             **({"public": True} if public else {}),

@@ -1,8 +1,8 @@
 """Template-wide checks CloudFormation itself makes: a Resources section, no cycles.
 
 A cycle of ``DependsOn`` (or of references) cannot be deployed; every cycle is reported
-(one run shows them all), each at the ``DependsOn`` (or the resource) of one member. The search is iterative, so
-a template of ten thousand resources cannot exhaust the stack.
+(one run shows them all), each at the ``DependsOn`` (or the resource) of one member. The
+search is iterative, so a template of ten thousand resources cannot exhaust the stack.
 """
 
 from __future__ import annotations

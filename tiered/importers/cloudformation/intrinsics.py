@@ -117,6 +117,8 @@ class Resolver:
         conditions = template.get("Conditions")
         self.conditions: dict[str, Any] = conditions if isinstance(conditions, dict) else {}
         self._condition_values: dict[str, bool | Unknown] = {}
+        #: The value exported under a name by another stack of the set (None: unknown).
+        self.imports: Callable[[str], Any] | None = None
         self._evaluating: set[str] = set()
         self._functions: dict[str, Callable[[Any, Path], Any]] = {
             "Ref": self._ref,
@@ -128,6 +130,7 @@ class Resolver:
             "Fn::Sub": self._sub,
             "Fn::Join": self._join,
             "Fn::Split": self._split,
+            "Fn::ImportValue": self._import_value,
             "Fn::Base64": lambda arg, path: self.value(arg, path),
             "Fn::Equals": self._equals,
             "Fn::And": self._and,
@@ -151,10 +154,7 @@ class Resolver:
                     return self._functions[name](argument, inner)
                 if name.startswith("Fn::"):
                     return self._unknown(
-                        inner,
-                        f"{name} cannot be resolved from the template alone"
-                        if name != "Fn::ImportValue"
-                        else "Fn::ImportValue: the value is exported by another stack",
+                        inner, f"{name} cannot be resolved from the template alone"
                     )
             result: dict[str, Any] = {}
             for key, item in data.items():
@@ -166,6 +166,16 @@ class Resolver:
             items = [self.value(item, (*path, index)) for index, item in enumerate(data)]
             return [item for item in items if item is not NO_VALUE]
         return data
+
+    def _import_value(self, argument: Any, path: Path) -> Any:
+        name = self.value(argument, path)
+        found = self.imports(name) if self.imports and isinstance(name, str) else None
+        if found is not None:
+            return found
+        shown = f" {name}" if isinstance(name, str) else ""
+        return self._unknown(
+            path, f"Fn::ImportValue{shown}: the value is exported by another stack"
+        )
 
     def _unknown(self, path: Path, reason: str) -> Unknown:
         self.report.note(self.at(path), f"{reason}; left unresolved")

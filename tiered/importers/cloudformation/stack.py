@@ -3,7 +3,10 @@
 Each resource is known by its key (the stack's scope, its logical id): resources of a
 nested stack live in the scope named after the ``AWS::CloudFormation::Stack`` resource.
 Nested templates are read from a local ``TemplateURL`` (inside the template's folder) or,
-for an https URL, by file name from ``--template-dir``; anything else is a reported skip.
+for an https URL, from ``--template-dir`` by the longest tail of the URL's path found
+there (``…/services/web/service.yaml`` is ``DIR/services/web/service.yaml`` before
+``DIR/service.yaml``); anything else is a reported skip. ``Fn::ImportValue`` of a name
+another stack of the set exports resolves to that export's value.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.intrinsics import (
@@ -58,6 +62,9 @@ class Universe:
         self.order: list[Key] = []
         self._types: dict[Key, str] = {}
         self._by_type: dict[str, list[Key]] = {}
+        self._exports: dict[str, tuple[str, str]] = {}  # export name → (scope, output)
+        self._indexed: set[str] = set()
+        self._exporting = False
 
     # -- building --------------------------------------------------------------------
 
@@ -90,6 +97,7 @@ class Universe:
             top_level=depth == 0,
         )
         resolver = Resolver(data, source, parameters, pseudo, self.report, scope)
+        resolver.imports = self.imported
         stack = Stack(scope, path, data, source, resolver)
         self.stacks[scope] = stack
         for logical, body in resolver.resources.items():
@@ -153,7 +161,7 @@ class Universe:
                     f"{name} to import it"
                 )
             folder = FilePath(self.options.template_dir).resolve()
-            candidate = (folder / name).resolve()
+            candidate = _by_url_path(folder, text)
         else:
             folder = FilePath(parent.path).parent.resolve()
             candidate = (folder / text).resolve()
@@ -162,6 +170,39 @@ class Universe:
         if not candidate.is_file():
             return None, f"its template {text} was not found"
         return str(candidate), ""
+
+    def imported(self, name: str) -> Any:
+        """The value another stack of the set exports as ``name`` (resolved in that stack),
+        else the value given on the command line, else None."""
+        if not self._exporting:
+            self._exporting = True
+            try:
+                self._index_exports()
+            finally:
+                self._exporting = False
+        found = self._exports.get(name)
+        if found is not None:
+            scope, output = found
+            stack = self.stacks[scope]
+            body = stack.data["Outputs"][output]
+            return stack.resolver.value(body["Value"], ("Outputs", output, "Value"))
+        given = getattr(self.options, "exports", None)  # exports given by the user, if any
+        return given.get(name) if isinstance(given, dict) else None
+
+    def _index_exports(self) -> None:
+        for scope, stack in self.stacks.items():
+            if scope in self._indexed:
+                continue
+            self._indexed.add(scope)
+            outputs = stack.data.get("Outputs")
+            for output, body in outputs.items() if isinstance(outputs, dict) else ():
+                export = body.get("Export") if isinstance(body, dict) else None
+                if not isinstance(export, dict) or "Value" not in body:
+                    continue
+                path = ("Outputs", output, "Export", "Name")
+                name = stack.resolver.value(export.get("Name"), path)
+                if isinstance(name, str) and name:
+                    self._exports.setdefault(name, (scope, output))
 
     # -- reading ---------------------------------------------------------------------
 
@@ -276,3 +317,19 @@ class Universe:
 
     def path_of(self, key: Key) -> Path:
         return ("Resources", key[1])
+
+
+def _by_url_path(folder: FilePath, url: str) -> FilePath:
+    """The file under ``folder`` matching the longest tail of the URL's path (the file
+    name alone last); the bare name when none exists (reported as not found)."""
+    path = urlparse(url).path if "://" in url else url  # "<?>/web.yaml": an unresolved base
+    parts = [
+        unquote(p) for p in path.split("/") if p and p not in (".", "..") and not p.startswith("<")
+    ]
+    if not parts:
+        parts = [url.rsplit("/", 1)[-1]]
+    for start in range(len(parts)):
+        candidate = folder.joinpath(*parts[start:]).resolve()
+        if candidate.is_file():
+            return candidate
+    return (folder / parts[-1]).resolve()
