@@ -29,6 +29,7 @@ from tiered.importers.cloudformation.drafts import (
     kebab,
     valid_name,
 )
+from tiered.importers.cloudformation.grouping import construct_names, group_members
 from tiered.importers.cloudformation.links import link
 from tiered.importers.cloudformation.located import StackSourceMap
 from tiered.importers.cloudformation.managed import map_caches, map_databases, map_filesystems
@@ -99,13 +100,14 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     if report.problems:
         return result
     net = Network(universe)
-    drafts = map_instances(universe, net) + map_groups(universe, net)
+    drafts = group_members(universe, map_instances(universe, net)) + map_groups(universe, net)
     balancers, balancer_of_group = map_balancers(universe, net)
     drafts = balancers + drafts
     drafts += map_databases(universe, net) + map_caches(universe, net)
     drafts += map_filesystems(universe, net)
     if report.problems:
         return result
+    construct_names(universe, drafts)
     _service_tags(universe, drafts)
     _unique_names(drafts)
     link(universe, drafts, balancer_of_group)
