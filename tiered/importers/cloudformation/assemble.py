@@ -14,7 +14,7 @@ from typing import Any
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.balancers import map_balancers
-from tiered.importers.cloudformation.checks import check_cycles
+from tiered.importers.cloudformation.checks import check_cycles, check_tags
 from tiered.importers.cloudformation.compute import map_groups, map_instances
 from tiered.importers.cloudformation.drafts import (
     ACCEPT_TAG,
@@ -27,6 +27,7 @@ from tiered.importers.cloudformation.drafts import (
     TIER_ROLE_TAG,
     Draft,
     kebab,
+    restore_order,
     valid_name,
 )
 from tiered.importers.cloudformation.grouping import construct_names, group_members
@@ -108,9 +109,13 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     if report.problems:
         return result
     construct_names(universe, drafts)
+    check_tags(universe, drafts)
+    if report.problems:
+        return result
     _service_tags(universe, drafts)
     _unique_names(drafts)
     link(universe, drafts, balancer_of_group)
+    restore_order(drafts)
     entry, entry_keys = _entry(universe)
     used = {key for d in drafts for key in d.keys} | entry_keys
     listed = {item.logical for item in report.unmapped}
@@ -283,6 +288,7 @@ def _build(
     topology: dict[str, Any] = {
         "version": 1,
         "name": u.name,
+        **({"description": u.description()} if u.description() else {}),
         "provider": "aws",
         "region": region,
         "zones": all_zones,
@@ -332,6 +338,7 @@ def _service(draft: Draft, all_zones: list[str]) -> dict[str, Any]:
         "min_healthy",
         "port",
         "listen",
+        "balance",
         "health_check",
         "routes",
     )

@@ -56,6 +56,10 @@ def _engine(draft: Draft, u: Universe, key: Key) -> None:
     elif engine:
         draft.comment += f"; engine {engine} has no topology equivalent (left out)"
     klass = u.prop(key, "DBInstanceClass")
+    metadata = u.raw(key).get("Metadata")
+    mine = metadata.get("tiered") if isinstance(metadata, dict) else None
+    if isinstance(mine, dict) and isinstance(mine.get("instance_class"), str):
+        klass = mine["instance_class"]  # the class asked for, which tiered rendered as another
     if isinstance(klass, str) and klass.startswith("db.") and klass.count(".") == 2:
         draft.set("instance_class", klass, u.locate(key, "DBInstanceClass"))
     port = u.prop(key, "Port")

@@ -11,6 +11,7 @@ another stack of the set exports resolves to that export's value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -302,6 +303,18 @@ class Universe:
             key = (value.scope, value.logical)
             return key if self.exists(key) else None
         return None
+
+    def description(self) -> str:
+        """The root template's Description as a topology's (a rendered template's
+        ``tiered: NAME: TEXT`` gives TEXT back; ``tiered: NAME`` none)."""
+        text = self.stacks[""].data.get("Description") if "" in self.stacks else None
+        if not isinstance(text, str):
+            return ""
+        text = " ".join(text.split())
+        rendered = re.match(r"^tiered: [a-z0-9-]+(?:: (.*))?$", text)
+        if rendered:
+            return rendered.group(1) or ""
+        return text[:2000]
 
     def tags(self, key: Key) -> dict[str, str]:
         """The resource's tags (Tags, or a ``FileSystemTags``-like list, or a mapping)."""

@@ -68,7 +68,9 @@ def write_topology(imported: Imported) -> str:
             where = f"{Path(note.location.file).name}:{note.location.line}"
             lines.append(f"#   {where}: {note.message}")
     lines.append("")
-    for key in ("version", "name", "provider", "region"):
+    for key in ("version", "name", "description", "provider", "region"):
+        if key not in data:
+            continue
         line = f"{key}: {scalar(data[key])}"
         if key in imported.inferred:
             line += f"  # inferred: {imported.inferred[key]}"
