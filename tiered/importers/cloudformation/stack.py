@@ -170,7 +170,8 @@ class Universe:
             return None, f"its TemplateURL {text} points outside the template folder; not read"
         if not candidate.is_file():
             return None, f"its template {text} was not found"
-        return str(candidate), ""
+        here = FilePath.cwd()
+        return str(candidate.relative_to(here) if candidate.is_relative_to(here) else candidate), ""
 
     def imported(self, name: str) -> Any:
         """The value another stack of the set exports as ``name`` (resolved in that stack),
