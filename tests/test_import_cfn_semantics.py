@@ -180,8 +180,8 @@ def test_ecs_reference_children_are_read_from_their_folders() -> None:
     assert any(f.endswith("services/website-service/service.yaml") for f in files)
     assert any(f.endswith("infrastructure/ecs-cluster.yaml") for f in files)
     unmapped = {u.logical: u.reason for u in result.report.unmapped}
-    assert "not a resource type tiered maps" in unmapped["ProductService/Service"]
-    assert "not a resource type tiered maps" in unmapped["WebsiteService/Service"]
+    assert "ECS is not modelled" in unmapped["ProductService/Service"]
+    assert "ECS is not modelled" in unmapped["WebsiteService/Service"]
     _, payload = findings(folder / "master.yaml", "--template-dir", str(folder))
     assert payload["valid"]
     for finding in payload["findings"]:
