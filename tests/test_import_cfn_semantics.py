@@ -86,6 +86,17 @@ def test_dependencies_from_every_attachment_and_no_management_access() -> None:
     assert any("admin may reach web-servers on RDP (port 3389)" in n for n in notes)
 
 
+def test_a_classic_balancers_source_security_group_is_a_dependency(tmp_path: Path) -> None:
+    text = (SEMANTICS / "dependencies.yaml").read_text()
+    template = tmp_path / "no-names.yaml"
+    template.write_text(text.replace("      LoadBalancerNames: [!Ref Balancer]\n", ""))
+    found = services(imported(template))
+    # no route names the group now: the SourceSecurityGroup rule alone links them
+    assert "routes" not in found["balancer"]
+    assert found["balancer"]["depends_on"] == ["web-servers"]
+    assert found["web-servers"]["port"] == 80
+
+
 def test_a_database_going_down_takes_the_widdix_stack_down() -> None:
     code, payload = findings(SAMPLES / "widdix-wordpress-ha.yaml")
     assert code in (0, 1) and payload["valid"]
