@@ -289,11 +289,11 @@ def test_name_tags_and_shape_group_instances_and_say_so() -> None:
     result = imported(SEMANTICS / "generated-instances.yaml")
     found = services(result)
     assert found["kafka-broker"]["count"] == 3  # by the Name tags kafka-broker-<n>
-    nodes = [s for s in found.values() if s.get("count") == 2]
-    assert len(nodes) == 1  # the two nodes alike; the third's user data differs
+    assert found["node"]["count"] == 2  # the two nodes alike ...
+    assert found["node99887766"]["count"] == 1  # ... the third's user data differs
     notes = " ".join(n.message for n in result.report.notes)
     assert "by Name tag kafka-broker<n>" in notes
-    assert "by the same security group CacheGroup" in notes
+    assert "by ids Node<n>, the same security group CacheGroup" in notes
     assert len(found) == 3
 
 

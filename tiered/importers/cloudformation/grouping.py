@@ -9,8 +9,10 @@ evidence they share, in this order:
 1. the construct path (``aws:cdk:path`` metadata): ``Stack/Zookeeper1/Resource`` and
    ``Stack/Zookeeper2/Resource`` are the constructs ``Zookeeper<n>`` of one parent;
 2. the ``Name`` tag with its number taken off (``zookeeper-1``, ``zookeeper-2``);
-3. their shape: a security group in common, the same launch template or instance
-   profile, image and instance type, and user data alike once numbers are masked.
+3. their shape: logical ids of one stem once a generated hash and a number are taken off
+   (``Node1A2B3C4D``, ``Node2E5F6A7B``), a security group in common, the same launch
+   template or instance profile, image and instance type, and user data alike once
+   numbers are masked (two hand-written services that merely look alike stay apart).
 
 Instances a ``tiered:service`` tag places are never regrouped, and two instances whose
 construct paths or names disagree are never grouped by shape. The evidence that grouped
@@ -38,6 +40,7 @@ from tiered.software import SOFTWARE
 
 CDK_PATH = "aws:cdk:path"
 _NUMBER = re.compile(r"[-_ ]?\d+$")
+_HASH = re.compile(r"(?<=[A-Za-z0-9])[0-9A-F]{8}$")  # the CDK's suffix of a logical id
 _DIGITS = re.compile(r"\d+")
 
 
@@ -64,6 +67,7 @@ def _shape(u: Universe, draft: Draft) -> tuple[Any, ...] | None:
     return (
         key[0],
         tuple(sorted(draft.groups)),
+        _stem(_HASH.sub("", key[1])),
         text_of(template.get("LaunchTemplateId")) if isinstance(template, dict) else "",
         text_of(u.prop(key, "IamInstanceProfile", "")),
         text_of(u.prop(key, "ImageId", "")),
@@ -90,10 +94,10 @@ def _evidence(u: Universe, draft: Draft) -> tuple[tuple[Any, ...] | None, str]:
         return None, ""
     groups = ", ".join(logical for _, logical in shape[1])
     shared = [f"security group {groups}"]
-    if shape[2] or shape[3]:
-        shared.append("launch template" if shape[2] else "instance profile")
+    if shape[3] or shape[4]:
+        shared.append("launch template" if shape[3] else "instance profile")
     shared.append("image, instance type and user data alike")
-    return ("shape", *shape), "the same " + ", ".join(shared)
+    return ("shape", *shape), f"ids {shape[2]}<n>, the same " + ", ".join(shared)
 
 
 def _shared(u: Universe, members: list[Draft]) -> list[str]:
@@ -152,8 +156,11 @@ def _merge(u: Universe, members: list[Draft], evidence: str) -> Draft:
     first = members[0]
     keys = [d.keys[0] for d in members]
     path = construct_path(u, keys[0])
-    stem = _stem(path.rpartition("/")[2]) if path else _stem(first.tags.get("Name", "")) or ""
-    name = kebab(stem.rpartition("/")[2]) if stem else first.name
+    if path:
+        stem = _stem(path.rpartition("/")[2])
+    else:
+        stem = _stem(first.tags.get("Name", "")) or _stem(_HASH.sub("", keys[0][1]))
+    name = kebab(stem.rpartition("/")[2])
     extra = [e for e in _shared(u, members) if e not in evidence]
     because = evidence + (f"; they also share {', '.join(extra)}" if extra else "")
     ids = ", ".join(u.display(*k) for k in keys)
