@@ -290,7 +290,7 @@ def test_name_tags_and_shape_group_instances_and_say_so() -> None:
     found = services(result)
     assert found["kafka-broker"]["count"] == 3  # by the Name tags kafka-broker-<n>
     assert found["node"]["count"] == 2  # the two nodes alike ...
-    assert found["node99887766"]["count"] == 1  # ... the third's user data differs
+    assert found["node2"]["count"] == 1  # ... the third's user data differs
     notes = " ".join(n.message for n in result.report.notes)
     assert "by Name tag kafka-broker<n>" in notes
     assert "by ids Node<n>, the same security group CacheGroup" in notes

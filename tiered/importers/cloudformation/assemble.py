@@ -221,8 +221,8 @@ def _unique_names(drafts: list[Draft]) -> None:
     for draft in drafts:
         base = draft.name if valid_name(draft.name) else kebab(draft.name)
         name, index = base, 2
-        while name in seen:
-            name = f"{base[:58]}-{index}"
+        while name in seen:  # "web2", not "web-2": the name of instance 2 of service web
+            name = f"{base[:58]}{index}"
             index += 1
         draft.name = name
         seen.add(name)
