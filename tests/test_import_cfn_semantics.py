@@ -223,6 +223,17 @@ def test_a_truncated_child_is_a_located_error_in_the_child(tmp_path: Path) -> No
     assert f"{tmp_path / 'child.yaml'}:" in done.stderr
 
 
+def test_a_stack_nesting_itself_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "root.yaml").write_text(
+        "Resources:\n  Web:\n    Type: AWS::EC2::Instance\n"
+        "  Again:\n    Type: AWS::CloudFormation::Stack\n"
+        "    Properties: {TemplateURL: root.yaml}\n"
+    )
+    done = tiered("validate", "root.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "root.yaml:6:31: Again nests root.yaml, which holds it" in done.stderr
+
+
 # -- 6. every valid template read ------------------------------------------------------
 
 

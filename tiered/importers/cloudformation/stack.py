@@ -141,6 +141,17 @@ class Universe:
                 self.display(parent.scope, logical), "AWS::CloudFormation::Stack", why, where
             )
             return
+        scopes = [parent.scope.rsplit("/", n)[0] for n in range(parent.scope.count("/") + 1)]
+        chain = [self.stacks[""].path, *(self.stacks[s].path for s in scopes if s)]
+        if any(FilePath(child_path).resolve() == FilePath(p).resolve() for p in chain):
+            self.report.problem(
+                parent.source.locate(("Resources", logical, "Properties", "TemplateURL")),
+                "cfn-circular-nesting",
+                f"{self.display(parent.scope, logical)} nests {child_path}, which holds it: "
+                "the stacks would nest without end",
+                "point TemplateURL at a template that does not nest this one again",
+            )
+            return
         loaded = load_template(child_path)
         if loaded.problems or not isinstance(loaded.data, dict):
             self.report.problems.extend(loaded.problems)
