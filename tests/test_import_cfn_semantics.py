@@ -193,6 +193,8 @@ def test_ecs_reference_children_are_read_from_their_folders() -> None:
     unmapped = {u.logical: u.reason for u in result.report.unmapped}
     assert "ECS is not modelled" in unmapped["ProductService/Service"]
     assert "ECS is not modelled" in unmapped["WebsiteService/Service"]
+    # the written file's notes name the child by its path under the root's folder
+    assert "#   infrastructure/ecs-cluster.yaml:" in write_topology(result)
     _, payload = findings(folder / "master.yaml", "--template-dir", str(folder))
     assert payload["valid"]
     for finding in payload["findings"]:
