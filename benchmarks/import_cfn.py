@@ -11,7 +11,8 @@ EFS), written in YAML with short-form tags. Then reports:
   ``yaml.load`` with PyYAML's CSafeLoader (taught the short-form tags) of the same file;
 * whole processes, median of ``--runs``: ``tiered import cloudformation BIG.yaml -o OUT``
   next to ``python -c "<the imports>; yaml.load(BIG, CSafeLoader)"``, and their ratio (the
-  goal: at most 2×).
+  goal: at most 2×); and ``tiered validate BIG.yaml`` (the import, then validation,
+  placement and the rules) next to the import (the goal: at most 2× of it).
 """
 
 from __future__ import annotations
@@ -196,10 +197,13 @@ def main() -> None:
             ],
             args.runs,
         )
+        validating = median_process([TIERED, "validate", str(big)], args.runs)
         print(f"whole process, median of {args.runs}:")
         print(f"  tiered import cloudformation        {1000 * importing:8.0f} ms")
         print(f"  imports + CSafeLoader parse         {1000 * baseline:8.0f} ms")
         print(f"  ratio                               {importing / baseline:8.2f}×")
+        print(f"  tiered validate (the template)      {1000 * validating:8.0f} ms")
+        print(f"  ratio to the import                 {validating / importing:8.2f}×")
 
 
 if __name__ == "__main__":

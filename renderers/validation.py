@@ -91,10 +91,13 @@ class ValidateJson(DocumentExporter["Result"]):
 class ValidateSarif(DocumentExporter["Result"]):
     name, kind, filename = "sarif", "validate", "tiered.sarif"
     description = "SARIF 2.1.0 for code scanning (one run over every file)"
+    describes_invalid = True  # an invalid file: an unsuccessful invocation, located
 
     def document(self, result: Result, options: ExportOptions) -> str:
         from tiered.renderers.report.sarif import sarif
 
+        if result.plan is None:
+            return sarif([], result.problems)
         return sarif(result.findings)
 
     def combine(self, documents: Sequence[str]) -> str:
@@ -104,4 +107,8 @@ class ValidateSarif(DocumentExporter["Result"]):
         merged = logs[0]
         for log in logs[1:]:
             merged["runs"][0]["results"].extend(log["runs"][0]["results"])
+            invocations = log["runs"][0].get("invocations", [])
+            merged["runs"][0].setdefault("invocations", []).extend(invocations)
+        if "invocations" in merged["runs"][0] and not merged["runs"][0]["invocations"]:
+            del merged["runs"][0]["invocations"]
         return json.dumps(merged, indent=2, sort_keys=True) + "\n"

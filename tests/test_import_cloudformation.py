@@ -441,8 +441,9 @@ def test_every_resource_family_maps(tmp_path: Path) -> None:
         2,
         "primary-standby",
     )
-    assert services["cache"]["software"] == "redis"
-    assert services["cache"]["failover"] == "active-passive" and services["cache"]["count"] == 2
+    # a replication group with automatic failover: AWS's managed failover, not a pair to front
+    cache = services["cache"]
+    assert (cache["kind"], cache["count"], cache["failover"]) == ("database", 2, "primary-standby")
     assert services["files"] == {"kind": "filesystem", "zones": ["eu-west-1a"]}
     written = tmp_path / "families-topology.yaml"
     written.write_text(write_topology(imported))

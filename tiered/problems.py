@@ -118,6 +118,9 @@ _TABLE = (
     ("E0505", "cfn-no-services", "a template with nothing to judge (network resources only)"),
     ("E0506", "bad-parameters-file", "a parameters file in none of CloudFormation's formats"),
     ("E0507", "import-invalid", "the imported topology did not validate (a bug of the import)"),
+    ("E0508", "cfn-preprocessor-tag", "a pre-processor's tag (Rain's): expand the template first"),
+    ("E0509", "cfn-bad-tag", "a tiered:* tag whose value tiered does not know"),
+    ("E0510", "cfn-circular-nesting", "a nested stack nests a template that holds it"),
     ("E0520", "bad-exports-file", "an exports file not in `aws cloudformation list-exports` form"),
     (
         "E0521",

@@ -160,7 +160,7 @@ def _metadata(
     why cfn-lint's deprecation warning does not apply to a bare major version."""
     metadata: Json = {}
     if note:
-        metadata["tiered"] = {"note": note}
+        metadata["tiered"] = {"note": note, "instance_class": service.instance_type}
     if major_only:
         # cfn-lint's deprecation data lists bare major versions among the deprecated ones;
         # RDS resolves a major version to its current minor release. E3691 (is the version

@@ -38,9 +38,22 @@ def kind_tags(service: ServicePlan) -> list[dict[str, Any]]:
     return [{"Key": key, "Value": value} for key, value in sorted(pairs.items())]
 
 
-def service_tags(service: ServicePlan, role: str, tier_index: int) -> list[dict[str, Any]]:
-    """The tags of a service's security group that carry its model for an import."""
-    pairs = {"tiered:tier-role": role, "tiered:tier-index": str(tier_index)}
+def service_tags(
+    service: ServicePlan, role: str, tier_index: int, service_index: int
+) -> list[dict[str, Any]]:
+    """The tags of a service's security group that carry its model for an import (the
+    order of services and of ``depends_on`` too, so that a round trip renders the same)."""
+    pairs = {
+        "tiered:tier-role": role,
+        "tiered:tier-index": str(tier_index),
+        "tiered:service-index": str(service_index),
+    }
+    if len(service.depends_on) > 1:
+        pairs["tiered:depends-on"] = " ".join(service.depends_on)
+    if service.kind == "compute" and service.port is not None:
+        pairs["tiered:port"] = str(service.port)
+    if service.balance != "round-robin":
+        pairs["tiered:balance"] = service.balance
     if service.kind == "compute" and service.failover == "active-active":
         pairs["tiered:min-healthy"] = str(service.min_healthy)
     check = service.health_check

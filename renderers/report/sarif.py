@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from tiered import __version__
-from tiered.findings import Finding
+from tiered.findings import Finding, Problem
 from tiered.rules.catalogue import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,24 +72,48 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def sarif(findings: list[Finding]) -> str:
-    """A SARIF log of one run of tiered over the given findings."""
-    index = {rule.id: i for i, rule in enumerate(RULES)}
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
+def _notification(problem: Problem) -> dict[str, Any]:
+    """A problem that stopped the run, as a SARIF tool execution notification."""
+    text = f"{problem.message} — {problem.hint}" if problem.hint else problem.message
+    return {
+        "level": "error",
+        "descriptor": {"id": problem.code},
+        "message": {"text": text},
+        "locations": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "tiered",
-                        "version": __version__,
-                        "rules": [_rule(i) for i in range(len(RULES))],
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index) for f in findings],
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(problem.location.file)},
+                    "region": {
+                        "startLine": max(problem.location.line, 1),
+                        "startColumn": max(problem.location.column, 1),
+                    },
+                }
             }
         ],
     }
+
+
+def sarif(findings: list[Finding], problems: list[Problem] | None = None) -> str:
+    """A SARIF log of one run of tiered over the given findings; ``problems`` (a file that
+    is invalid, exit 2) become an unsuccessful invocation with located notifications."""
+    index = {rule.id: i for i, rule in enumerate(RULES)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "tiered",
+                "version": __version__,
+                "rules": [_rule(i) for i in range(len(RULES))],
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index) for f in findings],
+    }
+    if problems:
+        run["invocations"] = [
+            {
+                "executionSuccessful": False,
+                "toolExecutionNotifications": [_notification(p) for p in problems],
+            }
+        ]
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, sort_keys=True) + "\n"

@@ -78,8 +78,9 @@ def validate(
         result = run(file, options=import_options())
         if result.plan is None:
             exit_code = EXIT_INVALID
+            if not chosen.describes_invalid or chosen.name == "sarif":
+                print_problems(result.problems)  # SARIF holds them too, located
             if not chosen.describes_invalid:
-                print_problems(result.problems)
                 continue
         elif any(f.failing and f.severity.rank >= threshold for f in result.findings):
             exit_code = max(exit_code, EXIT_FINDINGS)

@@ -53,7 +53,12 @@ def check(context: Context) -> Iterator[Finding]:
         if service.kind == "filesystem":
             message = f"the file system has a mount target in {where} only"
             own: tuple[Edit, ...] = (Edit((*service.path, "zones"), DROP),) if pinned else ()
-            fix = then(first, changes(own)) + ", for a mount target in each zone"
+            edited = then(first, changes(own))
+            fix = (
+                f"{edited}, for a mount target in each zone"
+                if edited
+                else f"add a mount target in each zone ({', '.join(plan.zones)})"
+            )
         else:
             message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
             other = next(z for z in [*plan.zones, *added] if z != zone)

@@ -14,7 +14,7 @@ from typing import Any
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.balancers import map_balancers
-from tiered.importers.cloudformation.checks import check_cycles
+from tiered.importers.cloudformation.checks import check_cycles, check_tags
 from tiered.importers.cloudformation.compute import map_groups, map_instances
 from tiered.importers.cloudformation.drafts import (
     ACCEPT_TAG,
@@ -27,9 +27,12 @@ from tiered.importers.cloudformation.drafts import (
     TIER_ROLE_TAG,
     Draft,
     kebab,
+    restore_order,
     valid_name,
 )
+from tiered.importers.cloudformation.grouping import construct_names, group_members
 from tiered.importers.cloudformation.links import link
+from tiered.importers.cloudformation.located import StackSourceMap
 from tiered.importers.cloudformation.managed import map_caches, map_databases, map_filesystems
 from tiered.importers.cloudformation.network import Network
 from tiered.importers.cloudformation.options import ImportOptions
@@ -38,7 +41,6 @@ from tiered.importers.cloudformation.source import load_template
 from tiered.importers.cloudformation.stack import Key, Universe
 from tiered.importers.cloudformation.unknowns import judge
 from tiered.importers.cloudformation.unmapped import reason_for
-from tiered.loading.loader import SourceMap
 from tiered.software import SOFTWARE
 from tiered.validation.regions import AWS_REGIONS
 
@@ -54,7 +56,7 @@ class Imported:
     """Topology data (None when unusable), its source map, the drafts and the report."""
 
     data: dict[str, Any] | None
-    source: SourceMap
+    source: StackSourceMap
     report: Report
     drafts: list[Draft] = field(default_factory=list)
     tiers: dict[str, tuple[str, bool, list[Draft]]] = field(default_factory=dict)
@@ -67,7 +69,7 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     report = Report()
     loaded = load_template(path)
     source = loaded.source
-    result = Imported(None, SourceMap(path), report, template=path)
+    result = Imported(None, StackSourceMap(path), report, template=path)
     if loaded.problems or loaded.data is None:
         report.problems.extend(loaded.problems)
         return result
@@ -100,16 +102,21 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     if report.problems:
         return result
     net = Network(universe)
-    drafts = map_instances(universe, net) + map_groups(universe, net)
+    drafts = group_members(universe, map_instances(universe, net)) + map_groups(universe, net)
     balancers, balancer_of_group = map_balancers(universe, net)
     drafts = balancers + drafts
     drafts += map_databases(universe, net) + map_caches(universe, net)
     drafts += map_filesystems(universe, net)
     if report.problems:
         return result
+    construct_names(universe, drafts)
+    check_tags(universe, drafts)
+    if report.problems:
+        return result
     _service_tags(universe, drafts)
     _unique_names(drafts)
     link(universe, drafts, balancer_of_group)
+    restore_order(drafts)
     entry, entry_keys = _entry(universe)
     used = {key for d in drafts for key in d.keys} | entry_keys
     listed = {item.logical for item in report.unmapped}
@@ -221,8 +228,8 @@ def _unique_names(drafts: list[Draft]) -> None:
     for draft in drafts:
         base = draft.name if valid_name(draft.name) else kebab(draft.name)
         name, index = base, 2
-        while name in seen:
-            name = f"{base[:58]}-{index}"
+        while name in seen:  # "web2", not "web-2": the name of instance 2 of service web
+            name = f"{base[:58]}{index}"
             index += 1
         draft.name = name
         seen.add(name)
@@ -288,6 +295,7 @@ def _build(
     topology: dict[str, Any] = {
         "version": 1,
         "name": u.name,
+        **({"description": u.description()} if u.description() else {}),
         "provider": "aws",
         "region": region,
         "zones": all_zones,
@@ -311,13 +319,12 @@ def _build(
         for draft in members:
             services[draft.name] = _service(draft, all_zones)
             path = ("tiers", tier, "services", draft.name)
-            at = (draft.location.line, draft.location.column)
-            source.keys[path] = at
-            source.values[path] = at
+            source.place(path, draft.location)  # in the file of the stack that holds it
             for name, where in draft.where.items():
-                if where.file == result.template:
-                    source.keys[(*path, name)] = (where.line, where.column)
-            source.keys.setdefault(("tiers", tier), at)
+                if where.file == draft.location.file:
+                    source.place((*path, name), where, value=False)
+            if ("tiers", tier) not in source.keys:
+                source.place(("tiers", tier), draft.location, value=False)
         tiers_data[tier] = {
             "role": role,
             **({"public": True} if public else {}),
@@ -341,6 +348,7 @@ def _service(draft: Draft, all_zones: list[str]) -> dict[str, Any]:
         "min_healthy",
         "port",
         "listen",
+        "balance",
         "health_check",
         "routes",
     )

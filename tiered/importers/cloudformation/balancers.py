@@ -1,7 +1,8 @@
 """Managed load balancers (classic and v2) as multi-zone entry services with routes.
 
 A load balancer has a node in each zone of its subnets and AWS replaces lost nodes:
-an active-active service with one replica per zone. Its listeners and target groups
+an active-active service with one replica per zone (two in its only zone: the loss of a
+node is AWS's to repair, the loss of the zone is the risk, TR002). Its listeners and target groups
 become routes to the services behind it (Auto Scaling groups naming the target group,
 instances registered as targets); a target group's health check becomes the target
 service's ``health_check``.
@@ -72,7 +73,16 @@ def map_balancers(u: Universe, net: Network) -> tuple[list[Draft], dict[Key, Key
             "AWS replaces a lost node, one per zone",
         )
         draft.set("failover", "active-active", u.locate(key))
-        draft.set("count", len(zones), where)
+        if len(zones) == 1:  # one zone: its loss is the risk (TR002), not one node's failure
+            draft.zones = zones * 2
+            draft.infer(
+                "count",
+                2,
+                "a managed load balancer in one zone: AWS runs it on several nodes and "
+                "replaces a failed one, so it is two nodes there, not one instance",
+            )
+        else:
+            draft.set("count", len(zones), where)
         listen: list[int] = []
         routes: list[tuple[str, Key]] = []
         if u.type_of(key) == CLASSIC:
@@ -83,6 +93,10 @@ def map_balancers(u: Universe, net: Network) -> tuple[list[Draft], dict[Key, Key
                 target = u.target("", instance)
                 if target is not None:
                     routes.append(("/", target))
+            for group in u.of_type("AWS::AutoScaling::AutoScalingGroup"):
+                named = [u.target("", n) for n in u.prop(group, "LoadBalancerNames") or []]
+                if key in named:
+                    routes.append(("/", group))
         for listener in listeners:
             if u.target("", u.prop(listener, "LoadBalancerArn")) != key:
                 continue

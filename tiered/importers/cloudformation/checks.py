@@ -1,16 +1,29 @@
-"""Template-wide checks CloudFormation itself makes: a Resources section, no cycles.
+"""Template-wide checks CloudFormation itself makes (a Resources section, no cycles), and
+the values of tiered's own tags.
 
-A cycle of ``DependsOn`` (or of references) cannot be deployed; it is reported at the
-``DependsOn`` (or the resource) of one member of the cycle. The search is iterative, so
-a template of ten thousand resources cannot exhaust the stack.
+A cycle of ``DependsOn`` (or of references) cannot be deployed; every cycle is reported
+(one run shows them all), each at the ``DependsOn`` (or the resource) of one member. The
+search is iterative, so a template of ten thousand resources cannot exhaust the stack.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from tiered.importers.cloudformation.drafts import (
+    BALANCE_TAG,
+    BALANCES,
+    FAILOVER_TAG,
+    FAILOVERS,
+    MIN_HEALTHY_TAG,
+    SOFTWARE_TAG,
+    Draft,
+)
+from tiered.importers.cloudformation.intrinsics import text_of
 from tiered.importers.cloudformation.report import Report
+from tiered.importers.cloudformation.stack import Key, Universe
 from tiered.loading.loader import SourceMap
+from tiered.software import SOFTWARE
 
 
 def _referenced(data: Any, names: dict[str, Any], found: set[str]) -> None:
@@ -36,7 +49,7 @@ def _referenced(data: Any, names: dict[str, Any], found: set[str]) -> None:
 
 
 def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -> None:
-    """Report one cycle of DependsOn/references, if the template has any."""
+    """Report every cycle of DependsOn/references the search meets, each once."""
     edges: dict[str, list[str]] = {}
     for name, body in resources.items():
         if not isinstance(body, dict):
@@ -55,6 +68,7 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                     "name a resource defined under Resources, or remove it from DependsOn",
                 )
     state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
     for start in edges:
         if start in state:
             continue
@@ -71,6 +85,9 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                 nxt = following[index]
                 if state.get(nxt) == 1:
                     cycle = [*path[path.index(nxt) :], nxt]
+                    if frozenset(cycle) in reported:
+                        continue
+                    reported.add(frozenset(cycle))
                     body = resources[node]
                     where = (
                         ("Resources", node, "DependsOn")
@@ -84,9 +101,45 @@ def check_cycles(resources: dict[str, Any], source: SourceMap, report: Report) -
                         "CloudFormation cannot create these resources; remove one DependsOn or "
                         "reference of the cycle",
                     )
-                    return
+                    continue
                 if nxt not in state:
                     work.append((nxt, 0))
             else:
                 state[node] = 2
                 path.pop()
+
+
+def check_tags(u: Universe, drafts: list[Draft]) -> None:
+    """A ``tiered:`` tag whose value tiered cannot use is a located problem, not ignored:
+    the tag is the owner's word on what the template cannot show."""
+    allowed: dict[str, tuple[str, ...]] = {
+        FAILOVER_TAG: (*FAILOVERS, "managed"),  # managed: a file system's, as rendered
+        SOFTWARE_TAG: tuple(sorted(SOFTWARE)),
+        BALANCE_TAG: BALANCES,
+    }
+    seen: set[Key] = set()
+    for draft in drafts:
+        for key in [*draft.keys, *sorted(draft.groups)]:
+            if key in seen or not u.exists(key):
+                continue
+            seen.add(key)
+            raw = u.prop(key, "Tags")
+            for index, item in enumerate(raw if isinstance(raw, list) else []):
+                if not isinstance(item, dict):
+                    continue
+                name, value = text_of(item.get("Key")), text_of(item.get("Value", ""))
+                where = u.locate(key, "Tags", index, "Value")
+                if name in allowed and value not in allowed[name]:
+                    u.report.problem(
+                        where,
+                        "cfn-bad-tag",
+                        f"tag {name} of {u.display(*key)} is '{value}', not a value tiered knows",
+                        f"use one of {', '.join(allowed[name])}",
+                    )
+                elif name == MIN_HEALTHY_TAG and not value.isdigit():
+                    u.report.problem(
+                        where,
+                        "cfn-bad-tag",
+                        f"tag {name} of {u.display(*key)} is '{value}', not a number",
+                        "give the number of replicas the service needs, e.g. 2",
+                    )

@@ -25,6 +25,10 @@ MIN_HEALTHY_TAG, HEALTH_TAG, ROUTES_TAG, ACCEPT_TAG = (
     "tiered:routes",
     "tiered:accept",
 )
+#: Written by tiered's renderer so that a round trip keeps the topology's order.
+SERVICE_INDEX_TAG, DEPENDS_TAG = "tiered:service-index", "tiered:depends-on"
+PORT_TAG, BALANCE_TAG = "tiered:port", "tiered:balance"
+BALANCES = ("round-robin", "least-conn", "ip-hash")
 FAILOVERS = ("active-active", "active-passive", "quorum", "primary-standby", "none")
 _NAME = re.compile(NAME_PATTERN)
 
@@ -91,3 +95,27 @@ def software_from(tags: dict[str, str], *names: str) -> tuple[str | None, str]:
 def failover_from(tags: dict[str, str]) -> str | None:
     value = tags.get(FAILOVER_TAG)
     return value if value in FAILOVERS else None
+
+
+def restore_order(drafts: list[Draft]) -> None:
+    """Services in the order a rendered template's ``tiered:service-index`` tags give
+    (those without one after, in template order); ``depends_on`` in the order of
+    ``tiered:depends-on``; the port (``tiered:port``: a service nobody calls has no rule
+    that shows it) and the balancing of a proxy (``tiered:balance``)."""
+    last = len(drafts)
+
+    def index(draft: Draft) -> int:
+        value = draft.tags.get(SERVICE_INDEX_TAG, "")
+        return int(value) if value.isdigit() else last
+
+    drafts.sort(key=index)
+    for draft in drafts:
+        port = draft.tags.get(PORT_TAG, "")
+        if port.isdigit() and 1 <= int(port) <= 65535:
+            draft.set("port", int(port))
+        if draft.tags.get(BALANCE_TAG) in BALANCES:
+            draft.set("balance", draft.tags[BALANCE_TAG])
+        order = draft.tags.get(DEPENDS_TAG, "").split()
+        if order:
+            rank = {name: number for number, name in enumerate(order)}
+            draft.depends.sort(key=lambda name: rank.get(name, len(order)))

@@ -119,6 +119,8 @@ class Resolver:
         conditions = template.get("Conditions")
         self.conditions: dict[str, Any] = conditions if isinstance(conditions, dict) else {}
         self._condition_values: dict[str, bool | Unknown] = {}
+        #: The value exported under a name by another stack of the set (None: unknown).
+        self.imports: Callable[[str], Any] | None = None
         self._evaluating: set[str] = set()
         self._functions: dict[str, Callable[[Any, Path], Any]] = {
             "Ref": self._ref,
@@ -168,14 +170,18 @@ class Resolver:
         return data
 
     def _import_value(self, argument: Any, path: Path) -> Any:
-        """The value another stack exports under the name (given with ``--exports`` or
-        ``--export``), else Unknown naming the export: each export is its own unknown."""
+        """The value a sibling stack of the set exports under the name, or the one given with
+        ``--exports`` or ``--export``; else Unknown naming the export: each export is its own
+        unknown."""
         raw = argument.get("Fn::Sub") if isinstance(argument, dict) else argument
         if isinstance(raw, list) and isinstance(argument, dict) and raw:
             raw = raw[0]  # Fn::Sub [template, variables]
         label = raw if isinstance(raw, str) else ""
         name = self.value(argument, path) if label == "" or "${" in str(label) else label
         if isinstance(name, str) and "<?>" not in name:
+            found = self.imports(name) if self.imports else None
+            if found is not None:
+                return found
             if name in self.exports:
                 return self.exports[name]
             label = name

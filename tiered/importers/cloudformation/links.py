@@ -1,7 +1,9 @@
 """Dependencies and routes between services.
 
 * Security groups: a group open to another group on a port means the services in the
-  source group call the services in the target group (caller → callee, on that port).
+  source group call the services in the target group (caller → callee, on that port);
+  ``access`` reads every place a group is attached and every way a rule names its
+  source. A rule for SSH or RDP only is management access, not a dependency.
 * References to another resource's endpoint (``!GetAtt Db.Endpoint.Address`` in a
   service's properties, user data included) are dependencies too.
 * A load balancer's routes reach a target group; the services behind it are the Auto
@@ -13,36 +15,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tiered.importers.cloudformation.access import Rule, attached_groups, rules
 from tiered.importers.cloudformation.balancers import health_check
 from tiered.importers.cloudformation.drafts import Draft
 from tiered.importers.cloudformation.stack import Key, Universe
 
 _ENDPOINT = re.compile(r"endpoint|dnsname|dns_name|arn$", re.IGNORECASE)
 _SUB_ATT = re.compile(r"\$\{([A-Za-z0-9]+)\.([A-Za-z0-9.]+)\}")
-
-
-def _edges(u: Universe) -> list[tuple[Key, Key, int | None]]:
-    """(source group, target group, port) of every group-to-group ingress rule."""
-    edges: list[tuple[Key, Key, int | None]] = []
-
-    def add(target: Key | None, rule: Any) -> None:
-        if target is None or not isinstance(rule, dict):
-            return
-        source = u.target("", rule.get("SourceSecurityGroupId"))
-        if source is None:
-            return
-        try:
-            port: int | None = int(str(rule.get("FromPort")))
-        except ValueError:
-            port = None
-        edges.append((source, target, port))
-
-    for group in u.of_type("AWS::EC2::SecurityGroup"):
-        for rule in u.prop(group, "SecurityGroupIngress") or []:
-            add(group, rule)
-    for ingress in u.of_type("AWS::EC2::SecurityGroupIngress"):
-        add(u.target("", u.prop(ingress, "GroupId")), u.properties(ingress))
-    return edges
 
 
 def world_ports(u: Universe, group: Key) -> list[int]:
@@ -88,6 +67,7 @@ def link(u: Universe, drafts: list[Draft], balancer_of_group: dict[Key, Key]) ->
     for draft in drafts:
         for key in draft.keys:
             owner.setdefault(key, draft)
+            draft.groups |= attached_groups(u, key)
     by_group: dict[Key, list[Draft]] = {}
     for draft in drafts:
         for group in sorted(draft.groups):
@@ -131,10 +111,15 @@ def link(u: Universe, drafts: list[Draft], balancer_of_group: dict[Key, Key]) ->
         for route in draft.fields.get("routes", []):
             routed.add((draft.name, route["to"]))
     # dependencies: security groups, then endpoint references
-    for source, target, port in _edges(u):
-        for caller in by_group.get(source, []):
+    for rule in rules(u):
+        source, target, port = rule.source, rule.target, rule.port
+        callers = by_group.get(source) or ([owner[source]] if source in owner else [])
+        for caller in callers:
             for callee in by_group.get(target, []):
                 if caller is callee:
+                    continue
+                if rule.management:
+                    _management_note(u, rule, caller, callee)
                     continue
                 if port and "port" not in callee.fields and callee.kind == "compute":
                     callee.set("port", port, u.locate(target))
@@ -160,3 +145,11 @@ def link(u: Universe, drafts: list[Draft], balancer_of_group: dict[Key, Key]) ->
             ports = world_ports(u, group)
             if ports and draft.public and "listen" not in draft.fields:
                 draft.set("listen", sorted(set(ports)), u.locate(group))
+
+
+def _management_note(u: Universe, rule: Rule, caller: Draft, callee: Draft) -> None:
+    u.report.note(
+        rule.where,
+        f"{caller.name} may reach {callee.name} on {rule.management} (port {rule.port}): "
+        "management access, not a runtime dependency (no depends_on)",
+    )

@@ -117,7 +117,7 @@ class Network:
                 why = "has no AvailabilityZone (AWS picks one)"
                 if isinstance(zone, Unknown):
                     why = f"has an AvailabilityZone the template does not determine ({zone.reason})"
-                self._zone[key] = self._assume(
+                self._zone[key] = self.assume(
                     UnknownZone(f"subnet {shown}", self.u.locate(key), why, key=shown)
                 )
 
@@ -141,7 +141,7 @@ class Network:
             if self.u.prop(subnet, "MapPublicIpOnLaunch") in (True, "true"):
                 self.public.add(subnet)
 
-    def _assume(self, unknown: UnknownZone) -> str:
+    def assume(self, unknown: UnknownZone) -> str:
         """The token of the unknown zone of ``unknown.what`` (one per subnet, made once)."""
         token = _ASSUMED + unknown.what
         self.assumed.setdefault(token, unknown)
@@ -173,30 +173,30 @@ class Network:
         if isinstance(value, AssumedSubnet):
             parameter = str(value).partition("[")[0]
             why = f"is a value of the parameter {parameter}, which has none"
-            return self._assume(UnknownZone(f"subnet {value}", where, why, parameter=parameter))
+            return self.assume(UnknownZone(f"subnet {value}", where, why, parameter=parameter))
         if isinstance(value, Unknown) and value.export:
             if value.export in given:
                 return given[value.export]
             why = "comes from another stack (Fn::ImportValue)"
             what = f"the subnet exported as {value.export}"
-            return self._assume(UnknownZone(what, where, why, export=value.export))
+            return self.assume(UnknownZone(what, where, why, export=value.export))
         if isinstance(value, Unknown):
             why = f"cannot be resolved from the template ({value.reason})"
             what = f"the subnet at {where.line}:{where.column}" + (
                 f" #{index + 1}" if index else ""
             )
-            return self._assume(UnknownZone(what, where, why))
+            return self.assume(UnknownZone(what, where, why))
         shown = text_of(value)
         given_as = shown if isinstance(value, str) else ""
         why = "has no zone given"
-        return self._assume(UnknownZone(f"subnet {shown}", where, why, key=given_as))
+        return self.assume(UnknownZone(f"subnet {shown}", where, why, key=given_as))
 
     def default_zones(self, what: str, where: Location, count: int = 1) -> list[str]:
         """Zones of a resource the template places nowhere (AWS picks them in the default
         VPC): the same unknown zones for every such resource, said once per resource."""
         why = "is where AWS places resources the template puts in no subnet"
         tokens = [
-            self._assume(UnknownZone(f"zone {n + 1} of the default VPC", where, why, subnet=False))
+            self.assume(UnknownZone(f"zone {n + 1} of the default VPC", where, why, subnet=False))
             for n in range(count)
         ]
         plural = f"{count} zones" if count > 1 else "a zone"

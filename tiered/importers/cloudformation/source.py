@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from tiered.findings import Problem
 from tiered.loading.loader import MAX_FILE_BYTES, Loaded, load_bytes, load_file
 
 #: Short-form tags and the key of the long form each stands for.
@@ -36,8 +37,22 @@ SHORT_TAGS: dict[str, str] = {
         "Or",
         "Length",
         "ToJsonString",
+        # the Rules section's functions
+        "Contains",
+        "EachMemberEquals",
+        "EachMemberIn",
+        "RefAll",
+        "ValueOf",
+        "ValueOfAll",
     )
 }
+
+#: Tag prefixes of pre-processors whose templates are not plain CloudFormation, and how
+#: each tool turns them into a template.
+PREPROCESSORS: dict[str, str] = {
+    "!Rain::": "Rain: run `rain pkg TEMPLATE > packaged.yaml` and import packaged.yaml",
+}
+_TAG_IN_MESSAGE = re.compile(r"unsupported YAML tag '([^']+)'")
 
 _TOP_KEY = re.compile(rb"""(?m)^["']?(?:AWSTemplateFormatVersion|Resources)["']?[ \t]*:""")
 _JSON_KEY = re.compile(rb'"(?:AWSTemplateFormatVersion|Resources)"\s*:')
@@ -62,6 +77,10 @@ def sniff(path: str) -> bool:
 
 def load_template(path: str) -> Loaded:
     """The template's data and source map; every problem located, never raises."""
+    return _name_preprocessors(_load(path))
+
+
+def _load(path: str) -> Loaded:
     loaded = load_file(path, SHORT_TAGS)
     if loaded.problems and any(p.code == "yaml-syntax" for p in loaded.problems):
         try:
@@ -71,4 +90,27 @@ def load_template(path: str) -> Loaded:
             return loaded
         if raw.lstrip()[:1] == b"{" and b"\t" in raw:
             return load_bytes(raw.replace(b"\t", b" "), path, SHORT_TAGS)
+    return loaded
+
+
+def _name_preprocessors(loaded: Loaded) -> Loaded:
+    """A pre-processor's tag (``!Rain::Module``) refused with the tool that expands it,
+    rather than as an unknown YAML tag."""
+    for index, problem in enumerate(loaded.problems):
+        match = _TAG_IN_MESSAGE.search(problem.message) if problem.code == "unsafe-tag" else None
+        tag = match.group(1) if match else ""
+        tool = next((how for prefix, how in PREPROCESSORS.items() if tag.startswith(prefix)), None)
+        if tool is None and "::" in tag:
+            tool = (
+                "a pre-processor: expand the template with the tool that defines it and "
+                "import its output"
+            )
+        if tool is not None:
+            loaded.problems[index] = Problem(
+                problem.location,
+                "cfn-preprocessor-tag",
+                f"the tag {tag} is not CloudFormation but a pre-processor's: the template "
+                "must be expanded before CloudFormation (or tiered) can read it",
+                f"expand it with {tool}",
+            )
     return loaded

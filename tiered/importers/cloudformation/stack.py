@@ -3,14 +3,19 @@
 Each resource is known by its key (the stack's scope, its logical id): resources of a
 nested stack live in the scope named after the ``AWS::CloudFormation::Stack`` resource.
 Nested templates are read from a local ``TemplateURL`` (inside the template's folder) or,
-for an https URL, by file name from ``--template-dir``; anything else is a reported skip.
+for an https URL, from ``--template-dir`` by the longest tail of the URL's path found
+there (``…/services/web/service.yaml`` is ``DIR/services/web/service.yaml`` before
+``DIR/service.yaml``); anything else is a reported skip. ``Fn::ImportValue`` of a name
+another stack of the set exports resolves to that export's value.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from tiered.findings import Location
 from tiered.importers.cloudformation.intrinsics import (
@@ -58,6 +63,9 @@ class Universe:
         self.order: list[Key] = []
         self._types: dict[Key, str] = {}
         self._by_type: dict[str, list[Key]] = {}
+        self._exports: dict[str, tuple[str, str]] = {}  # export name → (scope, output)
+        self._indexed: set[str] = set()
+        self._exporting = False
 
     # -- building --------------------------------------------------------------------
 
@@ -92,6 +100,7 @@ class Universe:
         resolver = Resolver(
             data, source, parameters, pseudo, self.report, scope, self.options.exports
         )
+        resolver.imports = self.imported
         stack = Stack(scope, path, data, source, resolver)
         self.stacks[scope] = stack
         for logical, body in resolver.resources.items():
@@ -134,6 +143,17 @@ class Universe:
                 self.display(parent.scope, logical), "AWS::CloudFormation::Stack", why, where
             )
             return
+        scopes = [parent.scope.rsplit("/", n)[0] for n in range(parent.scope.count("/") + 1)]
+        chain = [self.stacks[""].path, *(self.stacks[s].path for s in scopes if s)]
+        if any(FilePath(child_path).resolve() == FilePath(p).resolve() for p in chain):
+            self.report.problem(
+                parent.source.locate(("Resources", logical, "Properties", "TemplateURL")),
+                "cfn-circular-nesting",
+                f"{self.display(parent.scope, logical)} nests {child_path}, which holds it: "
+                "the stacks would nest without end",
+                "point TemplateURL at a template that does not nest this one again",
+            )
+            return
         loaded = load_template(child_path)
         if loaded.problems or not isinstance(loaded.data, dict):
             self.report.problems.extend(loaded.problems)
@@ -155,7 +175,7 @@ class Universe:
                     f"{name} to import it"
                 )
             folder = FilePath(self.options.template_dir).resolve()
-            candidate = (folder / name).resolve()
+            candidate = _by_url_path(folder, text)
         else:
             folder = FilePath(parent.path).parent.resolve()
             candidate = (folder / text).resolve()
@@ -163,7 +183,40 @@ class Universe:
             return None, f"its TemplateURL {text} points outside the template folder; not read"
         if not candidate.is_file():
             return None, f"its template {text} was not found"
-        return str(candidate), ""
+        here = FilePath.cwd()
+        return str(candidate.relative_to(here) if candidate.is_relative_to(here) else candidate), ""
+
+    def imported(self, name: str) -> Any:
+        """The value another stack of the set exports as ``name`` (resolved in that stack),
+        else the value given on the command line, else None."""
+        if not self._exporting:
+            self._exporting = True
+            try:
+                self._index_exports()
+            finally:
+                self._exporting = False
+        found = self._exports.get(name)
+        if found is not None:
+            scope, output = found
+            stack = self.stacks[scope]
+            body = stack.data["Outputs"][output]
+            return stack.resolver.value(body["Value"], ("Outputs", output, "Value"))
+        return self.options.exports.get(name)
+
+    def _index_exports(self) -> None:
+        for scope, stack in self.stacks.items():
+            if scope in self._indexed:
+                continue
+            self._indexed.add(scope)
+            outputs = stack.data.get("Outputs")
+            for output, body in outputs.items() if isinstance(outputs, dict) else ():
+                export = body.get("Export") if isinstance(body, dict) else None
+                if not isinstance(export, dict) or "Value" not in body:
+                    continue
+                path = ("Outputs", output, "Export", "Name")
+                name = stack.resolver.value(export.get("Name"), path)
+                if isinstance(name, str) and name:
+                    self._exports.setdefault(name, (scope, output))
 
     # -- reading ---------------------------------------------------------------------
 
@@ -264,6 +317,18 @@ class Universe:
             return key if self.exists(key) else None
         return None
 
+    def description(self) -> str:
+        """The root template's Description as a topology's (a rendered template's
+        ``tiered: NAME: TEXT`` gives TEXT back; ``tiered: NAME`` none)."""
+        text = self.stacks[""].data.get("Description") if "" in self.stacks else None
+        if not isinstance(text, str):
+            return ""
+        text = " ".join(text.split())
+        rendered = re.match(r"^tiered: [a-z0-9-]+(?:: (.*))?$", text)
+        if rendered:
+            return rendered.group(1) or ""
+        return text[:2000]
+
     def tags(self, key: Key) -> dict[str, str]:
         """The resource's tags (Tags, or a ``FileSystemTags``-like list, or a mapping)."""
         raw = self.prop(key, "Tags", self.prop(key, "FileSystemTags"))
@@ -278,3 +343,19 @@ class Universe:
 
     def path_of(self, key: Key) -> Path:
         return ("Resources", key[1])
+
+
+def _by_url_path(folder: FilePath, url: str) -> FilePath:
+    """The file under ``folder`` matching the longest tail of the URL's path (the file
+    name alone last); the bare name when none exists (reported as not found)."""
+    path = urlparse(url).path if "://" in url else url  # "<?>/web.yaml": an unresolved base
+    parts = [
+        unquote(p) for p in path.split("/") if p and p not in (".", "..") and not p.startswith("<")
+    ]
+    if not parts:
+        parts = [url.rsplit("/", 1)[-1]]
+    for start in range(len(parts)):
+        candidate = folder.joinpath(*parts[start:]).resolve()
+        if candidate.is_file():
+            return candidate
+    return (folder / parts[-1]).resolve()

@@ -49,9 +49,19 @@ _PREFIXES = (
     ("AWS::RDS::DBParameterGroup", "database settings: no effect on placement"),
     ("AWS::RDS::DBClusterParameterGroup", "database settings: no effect on placement"),
     ("AWS::RDS::OptionGroup", "database settings: no effect on placement"),
-    ("AWS::ElasticLoadBalancingV2::", "a listener or target group no load balancer uses"),
+    (
+        "AWS::ElasticLoadBalancingV2::",
+        "a listener or target group with no mapped service behind it (ECS tasks, Lambda "
+        "functions and IP targets are not modelled)",
+    ),
     ("AWS::EFS::MountTarget", "a mount target of no file system in the template"),
-    ("AWS::ElastiCache::", "cache settings or a cache type not mapped (use a replication group)"),
+    ("AWS::ElastiCache::CacheCluster", "a node of a replication group, judged with the group"),
+    ("AWS::ElastiCache::", "cache settings: no effect on placement"),
+    (
+        "AWS::ECS::",
+        "ECS is not modelled: its tasks run on the cluster's instances (an Auto Scaling "
+        "group, judged on its own) or on Fargate; how the tasks spread is not judged",
+    ),
     ("Custom::", "a custom resource: what it does is not known"),
     ("AWS::CloudFormation::", "stack machinery: not a failure domain"),
 )

@@ -46,6 +46,14 @@ def flow(value: Any) -> str:
     return scalar(value)
 
 
+def _shown(file: str, template: str) -> str:
+    """A template's path as the written file names it: relative to the root template's
+    folder (``services/web/service.yaml``), its name when outside it."""
+    folder = Path(template).resolve().parent
+    path = Path(file).resolve()
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) else path.name
+
+
 def _comment(text: str, indent: str) -> list[str]:
     return [f"{indent}# {line}".rstrip() for line in text.splitlines() or [""]]
 
@@ -65,10 +73,12 @@ def write_topology(imported: Imported) -> str:
         lines.append("#")
         lines.append("# Assumed or unresolved:")
         for note in imported.report.notes:
-            where = f"{Path(note.location.file).name}:{note.location.line}"
+            where = f"{_shown(note.location.file, imported.template)}:{note.location.line}"
             lines.append(f"#   {where}: {note.message}")
     lines.append("")
-    for key in ("version", "name", "provider", "region"):
+    for key in ("version", "name", "description", "provider", "region"):
+        if key not in data:
+            continue
         line = f"{key}: {scalar(data[key])}"
         if key in imported.inferred:
             line += f"  # inferred: {imported.inferred[key]}"
