@@ -18,7 +18,7 @@ instances fetch them with their role.
 Parameters: ``TlsCertificateSecretArn`` (Secrets Manager) or ``TlsCertificateParameter``
 (SSM SecureString), holding the certificate chain and private key as PEM; per
 application service ``ArtifactUrl<Service>`` (https:// or s3://) and
-``ArtifactSha256<Service>``, see ``renderers.config.services``.
+``ArtifactSha256<Service>``, see ``tiered.software.application``.
 """
 
 from __future__ import annotations

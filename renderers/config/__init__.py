@@ -5,7 +5,7 @@ zoo.cfg``). On ``provider: aws`` the tree includes the boot script
 (``usr/local/sbin/tiered-boot``) that installs and starts the software; ``tiered render
 cloudformation`` delivers the tree as each instance's ``#cloud-config`` user data
 (``renderers.config.cloudinit``) and fills in the ``${Name}`` placeholders of values only the
-stack knows (``renderers.config.stack``). On ``provider: generic`` the tree is the whole
+stack knows (``tiered.software.stack``). On ``provider: generic`` the tree is the whole
 delivery: copy each instance's tree onto the machine planned for it. What each software
 gets is its kind's (``tiered/software/kinds/``); ``renderers.config.services`` adds what
 every AWS instance gets.
