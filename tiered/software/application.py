@@ -19,11 +19,6 @@ ENV_FILE = "/etc/tiered/{service}.env"
 HOOK = "hook"
 
 
-def prefix(service: str) -> str:
-    """The prefix of a dependency's variables: ``orders-db`` -> ``ORDERS_DB``."""
-    return service.upper().replace("-", "_")
-
-
 def environment_file(instance: InstanceContext, delivery: Delivery) -> str:
     """The application's environment file: itself, its peers, and its dependencies."""
     service = instance.service
@@ -44,9 +39,8 @@ def environment_file(instance: InstanceContext, delivery: Delivery) -> str:
         lines.insert(1, "# Addresses and ARNs of managed services are filled in by CloudFormation.")
         lines.append(f'AWS_REGION="{stack.ref(region)}"')
     for endpoint in service.dependencies:
-        key = prefix(endpoint.name)
         lines.append(f"# {endpoint.name}: {endpoint.kind} service ({endpoint.software})")
-        lines += [f'{key}_{suffix}="{value}"' for suffix, value in endpoint.variables]
+        lines += endpoint.assignments
         delivery.use(*endpoint.stack_values)
     return "\n".join(lines) + "\n"
 

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tiered.model import Tls
 from tiered.software.stack import StackValue
+
+
+def prefix(service: str) -> str:
+    """The prefix of a dependency's variables: ``orders-db`` -> ``ORDERS_DB``."""
+    return service.upper().replace("-", "_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +36,8 @@ class Endpoint:
     """A dependency as its clients see it.
 
     ``variables``: ``(suffix, value)`` pairs (``HOSTS``, ``CONNECT``, ``HOST``, ``MOUNT`` ...)
-    an application receives as ``<DEPENDENCY>_<SUFFIX>``; ``stack_values``: the
+    an application receives as ``<DEPENDENCY>_<SUFFIX>`` (the dependency's name in capitals,
+    ``_`` for ``-``); ``stack_values``: the
     deployment-time values they refer to.
     """
 
@@ -39,6 +46,13 @@ class Endpoint:
     software: str
     variables: tuple[tuple[str, str], ...]
     stack_values: tuple[StackValue, ...] = ()
+    #: The variables as environment assignments: ``NAME_SUFFIX="value"`` (worked out once).
+    assignments: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = prefix(self.name)
+        lines = tuple(f'{key}_{suffix}="{value}"' for suffix, value in self.variables)
+        object.__setattr__(self, "assignments", lines)
 
     def variable(self, suffix: str) -> str | None:
         """The value of ``suffix``, if the endpoint has it."""
@@ -67,16 +81,16 @@ class ServiceContext:
     proxy_config: str | None = None
     #: keepalived.conf per instance name, when the service is the VRRP pair.
     vrrp_configs: Mapping[str, str] = field(default_factory=dict)
+    #: ``address:port`` of every member, in replica order (worked out once).
+    member_endpoints: tuple[str, ...] = field(init=False)
 
-    @property
-    def member_endpoints(self) -> tuple[str, ...]:
-        """``address:port`` of every member, in replica order."""
-        return tuple(f"{m.address}:{self.port}" for m in self.members)
+    def __post_init__(self) -> None:
+        endpoints = tuple(f"{m.address}:{self.port}" for m in self.members)
+        object.__setattr__(self, "member_endpoints", endpoints)
 
 
-@dataclass(frozen=True, slots=True)
-class InstanceContext:
-    """One instance to render: itself, and its service."""
+class InstanceContext(NamedTuple):
+    """One instance to render: itself, and its service (a named tuple: one per instance)."""
 
     service: ServiceContext
     name: str
