@@ -4,7 +4,8 @@ A kind is registered as ``NAME = "module:Class"`` in the entry-point group ``tie
 (a third party does so in its own package's metadata). Built-in kinds are registered in
 pyproject.toml like any plugin, and also listed in ``BUILT_IN`` (a test holds the two
 equal): looking one of them up then costs no scan of every installed package's entry
-points, and loads only that kind's module. A name no kind has resolves to ``generic``.
+points, and loads only that kind's module. A built-in name is always the built-in kind (a
+plugin cannot replace it, as with exporters); a name no kind has resolves to ``generic``.
 """
 
 from __future__ import annotations
