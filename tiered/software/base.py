@@ -145,9 +145,10 @@ class Kind:
     def health_probe(self, port: int, path: str | None = None, address: str = "127.0.0.1") -> str:
         """A POSIX sh command that exits 0 when the service on this instance is healthy.
 
-        ``address``: where the service listens on the instance; ``path``: the HTTP path of
-        the service's ``health_check``, when it has one. By default an HTTP GET of ``path``,
-        else a TCP connection to ``port``.
+        ``address``: where the service listens on the instance (give the instance's planned
+        address: ZooKeeper binds only that one); ``path``: the HTTP path of the service's
+        ``health_check``, when it has one. By default an HTTP GET of ``path``, else a TCP
+        connection to ``port``.
         """
         if path:
             return probes.http(address, port, path)
