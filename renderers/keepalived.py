@@ -47,7 +47,8 @@ from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
 from tiered.model import Vrrp
 from tiered.placement.plan import Plan, ServicePlan, Subnet
 from tiered.renderers import templating
-from tiered.renderers.nginx import HEALTH_PATH, TLS_PORT, proxies
+from tiered.renderers.nginx import proxies
+from tiered.software.kinds.nginx import HEALTH_PATH, TLS_PORT
 
 if TYPE_CHECKING:
     from tiered.pipeline import Result
@@ -74,40 +75,47 @@ class KeepalivedRenderer(Exporter["Result"]):
         return True
 
     def export(self, result: Result, options: ExportOptions) -> Files:
-        plan = result.valid_plan
-        service, segment, vip = _pair(plan)
-        interface = templating.token((options.extra or {}).get("interface", DEFAULT_INTERFACE))
-        assert plan.entry is not None  # _pair checked it
-        settings = plan.entry.vrrp or Vrrp()
-        takeover = Takeover(settings)
-        instances = plan.instances_of(service.name)
-        seed = f"{plan.name}/{service.name}/{vip}".encode()
-        digest = hashlib.sha256(seed).hexdigest()
-        files: dict[str, str | bytes] = {}
-        for position, instance in enumerate(instances):
-            priority = MASTER_PRIORITY if position == 0 else BACKUP_PRIORITY - (position - 1)
-            files[f"keepalived/{instance.name}/keepalived.conf"] = templating.render(
-                "keepalived.conf.j2",
-                topology=plan.name,
-                service=service.name,
-                instance=instance,
-                master=instances[0].name,
-                backup=instances[1].name,
-                peers=[peer for peer in instances if peer.name != instance.name],
-                priority=priority,
-                interface=interface,
-                segment=segment,
-                vrrp_name=f"{service.name}_vip".replace("-", "_"),
-                router_id=int(digest[:8], 16) % 255 + 1,
-                password=digest[8:16],
-                vip=vip,
-                script_user=SCRIPT_USER,
-                health_path=HEALTH_PATH,
-                check_command=_check_command(service, settings),
-                settings=settings,
-                times={name: figure(value) for name, value in _times(takeover).items()},
-            )
-        return files
+        interface = (options.extra or {}).get("interface", DEFAULT_INTERFACE)
+        configs = pair_configs(result.valid_plan, interface)
+        return {f"keepalived/{name}/keepalived.conf": text for name, text in configs.items()}
+
+
+def pair_configs(plan: Plan, interface: str = DEFAULT_INTERFACE) -> dict[str, str]:
+    """keepalived.conf of every node of the entry pair, by instance name; ExportRefused
+    when the plan has no such pair (see ``KeepalivedRenderer.applies_to``)."""
+    service, segment, vip = _pair(plan)
+    interface = templating.token(interface)
+    assert plan.entry is not None  # _pair checked it
+    settings = plan.entry.vrrp or Vrrp()
+    takeover = Takeover(settings)
+    instances = plan.instances_of(service.name)
+    seed = f"{plan.name}/{service.name}/{vip}".encode()
+    digest = hashlib.sha256(seed).hexdigest()
+    configs: dict[str, str] = {}
+    for position, instance in enumerate(instances):
+        priority = MASTER_PRIORITY if position == 0 else BACKUP_PRIORITY - (position - 1)
+        configs[instance.name] = templating.render(
+            "keepalived.conf.j2",
+            topology=plan.name,
+            service=service.name,
+            instance=instance,
+            master=instances[0].name,
+            backup=instances[1].name,
+            peers=[peer for peer in instances if peer.name != instance.name],
+            priority=priority,
+            interface=interface,
+            segment=segment,
+            vrrp_name=f"{service.name}_vip".replace("-", "_"),
+            router_id=int(digest[:8], 16) % 255 + 1,
+            password=digest[8:16],
+            vip=vip,
+            script_user=SCRIPT_USER,
+            health_path=HEALTH_PATH,
+            check_command=_check_command(service, settings),
+            settings=settings,
+            times={name: figure(value) for name, value in _times(takeover).items()},
+        )
+    return configs
 
 
 def _times(takeover: Takeover) -> dict[str, float]:

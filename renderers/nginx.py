@@ -64,15 +64,16 @@ from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
 from tiered.model import HealthCheck, Route, Tls
 from tiered.placement.plan import Instance, Plan, ServicePlan
 from tiered.renderers import templating
+from tiered.software import software
+from tiered.software.kinds.nginx import HEALTH_PATH as HEALTH_PATH
+from tiered.software.kinds.nginx import TLS_PORT as TLS_PORT
 
 if TYPE_CHECKING:
     from tiered.pipeline import Result
 
 
-#: The path nginx answers itself, for the Route 53 and keepalived health checks.
-HEALTH_PATH = "/healthz"
-#: The port that terminates TLS; every other listen port redirects to it.
-TLS_PORT = 443
+# HEALTH_PATH (answered by nginx itself, for the Route 53 and keepalived health checks) and
+# TLS_PORT (every other listen port redirects to it) are the nginx kind's.
 #: Per-client limits: sustained requests per second, burst, concurrent connections.
 RATE_PER_SECOND = 50
 RATE_BURST = 100
@@ -164,11 +165,13 @@ class NginxRenderer(Exporter["Result"]):
 
 
 def proxies(plan: Plan) -> list[ServicePlan]:
-    """The entry-tier services this renderer writes configurations for."""
+    """The entry-tier services this renderer writes configurations for: those whose software
+    kind is the entry proxy (``Kind.entry_proxy``)."""
     return [
         plan.services[name]
         for name in plan.entry_services
-        if plan.services[name].kind == "compute" and plan.services[name].software == "nginx"
+        if plan.services[name].kind == "compute"
+        and software(plan.services[name].software).entry_proxy
     ]
 
 

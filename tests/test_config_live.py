@@ -30,7 +30,9 @@ from tests.java_support import (
 from tiered.exporters.base import ExportOptions
 from tiered.pipeline import Result, plan_file
 from tiered.renderers.config import ConfigRenderer
-from tiered.renderers.config.services import ACTIVEMQ_DATA, kahadb_directory
+from tiered.renderers.config.context import Contexts
+from tiered.software.kinds.activemq import DATA as ACTIVEMQ_DATA
+from tiered.software.kinds.activemq import kahadb_directory
 
 pytestmark = pytest.mark.slow
 
@@ -125,7 +127,9 @@ def test_activemq_slave_takes_over_when_the_master_dies(tmp_path: Path) -> None:
         folder.mkdir()
         text = str(files[f"config/{broker.name}/etc/activemq/activemq.xml"])
         text = (
-            text.replace(kahadb_directory(plan, service), str(shared / "kahadb"))
+            text.replace(
+                kahadb_directory(Contexts(plan).service(service.name)), str(shared / "kahadb")
+            )
             .replace(f'dataDirectory="{ACTIVEMQ_DATA}"', f'dataDirectory="{folder / "data"}"')
             .replace(f"tcp://0.0.0.0:{service.port}", f"tcp://{local[broker.name]}:{port}")
         )

@@ -31,7 +31,7 @@ from tiered.pipeline import Result
 from tiered.placement.plan import Plan
 from tiered.renderers.diagram import DiagramRenderer, draw, scenario_of
 from tiered.renderers.diagram.annotations import NONE, Annotations, Mark, from_findings
-from tiered.renderers.diagram.icons import ALL_ICONS, resources_dir
+from tiered.renderers.diagram.icons import all_icons, resources_dir
 from tiered.renderers.diagram.picture import ident
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -159,7 +159,7 @@ def test_the_legend_is_under_the_drawing_and_the_first_column_holds_only_the_ent
 
 
 def test_every_icon_exists_in_the_diagrams_package() -> None:
-    for icon in ALL_ICONS:
+    for icon in all_icons():
         assert (resources_dir() / icon).is_file(), icon
 
 

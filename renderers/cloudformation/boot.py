@@ -18,7 +18,7 @@ instances fetch them with their role.
 Parameters: ``TlsCertificateSecretArn`` (Secrets Manager) or ``TlsCertificateParameter``
 (SSM SecureString), holding the certificate chain and private key as PEM; per
 application service ``ArtifactUrl<Service>`` (https:// or s3://) and
-``ArtifactSha256<Service>``, see ``renderers.config.services``.
+``ArtifactSha256<Service>``, see ``tiered.software.application``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tiered.renderers.cloudformation.template import Json, Template, get_att, re
 from tiered.renderers.config import boots
 from tiered.renderers.config.cloudinit import MAX_USER_DATA, cloud_config
 from tiered.renderers.config.model import InstanceBoot
-from tiered.renderers.config.stack import TLS_PARAMETER, TLS_SECRET, StackValue
+from tiered.software.stack import TLS_PARAMETER, TLS_SECRET, StackValue
 
 #: How long CloudFormation waits for an instance to report its boot (downloads included).
 SIGNAL_TIMEOUT = "PT30M"

@@ -5,9 +5,10 @@ zoo.cfg``). On ``provider: aws`` the tree includes the boot script
 (``usr/local/sbin/tiered-boot``) that installs and starts the software; ``tiered render
 cloudformation`` delivers the tree as each instance's ``#cloud-config`` user data
 (``renderers.config.cloudinit``) and fills in the ``${Name}`` placeholders of values only the
-stack knows (``renderers.config.stack``). On ``provider: generic`` the tree is the whole
+stack knows (``tiered.software.stack``). On ``provider: generic`` the tree is the whole
 delivery: copy each instance's tree onto the machine planned for it. What each software
-gets is documented in ``renderers.config.services``.
+gets is its kind's (``tiered/software/kinds/``); ``renderers.config.services`` adds what
+every AWS instance gets.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
 from tiered.placement.plan import Plan
 from tiered.renderers.config.cloudinit import boot_script
+from tiered.renderers.config.context import Contexts
 from tiered.renderers.config.model import BOOT_SCRIPT, InstanceBoot
 from tiered.renderers.config.services import configure
 
@@ -29,9 +31,10 @@ FOLDER = "config"
 
 
 def boots(plan: Plan) -> list[InstanceBoot]:
-    """What every instance of ``plan`` needs, in plan order."""
-    aws = plan.provider == "aws"
-    return [configure(plan, instance, aws=aws) for instance in plan.instances]
+    """What every instance of ``plan`` needs, in plan order (the kinds' contexts are built
+    once for the whole render)."""
+    contexts = Contexts(plan)
+    return [configure(contexts, instance) for instance in plan.instances]
 
 
 class ConfigRenderer(Exporter["Result"]):

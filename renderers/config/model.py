@@ -5,19 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tiered.placement.plan import Instance
-from tiered.renderers.config.stack import StackValue
+from tiered.software.delivery import File
+from tiered.software.stack import StackValue
+
+__all__ = ["BOOT_SCRIPT", "File", "InstanceBoot", "Mount"]
 
 #: Where the boot script lives on the instance (cloud-init runs it once, at first boot).
 BOOT_SCRIPT = "/usr/local/sbin/tiered-boot"
-
-
-@dataclass(frozen=True, slots=True)
-class File:
-    """A file of the instance, by absolute path."""
-
-    path: str
-    content: str
-    mode: str = "0644"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +25,10 @@ class Mount:
 
 @dataclass
 class InstanceBoot:
-    """Everything ``instance`` needs; ``steps`` are shell fragments run in order at boot."""
+    """Everything ``instance`` needs; ``steps`` are shell fragments run in order at boot.
+
+    ``software``: what the instance is configured as (its kind's name, or ``hook``).
+    """
 
     instance: Instance
     software: str

@@ -1,5 +1,8 @@
 """Icon selection: which picture of the ``diagrams`` package stands for which node.
 
+A compute service shows its software kind's ``icon`` (``tiered.software``); managed
+services, clients and the network have fixed pictures here.
+
 Icons are named relative to the ``resources`` folder shipped inside the ``diagrams``
 package, so the DOT text never holds a machine-specific path: graphviz finds them through
 its ``imagepath`` attribute, and SVG output embeds them as data URIs.
@@ -12,27 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from tiered.placement.plan import Plan, ServicePlan
-
-#: Icons of the software a compute service runs (diagrams' on-premises set mostly).
-SOFTWARE_ICONS: dict[str, str] = {
-    "nginx": "onprem/network/nginx.png",
-    "haproxy": "onprem/network/haproxy.png",
-    "envoy": "onprem/network/envoy.png",
-    "tomcat": "onprem/network/tomcat.png",
-    "nodejs": "programming/language/nodejs.png",
-    "zookeeper": "onprem/network/zookeeper.png",
-    "etcd": "onprem/network/etcd.png",
-    "consul": "onprem/network/consul.png",
-    "solr": "onprem/search/solr.png",
-    "elasticsearch": "elastic/elasticsearch/elasticsearch.png",
-    "activemq": "onprem/queue/activemq.png",
-    "rabbitmq": "onprem/queue/rabbitmq.png",
-    "kafka": "onprem/queue/kafka.png",
-    "redis": "onprem/inmemory/redis.png",
-    "memcached": "onprem/inmemory/memcached.png",
-    "postgres": "onprem/database/postgresql.png",
-    "mysql": "onprem/database/mysql.png",
-}
+from tiered.software import SOFTWARE, software
 
 #: Managed databases (RDS) by engine.
 ENGINE_ICONS: dict[str, str] = {
@@ -49,8 +32,8 @@ ROUTE53 = "aws/network/route-53.png"
 NAT_GATEWAY = "aws/network/nat-gateway.png"
 VIP = "onprem/network/internet.png"
 
-ALL_ICONS: tuple[str, ...] = (
-    *SOFTWARE_ICONS.values(),
+
+FIXED_ICONS: tuple[str, ...] = (
     *ENGINE_ICONS.values(),
     GENERIC_AWS,
     GENERIC_ONPREM,
@@ -62,14 +45,21 @@ ALL_ICONS: tuple[str, ...] = (
 )
 
 
+def all_icons() -> tuple[str, ...]:
+    """Every icon a diagram may use: the installed software kinds' and the fixed ones."""
+    kinds = (kind.icon for kind in SOFTWARE.values())
+    return (*(icon for icon in kinds if icon), *FIXED_ICONS)
+
+
 def service_icon(plan: Plan, service: ServicePlan) -> str:
     """The icon of every node of ``service``: its software, RDS engine, EFS or a server."""
     if service.kind == "database":
         return ENGINE_ICONS.get(service.engine or "", "aws/database/rds.png")
     if service.kind == "filesystem":
         return FILESYSTEM
-    if service.software in SOFTWARE_ICONS:
-        return SOFTWARE_ICONS[service.software]
+    icon = software(service.software).icon  # a compute service: its software kind's picture
+    if icon is not None:
+        return icon
     return GENERIC_AWS if plan.provider == "aws" else GENERIC_ONPREM
 
 

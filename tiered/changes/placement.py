@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tiered.placement.plan import Block, Plan, iter_zone_sequence
+from tiered.software import software
 
 Where = tuple[str, str, str]  # zone, subnet, address
 
@@ -210,7 +211,7 @@ def upstream_members(plan: Plan) -> dict[tuple[str, str], tuple[str, ...]]:
     members: dict[tuple[str, str], tuple[str, ...]] = {}
     for name in plan.entry_services:
         proxy = plan.services[name]
-        if proxy.kind != "compute" or proxy.software != "nginx":
+        if proxy.kind != "compute" or not software(proxy.software).entry_proxy:
             continue
         for route in proxy.routes:
             target = plan.services[route.to]

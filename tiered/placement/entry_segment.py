@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from tiered import model
 from tiered.placement.plan import ServicePlan, Subnet
+from tiered.software import software
 
 #: Addresses reserved in the segment: network, gateway (the router's leg) and broadcast.
 RESERVED = (2, 1)
@@ -97,7 +98,7 @@ def vrrp_pair(services: dict[str, ServicePlan]) -> ServicePlan | None:
         if (
             service.entry
             and service.kind == "compute"
-            and service.software == "nginx"
+            and software(service.software).holds_vip
             and service.failover == "active-passive"
             and service.count >= 2
         ):

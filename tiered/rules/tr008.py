@@ -28,6 +28,7 @@ from tiered.findings import Finding, Severity
 from tiered.placement.entry_segment import vrrp_pair
 from tiered.placement.vip_pair import PAIR_SETTINGS
 from tiered.rules.base import Context
+from tiered.software import software
 
 ID = "TR008"
 NAME = "entry-without-failover"
@@ -58,7 +59,7 @@ def check(context: Context) -> Iterator[Finding]:
                 "add `entry: {vip: ADDRESS}` (an unused address of the network): keepalived "
                 "moves it"
             )
-        elif pair is not None and service.software == "nginx":
+        elif pair is not None and software(service.software).holds_vip:
             missing = f"no virtual IP of its own (keepalived moves entry.vip for {pair.name})"
             fix = (
                 f"run one active-passive NGINX pair at the entry ({pair.name}); or accept TR008 "

@@ -1,9 +1,10 @@
 """Values only the deployed stack knows, written into configurations as ``${Name}`` placeholders.
 
-A file that needs the id of a file system, a database's address or the ARN of its managed
-secret holds a placeholder named here; ``tiered render cloudformation`` fills every one in
-through ``Fn::Sub`` (with the value's ``Ref`` or ``Fn::GetAtt``), and ``tiered render
-config`` leaves them as they are. ``STACK_VALUES`` says what each kind of name stands for.
+Kinds and the configuration renderer name them here. A file that needs the id of a file
+system, a database's address or the ARN of its managed secret holds a placeholder named
+here; ``tiered render cloudformation`` fills every one in through ``Fn::Sub`` (with the
+value's ``Ref`` or ``Fn::GetAtt``), and ``tiered render config`` leaves them as they are.
+``STACK_VALUES`` says what each kind of name stands for.
 """
 
 from __future__ import annotations
