@@ -64,7 +64,17 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
     assert not set(old) - set(new)  # nothing removed
     # Nothing else existing changes in place: the new service brings its own security
     # group (open to integrate), launch template, role for its artifact, instances and alarms.
-    assert [k for k in old if old[k] != new[k] and k not in rebooted] == []
+    # integrate's own group records its new dependency in a tag (updated with no interruption).
+    changed = [k for k in old if old[k] != new[k] and k not in rebooted]
+    assert changed == ["SecurityGroupIntegrate"]
+    group_before, group_after = old["SecurityGroupIntegrate"], new["SecurityGroupIntegrate"]
+    tags_after = {t["Key"]: t["Value"] for t in group_after["Properties"]["Tags"]}
+    assert tags_after["tiered:depends-on"].split()[-1] == "audit"
+    without_tags = [
+        {k: v for k, v in g["Properties"].items() if k != "Tags"}
+        for g in (group_before, group_after)
+    ]
+    assert without_tags[0] == without_tags[1]
     assert added == [
         "BootPolicyArtifactAudit",
         "EipNginx3",

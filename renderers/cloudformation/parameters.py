@@ -89,7 +89,13 @@ def add_parameters(template: Template, plan: Plan, architectures: set[str]) -> N
         labels[DB_USERNAME] = {"default": "Database master user"}
         groups.append({"Label": {"default": "Databases"}, "Parameters": [DB_USERNAME]})
     template.metadata.update(interface(groups, labels))
-    template.metadata["tiered"] = {"topology": plan.name, "version": __version__}
+    # The services in the topology's order: an import restores it (resources carry no order,
+    # and a tag on each would change every later service's resources when one is added).
+    template.metadata["tiered"] = {
+        "topology": plan.name,
+        "version": __version__,
+        "services": list(plan.services),
+    }
     if architectures:
         template.metadata["tiered"]["images"] = {
             AMI[arch][0]: {"architecture": arch, "ssm_parameter": AMI[arch][1]}

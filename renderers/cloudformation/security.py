@@ -39,7 +39,7 @@ def add_security_groups(template: Template, plan: Plan) -> None:
     callers = callers_of(plan)
     roles = {tier.name: tier.role for tier in plan.tiers}
     index = {tier.name: number for number, tier in enumerate(plan.tiers)}
-    for position, service in enumerate(plan.services.values()):
+    for service in plan.services.values():
         ingress: list[Json] = []
         if service.entry and service.kind == "compute":
             ingress.extend(
@@ -68,7 +68,7 @@ def add_security_groups(template: Template, plan: Plan) -> None:
             f"of tier {service.tier}",
             "Tags": sorted(
                 tags(plan.name, f"{service.name}-sg", service.tier, service.name)
-                + service_tags(service, roles[service.tier], index[service.tier], position),
+                + service_tags(service, roles[service.tier], index[service.tier]),
                 key=lambda tag: str(tag["Key"]),
             ),
             "VpcId": ref(VPC),

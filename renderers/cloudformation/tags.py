@@ -38,15 +38,13 @@ def kind_tags(service: ServicePlan) -> list[dict[str, Any]]:
     return [{"Key": key, "Value": value} for key, value in sorted(pairs.items())]
 
 
-def service_tags(
-    service: ServicePlan, role: str, tier_index: int, service_index: int
-) -> list[dict[str, Any]]:
+def service_tags(service: ServicePlan, role: str, tier_index: int) -> list[dict[str, Any]]:
     """The tags of a service's security group that carry its model for an import (the
-    order of services and of ``depends_on`` too, so that a round trip renders the same)."""
+    order of ``depends_on`` too, so that a round trip renders the same; the order of the
+    services is in the template's Metadata)."""
     pairs = {
         "tiered:tier-role": role,
         "tiered:tier-index": str(tier_index),
-        "tiered:service-index": str(service_index),
     }
     if len(service.depends_on) > 1:
         pairs["tiered:depends-on"] = " ".join(service.depends_on)

@@ -116,7 +116,7 @@ def import_template(path: str, options: ImportOptions) -> Imported:
     _service_tags(universe, drafts)
     _unique_names(drafts)
     link(universe, drafts, balancer_of_group)
-    restore_order(drafts)
+    restore_order(drafts, _rendered_order(data))
     entry, entry_keys = _entry(universe)
     used = {key for d in drafts for key in d.keys} | entry_keys
     listed = {item.logical for item in report.unmapped}
@@ -410,3 +410,13 @@ def _fit_network(
             "the template's VPC is too small for tiered's one-subnet-per-tier-and-zone plan"
         )
     return topology
+
+
+def _rendered_order(data: dict[str, Any]) -> list[str]:
+    """The services in the order of the topology a template was rendered from (tiered writes
+    it into the template's Metadata); empty for other templates."""
+    tiered = data.get("Metadata", {}).get("tiered", {}) if isinstance(data, dict) else {}
+    names = tiered.get("services") if isinstance(tiered, dict) else None
+    if isinstance(names, list) and all(isinstance(name, str) for name in names):
+        return names
+    return []

@@ -26,7 +26,7 @@ MIN_HEALTHY_TAG, HEALTH_TAG, ROUTES_TAG, ACCEPT_TAG = (
     "tiered:accept",
 )
 #: Written by tiered's renderer so that a round trip keeps the topology's order.
-SERVICE_INDEX_TAG, DEPENDS_TAG = "tiered:service-index", "tiered:depends-on"
+DEPENDS_TAG = "tiered:depends-on"
 PORT_TAG, BALANCE_TAG = "tiered:port", "tiered:balance"
 BALANCES = ("round-robin", "least-conn", "ip-hash")
 FAILOVERS = ("active-active", "active-passive", "quorum", "primary-standby", "none")
@@ -97,18 +97,13 @@ def failover_from(tags: dict[str, str]) -> str | None:
     return value if value in FAILOVERS else None
 
 
-def restore_order(drafts: list[Draft]) -> None:
-    """Services in the order a rendered template's ``tiered:service-index`` tags give
-    (those without one after, in template order); ``depends_on`` in the order of
+def restore_order(drafts: list[Draft], order: list[str]) -> None:
+    """Services in ``order`` (the services a rendered template's Metadata lists; those it
+    does not list after, in template order); ``depends_on`` in the order of
     ``tiered:depends-on``; the port (``tiered:port``: a service nobody calls has no rule
     that shows it) and the balancing of a proxy (``tiered:balance``)."""
-    last = len(drafts)
-
-    def index(draft: Draft) -> int:
-        value = draft.tags.get(SERVICE_INDEX_TAG, "")
-        return int(value) if value.isdigit() else last
-
-    drafts.sort(key=index)
+    rank = {name: number for number, name in enumerate(order)}
+    drafts.sort(key=lambda draft: rank.get(draft.name, len(order)))
     for draft in drafts:
         port = draft.tags.get(PORT_TAG, "")
         if port.isdigit() and 1 <= int(port) <= 65535:
