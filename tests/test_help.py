@@ -147,7 +147,7 @@ def test_examples_are_one_a_line_and_whole() -> None:
     out = _help(["diagram"], 60)
     assert "    tiered diagram --whatif us-east-1b -o out/whatif.svg\n" in out
     out = _help(["init"], 60)
-    assert "reference-three-zones" in out.split() or "reference-three-zones);" in out.split()
+    assert "    tiered init --example onprem-generic racks.yaml\n" in out
 
 
 def test_completion_reads_the_file_named_on_the_command_line(tmp_path: Path) -> None:
