@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from tiered.analysis import Scenario, TooManyCutSets
+from tiered.analysis import CutSetSummary, Scenario, TooManyCutSets
 from tiered.analysis.data import (
     AvailabilityData,
     MarginData,
@@ -122,14 +122,12 @@ def report_data(result: Result) -> Report:
     analysis, file = result.analysis, result.file
     plan = analysis.plan
     tolerance = analysis.fault_tolerance
-    smallest: list[list[str]] = []
+    cuts: CutSetSummary | None = None
     cut_note = ""
     try:
-        cuts = analysis.cut_sets()
+        cuts = analysis.cut_set_summary(tolerance.order, MAX_ROWS)
     except TooManyCutSets as error:
-        cuts, cut_note = [], f"minimal cut sets not listed: {error}"
-    if tolerance.order is not None:
-        smallest = [sorted(c) for c in cuts if len(c) == tolerance.order]
+        cut_note = f"minimal cut sets not listed: {error}"
     findings = result.findings
     counts: FindingCounts = {
         "error": sum(1 for f in findings if f.severity == "error" and not f.accepted),
@@ -170,9 +168,9 @@ def report_data(result: Result) -> Report:
         "findings": [finding_row(f) for f in findings],
         "fault_tolerance": {
             **tolerance.to_dict(),
-            "minimal_cut_sets": len(cuts) if not cut_note else None,
-            "smallest_cut_sets": smallest[:MAX_ROWS],
-            "smallest_cut_sets_total": len(smallest),
+            "minimal_cut_sets": cuts.total if cuts else None,
+            "smallest_cut_sets": [list(c) for c in cuts.smallest] if cuts else [],
+            "smallest_cut_sets_total": cuts.smallest_total if cuts else 0,
             "note": cut_note,
         },
         "availability": analysis.availability.to_dict(),

@@ -13,6 +13,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from tiered.analysis.availability import Availability, availability
+from tiered.analysis.cut_sets import (
+    LIMIT,
+    CutSetSummary,
+    TooManyCutSets,
+    cut_set_summary,
+    minimal_cut_sets,
+)
 from tiered.analysis.data import MarginData
 from tiered.analysis.domains import Failure, UnknownDomain, resolve, survivors
 from tiered.analysis.scenarios import (
@@ -23,12 +30,7 @@ from tiered.analysis.scenarios import (
     simulate,
     single_failures,
 )
-from tiered.analysis.tolerance import (
-    FaultTolerance,
-    TooManyCutSets,
-    fault_tolerance,
-    minimal_cut_sets,
-)
+from tiered.analysis.tolerance import FaultTolerance, fault_tolerance
 from tiered.placement.plan import Plan
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ __all__ = [
     "Analysis",
     "Availability",
     "Cause",
+    "CutSetSummary",
     "FaultTolerance",
     "PairOutcome",
     "Scenario",
@@ -120,9 +123,17 @@ class Analysis:
     def margins(self) -> list[ServiceMargin]:
         return [service_margin(self.plan, name) for name in self.plan.services]
 
-    def cut_sets(self, limit: int = 200_000) -> list[frozenset[str]]:
+    def cut_sets(self, limit: int = LIMIT) -> list[frozenset[str]]:
         """Every minimal cut set (instances, zones, managed services); may raise TooManyCutSets."""
         return minimal_cut_sets(self.plan, self.calls, limit)
+
+    def cut_set_summary(self, size: int | None, listed: int, limit: int = LIMIT) -> CutSetSummary:
+        """Minimal cut sets counted, the first ``listed`` of ``size`` failures listed.
+
+        Counts without listing: bounded memory whatever the replica counts. May raise
+        TooManyCutSets, past the same ``limit`` as ``cut_sets``.
+        """
+        return cut_set_summary(self.plan, self.calls, size, listed, limit)
 
 
 def service_margin(plan: Plan, name: str) -> ServiceMargin:

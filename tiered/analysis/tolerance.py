@@ -7,9 +7,8 @@ compute service needs ``survivors - needed + 1`` more instances, a managed one i
 failure. Zone sets are tried in growing size and the search stops when no larger set can
 do better: exact, and independent of the replica count.
 
-``minimal_cut_sets`` enumerates every minimal cut set in terms of instances, zones and
-managed services (what the Open-PSA export and SCRAM see); it grows with the replica count
-and is meant for topologies of a sensible size.
+The minimal cut sets themselves (instances, zones and managed services: what the Open-PSA
+export and SCRAM see) are counted and listed in ``tiered.analysis.cut_sets``.
 """
 
 from __future__ import annotations
@@ -110,59 +109,3 @@ def _example(plan: Plan, zones: frozenset[str], service: ServicePlan, more: int)
         ]
         names.extend(i.name for i in sorted(candidates, key=lambda i: i.ordinal)[:more])
     return tuple(names)
-
-
-class TooManyCutSets(Exception):
-    """The enumeration would exceed its limit (large replica counts)."""
-
-
-def minimal_cut_sets(plan: Plan, calls: Calls, limit: int = 200_000) -> list[frozenset[str]]:
-    """Every minimal set of instances, zones and managed services that takes the system down.
-
-    Sorted by size, then by name. Raises TooManyCutSets past ``limit`` candidate sets.
-    """
-    candidates: set[frozenset[str]] = set()
-    for name in plan.services:
-        if name in calls.closure:
-            candidates.update(_service_cut_sets(plan, plan.services[name], limit))
-            if len(candidates) > limit:
-                raise TooManyCutSets(f"more than {limit:,} cut sets")
-    ordered = sorted(candidates, key=lambda s: (len(s), sorted(s)))
-    minimal: list[frozenset[str]] = []
-    for candidate in ordered:
-        if not any(kept <= candidate for kept in minimal):
-            minimal.append(candidate)
-    return minimal
-
-
-def _service_cut_sets(plan: Plan, service: ServicePlan, limit: int) -> list[frozenset[str]]:
-    """Minimal cut sets of one service failing on its own."""
-    zones = list(service.per_zone)
-    cuts: list[frozenset[str]] = []
-    if service.managed:
-        cuts.append(frozenset({service.name}))
-    # Replicas that must fail for the service to fail on its own.
-    must_fail = service.count - service.survivors_needed + 1
-    if must_fail <= 0:  # cannot even run (never true for a valid plan)
-        return [frozenset()]
-    members = {zone: [] for zone in zones}  # type: dict[str, list[str]]
-    if not service.managed:
-        for instance in plan.instances_of(service.name):
-            members[instance.zone].append(instance.name)
-    for size in range(len(zones) + 1):
-        for chosen in combinations(zones, size):
-            held = sum(service.per_zone[z] for z in chosen)
-            if any(held - service.per_zone[z] >= must_fail for z in chosen):
-                continue  # a smaller zone set already suffices
-            if held >= must_fail:
-                cuts.append(frozenset(chosen))
-                continue
-            if service.managed:
-                continue  # managed replicas fail only with their zone
-            outside = [i for z in zones if z not in chosen for i in members[z]]
-            extra = must_fail - held
-            for picked in combinations(outside, extra):
-                cuts.append(frozenset((*chosen, *picked)))
-                if len(cuts) > limit:
-                    raise TooManyCutSets(f"more than {limit:,} cut sets")
-    return cuts
