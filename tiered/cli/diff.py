@@ -42,7 +42,8 @@ class FailOn(StrEnum):
 @app.command(
     epilog="Examples:  tiered diff origin/main  ·  tiered diff old.yaml new.yaml  ·  "
     "tiered diff main:topology.yaml HEAD:topology.yaml --format markdown  ·  "
-    "tiered diff origin/main --format sarif --output tiered-diff.sarif"
+    "tiered diff origin/main --format sarif --output tiered-diff.sarif  ·  "
+    "tiered diff HEAD --files prod.yaml topologies/eu.yml"
 )
 def diff(
     base: Annotated[
@@ -54,7 +55,7 @@ def diff(
     heads: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[HEAD]",
+            metavar="HEAD",
             help="The topology after (a file, revision or REV:path) [default: the base's "
             "file in the working tree]. With --files: any number of working-tree files.",
             show_default=False,

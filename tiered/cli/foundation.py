@@ -36,7 +36,7 @@ class FailOn(StrEnum):
 @app.command(
     epilog="Examples:  tiered validate  ·  tiered validate web.yaml racks.yaml  ·  tiered "
     "validate --format json  ·  tiered validate --format sarif > tiered.sarif  ·  tiered "
-    "validate --fail-on warning"
+    "validate --fail-on warning  ·  tiered validate --only-topologies *.yaml"
 )
 def validate(
     files: Annotated[
