@@ -178,3 +178,21 @@ def test_diff_hook_judges_a_topology_the_commit_adds_by_all_its_findings(tmp_pat
     flawed = run_hook("tiered-diff", repo)
     assert flawed.returncode == 1
     assert "topologies/us.yaml:52:7: TR003 zookeeper" in flawed.stderr
+
+
+def test_diff_files_in_json_is_a_list_with_one_object_a_file(tmp_path: Path) -> None:
+    import json
+
+    repo = init(tmp_path / "repo")
+    commit(repo, {"prod.yaml": THREE_ZONES, "eu.yml": THREE_ZONES}, "three zones")
+    (repo / "prod.yaml").write_text(REFERENCE, encoding="utf-8")
+    tiered = str(Path(sys.executable).with_name("tiered"))
+    command = [tiered, "diff", "HEAD", "--files", "prod.yaml", "eu.yml", "--format", "json"]
+    done = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    diffs = json.loads(done.stdout)
+    assert [d["head"]["path"] for d in diffs] == ["prod.yaml", "eu.yml"]
+    one_head = subprocess.run(
+        [tiered, "diff", "HEAD", "prod.yaml", "eu.yml"], cwd=repo, capture_output=True, text=True
+    )
+    assert one_head.returncode == 2 and "add --files" in one_head.stderr
