@@ -221,3 +221,11 @@ def test_explain_completes_rule_and_problem_ids_in_any_case() -> None:
     assert explainable("tr00")[:2] == ["TR001", "TR002"]
     assert "E0111" in explainable("e01")
     assert "duplicate-key" in explainable("dup")
+
+
+def test_explain_completes_rule_names_in_any_case() -> None:
+    from tiered.cli.completion import explainable
+
+    assert explainable("quorum") == ["quorum-lost-with-zone"]
+    assert explainable("Single-Zone") == ["single-zone-service", "single-zone-topology"]
+    assert "TR003" in explainable("tr")

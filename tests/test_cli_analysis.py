@@ -240,6 +240,59 @@ def test_rules_and_explain() -> None:
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
 
 
+@pytest.mark.parametrize("word", ["quorum-lost-with-zone", "Quorum-Lost-With-Zone", "tr003"])
+def test_explain_takes_a_rule_by_the_name_tiered_rules_shows_or_by_its_id(word: str) -> None:
+    explained = run_tiered("explain", word)
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.splitlines()[0].startswith("TR003 quorum-lost-with-zone (error): ")
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("quorum-lost", "quorum-lost-with-zone"),
+        ("single-zone-servce", "single-zone-service"),
+        ("TR030", "TR010"),
+        ("duplicate-keys", "duplicate-key"),
+    ],
+)
+def test_explain_suggests_the_closest_rule_name_id_or_problem_code(word: str, meant: str) -> None:
+    done = run_tiered("explain", word)
+    assert done.returncode == 2
+    assert f"unknown rule or problem '{word}'" in done.stderr
+    assert f"did you mean '{meant}'?" in done.stderr
+
+
+def test_every_name_tiered_rules_shows_is_explained() -> None:
+    for line in run_tiered("rules", "--width", "200").stdout.splitlines():
+        rule_id, _, name = line.split()[:3]
+        explained = run_tiered("explain", name)
+        assert explained.stdout.startswith(f"{rule_id} {name} ("), name
+
+
+def test_rules_json_lists_each_rule_as_tiered_rules_shows_it() -> None:
+    done = run_tiered("rules", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    text = run_tiered("rules", "--width", "200").stdout.splitlines()
+    assert len(listed) == len(text) == 11
+    assert listed[2] == {
+        "id": "TR003",
+        "name": "quorum-lost-with-zone",
+        "severity": "error",
+        "summary": "a quorum ensemble loses its majority when one zone fails.",
+    }
+    for record, line in zip(listed, text, strict=True):
+        assert line.split(None, 3) == [
+            record["id"],
+            record["severity"],
+            record["name"],
+            record["summary"],
+        ]
+    wrong = run_tiered("rules", "--format", "jsn")
+    assert wrong.returncode == 2 and "did you mean 'json'?" in wrong.stderr
+
+
 def test_accept_of_an_unknown_rule_is_a_located_validation_error(tmp_path: Path) -> None:
     path = tmp_path / "accept.yaml"
     path.write_text(

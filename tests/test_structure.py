@@ -81,6 +81,7 @@ def test_the_formats_the_help_names_are_the_built_in_exporters() -> None:
         ("plan", "output_format", "plan"),
         ("diagram", "output_format", "diagram"),
         ("diff", "output_format", "diff"),
+        ("rules", "output_format", "rules"),
     ],
 )
 def test_each_command_names_its_formats_from_the_one_list(
@@ -122,6 +123,20 @@ def test_every_rule_module_is_published_and_every_published_id_has_its_module() 
             and isinstance(node.value, ast.Constant)
         ]
         assert ids == [stem.upper()], f"{stem}.py declares {ids}"
+
+
+def test_a_rule_module_declaring_another_name_than_the_published_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import types
+
+    from tiered.rules import catalogue
+
+    renamed = types.ModuleType("tiered.rules.tr003")
+    renamed.ID, renamed.NAME = "TR003", "quorum-lost"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tiered.rules.tr003", renamed)
+    with pytest.raises(ImportError, match="published as 'quorum-lost-with-zone'"):
+        catalogue._load("TR003")
 
 
 def test_a_rule_module_declaring_another_id_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,20 +1,25 @@
-"""Published rule ids: what an ``accept`` entry may name. Ids stay stable once published.
+"""Published rules: what an ``accept`` entry and ``tiered explain`` may name. Ids and names
+stay stable once published.
 
 The one list of rules. Each id names its module, ``tiered/rules/trNNN.py``, which declares
-the same ``ID``; the catalogue (``tiered.rules.catalogue``) loads the rules from this list,
-and validation, a floor below the rules, reads it without importing a single rule.
+the same ``ID`` and ``NAME``; the catalogue (``tiered.rules.catalogue``) loads the rules from
+this list, and validation and shell completion, which must stay cheap, read it without
+importing a single rule.
 """
 
-KNOWN_RULE_IDS: tuple[str, ...] = (
-    "TR001",
-    "TR002",
-    "TR003",
-    "TR004",
-    "TR005",
-    "TR006",
-    "TR007",
-    "TR008",
-    "TR009",
-    "TR010",
-    "TR011",
-)
+#: rule id → the rule's published name (what ``tiered rules`` shows), in catalogue order.
+KNOWN_RULES: dict[str, str] = {
+    "TR001": "single-point-of-failure",
+    "TR002": "single-zone-service",
+    "TR003": "quorum-lost-with-zone",
+    "TR004": "even-quorum",
+    "TR005": "active-active-below-min-healthy",
+    "TR006": "cascading-failure",
+    "TR007": "single-zone-topology",
+    "TR008": "entry-without-failover",
+    "TR009": "tier-skipping",
+    "TR010": "proxied-without-health-check",
+    "TR011": "managed-single-failure",
+}
+
+KNOWN_RULE_IDS: tuple[str, ...] = tuple(KNOWN_RULES)

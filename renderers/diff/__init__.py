@@ -8,6 +8,7 @@ the report's SARIF results. The diff itself is computed, as data, by ``tiered.ch
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tiered.exporters.base import DocumentExporter, ExportOptions
@@ -26,6 +27,10 @@ class DiffText(DocumentExporter["Diff"]):
 
         return wrap_lines(text(subject), options.extra.get("width"))
 
+    def combine(self, documents: Sequence[str]) -> str:
+        """Several files' diffs (``tiered diff --files``), a blank line between two."""
+        return "\n".join(documents)
+
 
 class DiffMarkdown(DocumentExporter["Diff"]):
     name, kind, filename = "markdown", "diff", "diff.md"
@@ -36,6 +41,10 @@ class DiffMarkdown(DocumentExporter["Diff"]):
 
         return markdown(subject)
 
+    def combine(self, documents: Sequence[str]) -> str:
+        """Several files' diffs (``tiered diff --files``), a blank line between two."""
+        return "\n".join(documents)
+
 
 class DiffJson(DocumentExporter["Diff"]):
     name, kind, filename = "json", "diff", "diff.json"
@@ -43,6 +52,12 @@ class DiffJson(DocumentExporter["Diff"]):
 
     def document(self, subject: Diff, options: ExportOptions) -> str:
         return json.dumps(subject.to_dict(), indent=2, sort_keys=True) + "\n"
+
+    def combine(self, documents: Sequence[str]) -> str:
+        """Several files' diffs (``tiered diff --files``): a list, one object a file."""
+        if len(documents) == 1:
+            return documents[0]
+        return json.dumps([json.loads(d) for d in documents], indent=2, sort_keys=True) + "\n"
 
 
 class DiffSarif(DocumentExporter["Diff"]):
@@ -53,3 +68,13 @@ class DiffSarif(DocumentExporter["Diff"]):
         from tiered.renderers.diff.sarif import sarif
 
         return sarif(subject)
+
+    def combine(self, documents: Sequence[str]) -> str:
+        """Several files' diffs (``tiered diff --files``): one run holding every result."""
+        if len(documents) == 1:
+            return documents[0]
+        logs = [json.loads(d) for d in documents]
+        merged = logs[0]
+        for log in logs[1:]:
+            merged["runs"][0]["results"].extend(log["runs"][0]["results"])
+        return json.dumps(merged, indent=2, sort_keys=True) + "\n"

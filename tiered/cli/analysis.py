@@ -155,15 +155,30 @@ def whatif(
     sys.stdout.write(wrap_lines("\n".join(lines), output_width(width)) + "\n")
 
 
-@app.command(epilog="Example:  tiered rules")
-def rules(width: WidthOpt = None) -> None:
-    """List the resilience rules: id, severity, name and what each finds."""
-    from tiered.renderers.report.layout import listing
+@app.command(epilog="Examples:  tiered rules  ·  tiered rules --format json")
+def rules(
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{listed('rules')}.",
+            autocompletion=completer("rules"),
+        ),
+    ] = "text",
+    width: WidthOpt = None,
+) -> None:
+    """List the resilience rules: id, severity, name and what each finds (json: a list of
+    objects with id, name, severity and summary)."""
+    from tiered.exporters.base import ExportOptions
     from tiered.renderers.report.width import output_width
     from tiered.rules.catalogue import RULES
 
-    rows = [[r.id, r.severity.value, r.name, r.summary] for r in RULES]
-    _lines(listing(rows, output_width(width)))
+    chosen = exporter("rules", output_format)
+    options = ExportOptions(extra={"width": output_width(width)})
+    (document,) = chosen.export(RULES, options).values()
+    emit_document(document, None)
 
 
 def _lines(lines: list[str]) -> None:
@@ -171,8 +186,8 @@ def _lines(lines: list[str]) -> None:
 
 
 @app.command(
-    epilog="Examples:  tiered explain TR003  ·  tiered explain E0111  ·  tiered explain "
-    "duplicate-key  ·  tiered explain"
+    epilog="Examples:  tiered explain TR003  ·  tiered explain quorum-lost-with-zone  ·  "
+    "tiered explain E0111  ·  tiered explain duplicate-key  ·  tiered explain"
 )
 def explain(
     rule_id: Annotated[
@@ -180,8 +195,8 @@ def explain(
         typer.Argument(
             metavar="ID",
             autocompletion=completion.explainable,
-            help="A rule id (TR003), a problem id (E0111) or code (duplicate-key); "
-            "none: list them all.",
+            help="A rule id (TR003) or name (quorum-lost-with-zone), a problem id (E0111) "
+            "or code (duplicate-key), in any case; none: list them all.",
         ),
     ] = None,
     width: WidthOpt = None,
@@ -192,8 +207,7 @@ def explain(
     from tiered.problems import PROBLEM_CODES
     from tiered.renderers.report.layout import listing
     from tiered.renderers.report.width import hanging, output_width
-    from tiered.rules.catalogue import BY_ID, RULES
-    from tiered.validation.schema_errors import did_you_mean
+    from tiered.rules.catalogue import BY_ID, BY_NAME, RULES, find
 
     columns = output_width(width)
     if rule_id is None:
@@ -208,19 +222,27 @@ def explain(
             ]
         )
         return
-    wanted = rule_id.upper()
-    rule = BY_ID.get(wanted)
+    rule = find(rule_id)
     if rule is not None:
         from tiered.renderers.report.rule_doc import render_rule_doc
 
         sys.stdout.write(render_rule_doc(rule, columns))
         return
-    problem = PROBLEMS_BY_ID.get(wanted) or PROBLEM_CODES.get(rule_id.lower())
+    problem = PROBLEMS_BY_ID.get(rule_id.upper()) or PROBLEM_CODES.get(rule_id.lower())
     if problem is not None:
         _lines([hanging(f"{problem.id} {problem.code}: {problem.summary}", columns, 2)])
         return
-    known = [*BY_ID, *PROBLEMS_BY_ID, *PROBLEM_CODES]
+    known = [*BY_ID, *BY_NAME, *PROBLEMS_BY_ID, *PROBLEM_CODES]
     usage_error(
         f"unknown rule or problem '{rule_id}'",
-        did_you_mean(rule_id, known) or "`tiered explain` lists them",
+        _closest(rule_id, known) or "`tiered explain` lists them",
     )
+
+
+def _closest(word: str, known: list[str]) -> str:
+    """'did you mean X?' for the known id or name closest to ``word`` in any case, or ''."""
+    import difflib
+
+    spelled = {name.lower(): name for name in known}
+    close = difflib.get_close_matches(word.lower(), spelled, n=1, cutoff=0.6)
+    return f"did you mean '{spelled[close[0]]}'?" if close else ""

@@ -16,10 +16,13 @@ from tiered.findings import Problem
 install()
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tiered.changes.model import Diff
     from tiered.exporters.base import Exporter, ExportRefused, Kind
     from tiered.exporters.registry import ResultKind
     from tiered.pipeline import Result
+    from tiered.rules.base import Rule
 
 app = typer.Typer(
     name="tiered",
@@ -112,6 +115,8 @@ def valid_result(file: str, depth: int = 1) -> Result:
 
 @overload
 def exporter(kind: Literal["diff"], name: str) -> Exporter[Diff]: ...
+@overload
+def exporter(kind: Literal["rules"], name: str) -> Exporter[Sequence[Rule]]: ...
 @overload
 def exporter(kind: ResultKind, name: str) -> Exporter[Result]: ...
 def exporter(kind: Kind, name: str) -> Exporter[Any]:

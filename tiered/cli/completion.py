@@ -1,4 +1,5 @@
-"""Shell completion values: rule and problem ids, and the failure domains of the file.
+"""Shell completion values: rule ids and names, problem ids and codes, and the failure
+domains of the file.
 
 (Exporter names complete through ``tiered.cli.common.completer``.)
 
@@ -23,14 +24,15 @@ def rule_ids(incomplete: str) -> list[str]:
 
 
 def explainable(incomplete: str) -> list[str]:
-    """What ``tiered explain`` takes: rule ids, problem ids (case-insensitive prefix) and
-    problem codes."""
+    """What ``tiered explain`` takes, by case-insensitive prefix: rule ids, problem ids,
+    then rule names and problem codes."""
     from tiered.problems import PROBLEM_CODES
+    from tiered.rule_ids import KNOWN_RULES
 
-    ids = [*rule_ids(incomplete), *(p.id for p in PROBLEM_CODES.values())]
-    upper = incomplete.upper()
-    found = [i for i in ids if i.startswith(upper)]
-    return found + [code for code in PROBLEM_CODES if code.startswith(incomplete.lower())]
+    upper, lower = incomplete.upper(), incomplete.lower()
+    ids = [*rule_ids(incomplete), *(p.id for p in PROBLEM_CODES.values() if p.id.startswith(upper))]
+    names = [name for name in (*KNOWN_RULES.values(), *PROBLEM_CODES) if name.startswith(lower)]
+    return ids + names
 
 
 def domains(ctx: Any, incomplete: str) -> list[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,12 +21,16 @@ from tiered.cli.common import (
     exporter,
     print_problems,
     shown,
+    usage_error,
     write_output,
 )
 from tiered.cli.formats import listed
+from tiered.cli.topology_files import skipped_note, topologies_only
 
 if TYPE_CHECKING:
     from tiered.changes import InvalidSides
+    from tiered.changes.model import Diff
+    from tiered.exporters.base import Exporter
 
 
 class FailOn(StrEnum):
@@ -37,7 +42,8 @@ class FailOn(StrEnum):
 @app.command(
     epilog="Examples:  tiered diff origin/main  ·  tiered diff old.yaml new.yaml  ·  "
     "tiered diff main:topology.yaml HEAD:topology.yaml --format markdown  ·  "
-    "tiered diff origin/main --format sarif --output tiered-diff.sarif"
+    "tiered diff origin/main --format sarif --output tiered-diff.sarif  ·  "
+    "tiered diff HEAD --files prod.yaml topologies/eu.yml"
 )
 def diff(
     base: Annotated[
@@ -46,12 +52,12 @@ def diff(
             metavar="BASE", help="The topology before: a file, a git revision, or REV:path."
         ),
     ],
-    head: Annotated[
-        str | None,
+    heads: Annotated[
+        list[str] | None,
         typer.Argument(
             metavar="HEAD",
             help="The topology after (a file, revision or REV:path) [default: the base's "
-            "file in the working tree].",
+            "file in the working tree]. With --files: any number of working-tree files.",
             show_default=False,
         ),
     ] = None,
@@ -61,6 +67,23 @@ def diff(
             "--file", metavar="FILE", help="The file compared when a side is a bare revision."
         ),
     ] = DEFAULT_FILE,
+    files: Annotated[
+        bool,
+        typer.Option(
+            "--files",
+            help="The arguments after BASE (a revision) are working-tree files, each compared "
+            "with itself at BASE; a file BASE lacks is new, all its findings new. For the "
+            "pre-commit hook.",
+        ),
+    ] = False,
+    only_topologies: Annotated[
+        bool,
+        typer.Option(
+            "--only-topologies",
+            help="With --files: skip the files that are not tiered topologies (no top-level "
+            "`tiers` key), with a one-line note on stderr.",
+        ),
+    ] = False,
     output_format: Annotated[
         str,
         typer.Option(
@@ -105,49 +128,118 @@ def diff(
     base already had never fail a pull request); 2 when either side is invalid (each
     problem named with its side's file); 0 otherwise.
     """
-    from tiered.changes import InvalidSides, compare, load_sides
-    from tiered.cli.importing import import_options
-    from tiered.exporters.base import ExportOptions
-
-    chosen = exporter("diff", output_format)
-    try:
-        old, new = load_sides(base, head, file, options=import_options())
-    except InvalidSides as invalid:
-        _invalid(invalid, output_format)
-    from tiered.renderers.cloudformation import rendered
     from tiered.renderers.report.width import output_width
 
-    result = compare(old, new, rendered if cloudformation else None)
-    columns = output_width(width) if output is None else width
-    (content,) = chosen.export(result, ExportOptions(extra={"width": columns})).values()
-    if output is None:
-        sys.stdout.write(str(content))
+    if not files and heads and len(heads) > 1:
+        usage_error(
+            f"tiered diff compares BASE with one HEAD, got {len(heads)}",
+            "to compare several files with themselves at BASE, add --files",
+        )
+    if only_topologies and not files:
+        usage_error("--only-topologies chooses among --files", "add --files, or leave it out")
+    comparison = _Comparison(
+        exporter("diff", output_format),
+        {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on],
+        cloudformation,
+        output_width(width) if output is None else width,
+    )
+    if not files:
+        comparison.one(base, heads[0] if heads else None, file)
     else:
-        target = Path(output)
-        written = write_output(target.parent, {target.name: content})
-        typer.echo(f"wrote {shown(written[0])}", err=True)
-    threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
-    if result.failing(threshold):
-        raise typer.Exit(EXIT_FINDINGS)
+        paths = heads or [file]
+        if only_topologies:
+            paths, skipped = topologies_only(paths)
+            if skipped:
+                typer.echo(skipped_note(skipped), err=True)
+        for path in paths:
+            comparison.one(base, None, path, new_allowed=True)
+    if comparison.documents:
+        content = comparison.exporter.combine(comparison.documents)
+        if output is None:
+            sys.stdout.write(content)
+        else:
+            target = Path(output)
+            written = write_output(target.parent, {target.name: content})
+            typer.echo(f"wrote {shown(written[0])}", err=True)
+    raise typer.Exit(comparison.exit_code)
 
 
-def _invalid(invalid: InvalidSides, output_format: str) -> NoReturn:
-    sides = invalid.errors
-    if output_format == "json":  # the error itself, in the format tools read
-        payload = {
-            "valid": False,
-            "sides": [
-                {
-                    "side": e.side,
-                    "label": e.label,
-                    "problems": [p.to_dict() for p in e.problems],
-                }
-                for e in sides
-            ],
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-    else:
-        for error in sides:
-            sys.stderr.write(f"{error.side} ({error.label}) is invalid:\n")
-            print_problems(error.problems)
-    raise typer.Exit(EXIT_INVALID)
+@dataclass
+class _Comparison:
+    """Files compared one after the other: their documents and the worst exit code."""
+
+    exporter: Exporter[Diff]
+    threshold: int
+    cloudformation: bool
+    columns: int | None
+    documents: list[str] = field(default_factory=list)
+    exit_code: int = 0
+
+    def one(self, base: str, head: str | None, file: str, new_allowed: bool = False) -> None:
+        """Compare one pair of sides; a file BASE lacks is judged alone when ``new_allowed``."""
+        from tiered.changes import InvalidSides, compare, load_sides
+        from tiered.cli.importing import import_options
+        from tiered.exporters.base import ExportOptions
+        from tiered.renderers.cloudformation import rendered
+
+        try:
+            old, new = load_sides(base, head, file, options=import_options())
+        except InvalidSides as invalid:
+            if new_allowed and _only_missing_at_base(invalid):
+                self._new(base, file)
+            else:
+                self._invalid(invalid)
+            return
+        result = compare(old, new, rendered if self.cloudformation else None)
+        (content,) = self.exporter.export(
+            result, ExportOptions(extra={"width": self.columns})
+        ).values()
+        self.documents.append(str(content))
+        if result.failing(self.threshold):
+            self.exit_code = max(self.exit_code, EXIT_FINDINGS)
+
+    def _new(self, base: str, file: str) -> None:
+        """A topology BASE does not have: every finding it has is new (on stderr)."""
+        from tiered.cli.importing import import_options
+        from tiered.pipeline import run
+        from tiered.renderers.report.findings_text import findings_text
+
+        result = run(file, options=import_options())
+        if result.plan is None:
+            sys.stderr.write(f"head ({file}) is invalid:\n")
+            print_problems(result.problems)
+            self.exit_code = EXIT_INVALID
+            return
+        failing = [f for f in result.findings if f.failing and f.severity.rank >= self.threshold]
+        sys.stderr.write(f"{file} is new since {base}: every finding is new\n")
+        sys.stderr.write(findings_text(result.findings, self.columns))
+        if failing:
+            self.exit_code = max(self.exit_code, EXIT_FINDINGS)
+
+    def _invalid(self, invalid: InvalidSides) -> None:
+        sides = invalid.errors
+        if self.exporter.name == "json":  # the error itself, in the format tools read
+            payload = {
+                "valid": False,
+                "sides": [
+                    {
+                        "side": e.side,
+                        "label": e.label,
+                        "problems": [p.to_dict() for p in e.problems],
+                    }
+                    for e in sides
+                ],
+            }
+            self.documents.append(json.dumps(payload, indent=2) + "\n")
+        else:
+            for error in sides:
+                sys.stderr.write(f"{error.side} ({error.label}) is invalid:\n")
+                print_problems(error.problems)
+        self.exit_code = EXIT_INVALID
+
+
+def _only_missing_at_base(invalid: InvalidSides) -> bool:
+    """Whether the one thing wrong is that the base side has no such file."""
+    return [e.side for e in invalid.errors] == ["base"] and all(
+        p.code == "file-not-found" for p in invalid.errors[0].problems
+    )

@@ -41,6 +41,7 @@ BUILT_IN_FORMATS: dict[Kind, dict[str, str]] = {
         "json": "",
         "sarif": "code scanning",
     },
+    "rules": {"text": "", "json": "for tools"},
 }
 
 

@@ -24,6 +24,7 @@ from tiered.cli.common import (
     valid_result,
 )
 from tiered.cli.formats import listed
+from tiered.cli.topology_files import skipped_note, topologies_only
 
 
 class FailOn(StrEnum):
@@ -35,7 +36,7 @@ class FailOn(StrEnum):
 @app.command(
     epilog="Examples:  tiered validate  ·  tiered validate web.yaml racks.yaml  ·  tiered "
     "validate --format json  ·  tiered validate --format sarif > tiered.sarif  ·  tiered "
-    "validate --fail-on warning"
+    "validate --fail-on warning  ·  tiered validate --only-topologies *.yaml"
 )
 def validate(
     files: Annotated[
@@ -56,6 +57,15 @@ def validate(
         FailOn,
         typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse; never: 0."),
     ] = FailOn.error,
+    only_topologies: Annotated[
+        bool,
+        typer.Option(
+            "--only-topologies",
+            help="Skip the files that are not tiered topologies (no top-level `tiers` key, "
+            "e.g. a Kubernetes manifest or a CloudFormation template), with a one-line note "
+            "on stderr: for a hook that passes every YAML file.",
+        ),
+    ] = False,
     width: WidthOpt = None,
 ) -> None:
     """Check topologies: YAML, schema, references, placement, network, then the
@@ -74,7 +84,12 @@ def validate(
     threshold = {FailOn.error: 2, FailOn.warning: 1, FailOn.never: 3}[fail_on]
     exit_code = 0
     documents: list[str] = []
-    for file in files or [DEFAULT_FILE]:
+    chosen_files = files or [DEFAULT_FILE]
+    if only_topologies:
+        chosen_files, skipped = topologies_only(chosen_files)
+        if skipped:
+            typer.echo(skipped_note(skipped), err=True)
+    for file in chosen_files:
         result = run(file, options=import_options())
         if result.plan is None:
             exit_code = EXIT_INVALID

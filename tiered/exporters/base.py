@@ -15,11 +15,12 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 #: The commands that pick exporters: ``tiered render NAME``, ``tiered report --format``,
 #: ``tiered plan --format``, ``tiered validate --format``, ``tiered diagram --format``,
-#: ``tiered diff --format``.
-Kind = Literal["render", "report", "plan", "validate", "diagram", "diff"]
-KINDS: tuple[Kind, ...] = ("render", "report", "plan", "validate", "diagram", "diff")
+#: ``tiered diff --format``, ``tiered rules --format``.
+Kind = Literal["render", "report", "plan", "validate", "diagram", "diff", "rules"]
+KINDS: tuple[Kind, ...] = ("render", "report", "plan", "validate", "diagram", "diff", "rules")
 
-#: What an exporter reads: a pipeline ``Result`` (every kind but diff), or a ``Diff``.
+#: What an exporter reads: a pipeline ``Result`` (every kind but diff and rules), a ``Diff``,
+#: or the rule catalogue (a sequence of ``tiered.rules.base.Rule``).
 Subject = TypeVar("Subject")
 
 Files = Mapping[str, str | bytes]

@@ -20,8 +20,11 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from tiered.exporters.base import Exporter, Kind
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tiered.changes.model import Diff
     from tiered.pipeline import Result
+    from tiered.rules.base import Rule
 
 #: The kinds whose exporters read one pipeline Result.
 ResultKind = Literal["render", "report", "plan", "validate", "diagram"]
@@ -72,6 +75,8 @@ def names(kind: Kind) -> list[str]:
 
 @overload
 def get(kind: Literal["diff"], name: str) -> Exporter[Diff]: ...
+@overload
+def get(kind: Literal["rules"], name: str) -> Exporter[Sequence[Rule]]: ...
 @overload
 def get(kind: ResultKind, name: str) -> Exporter[Result]: ...
 def get(kind: Kind, name: str) -> Exporter[Any]:
