@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
 from tiered.model import HealthCheck, Route, Tls
-from tiered.placement.plan import Instance, Plan, ServicePlan
+from tiered.placement.plan import ComputeService, Instance, Plan, ServicePlan
 from tiered.renderers import templating
 
 if TYPE_CHECKING:
@@ -163,12 +163,13 @@ class NginxRenderer(Exporter["Result"]):
         return files
 
 
-def proxies(plan: Plan) -> list[ServicePlan]:
+def proxies(plan: Plan) -> list[ComputeService]:
     """The entry-tier services this renderer writes configurations for."""
     return [
-        plan.services[name]
+        service
         for name in plan.entry_services
-        if plan.services[name].kind == "compute" and plan.services[name].software == "nginx"
+        if isinstance(service := plan.services[name], ComputeService)
+        and service.software == "nginx"
     ]
 
 
@@ -252,7 +253,7 @@ def render_config(
     for route in service.routes:
         target = plan.services[route.to]
         if target.name not in {u.name for u in upstreams}:
-            upstreams.append(_upstream(plan, service, target, local))
+            upstreams.append(_upstream(plan, plan.compute(service.name), target, local))
         upstream = next(u for u in upstreams if u.name == target.name)
         for location in _locations(route, target, upstream):
             if (location.match, location.path) in taken:
@@ -265,7 +266,7 @@ def render_config(
             locations.append(location)
     listeners = _listeners(service, local)
     tls_port = next((ln.port for ln in listeners if ln.role == "tls"), None)
-    tls = service.tls or Tls()
+    tls = plan.compute(service.name).tls or Tls()
     certificate, key = tls.certificate, tls.key
     if local is not None:
         certificate = "tls/" + certificate.rsplit("/", 1)[-1]
@@ -311,7 +312,7 @@ def _listeners(service: ServicePlan, local: LocalMap | None) -> list[Listener]:
 
 
 def _upstream(
-    plan: Plan, proxy: ServicePlan, target: ServicePlan, local: LocalMap | None
+    plan: Plan, proxy: ComputeService, target: ServicePlan, local: LocalMap | None
 ) -> Upstream:
     check = target.health_check or HealthCheck()
     port = target.port

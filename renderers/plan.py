@@ -31,10 +31,12 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
     where = f"{plan.provider} {plan.region}" if plan.region else plan.provider
     parts = [
         hanging(
-            f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}", width, 2
+            f"{plan.name}: {where}, network {plan.network.cidr}, zones {', '.join(plan.zones)}",
+            width,
+            2,
         )
         + "\n",
-        hanging(ADDRESSING[plan.addressing], width, 2) + "\n",
+        hanging(ADDRESSING[plan.network.addressing], width, 2) + "\n",
     ]
     parts.append(
         "\nSubnets\n"
@@ -71,7 +73,7 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
             ],
         )
     )
-    if plan.blocks:
+    if plan.network.blocks:
         parts.append("\nAddress blocks\n" + table(*_blocks(plan)))
     if plan.managed:
         parts.append(
@@ -92,14 +94,14 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
                 ],
             )
         )
-    if plan.nat_gateways:
+    if plan.network.nat_gateways:
         parts.append(
             "\nNAT gateways\n"
             + table(
                 ["gateway", "zone", "subnet", "ip", "serves"],
                 [
                     [n.name, n.zone, n.subnet, str(n.ip), ", ".join(n.serves)]
-                    for n in plan.nat_gateways
+                    for n in plan.network.nat_gateways
                 ],
             )
         )
@@ -136,7 +138,7 @@ def _blocks(plan: Plan) -> tuple[list[str], list[list[str]]]:
     """One row per service: its block in each zone and how full its busiest zone is."""
     by_service: dict[str, list[str]] = {}
     fullest: dict[str, tuple[int, int]] = {}
-    for block in plan.blocks:
+    for block in plan.network.blocks:
         by_service.setdefault(block.service, []).append(block.cidr)
         size, capacity = fullest.get(block.service, (0, block.capacity))
         fullest[block.service] = (max(size, block.size), capacity)

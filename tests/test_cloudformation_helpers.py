@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 from tests.conftest import ALL_TOPOLOGIES
 from tiered.exporters.base import ExportOptions
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result, plan_file
+from tiered.pipeline import Result, check_loaded, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.cloudformation import CloudFormationRenderer
-from tiered.validation.validator import validate
 
 RENDERER = CloudFormationRenderer()
 
@@ -51,7 +50,9 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml"))
+    result = check_loaded(
+        load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml")
+    )
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan

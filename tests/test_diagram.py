@@ -190,7 +190,7 @@ def test_dot_structure_matches_the_plan(topology_path: Path) -> None:
     assert_calls_from_every_replica(plan, graph)
     # NAT gateways: one node per gateway of the plan
     assert {n for n in graph.nodes if n.startswith("n_")} == {
-        f"n_{ident(g.name)}" for g in plan.nat_gateways
+        f"n_{ident(g.name)}" for g in plan.network.nat_gateways
     }
 
 
@@ -460,7 +460,7 @@ def test_svg_is_self_contained(path: Path) -> None:
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     symbols = {e.get("id") for e in root.iter("{http://www.w3.org/2000/svg}symbol")}
     uses = list(root.iter("{http://www.w3.org/2000/svg}use"))
-    icons_drawn = len(plan.instances) + len(plan.managed) + len(plan.nat_gateways) + 1
+    icons_drawn = len(plan.instances) + len(plan.managed) + len(plan.network.nat_gateways) + 1
     icons_drawn += 1 if plan.entry is not None and (plan.entry.hosted_zone or plan.entry.vip) else 0
     assert len(uses) == icons_drawn
     for element in root.iter():

@@ -15,16 +15,15 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT, run_tiered
 from tiered.exporters.base import ExportOptions
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result, plan_file
+from tiered.pipeline import Result, check_loaded, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.keepalived import KeepalivedRenderer
-from tiered.validation.validator import validate
 
 ONPREM = ROOT / "examples" / "onprem-generic.yaml"
 
 
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "t.yaml"))
+    result = check_loaded(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "t.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan
@@ -92,7 +91,7 @@ def test_a_small_network_gets_a_small_segment() -> None:
     plan = plan_of(pair("192.168.7.0/24", "192.168.7.253"))
     segment = plan.entry_segment
     assert segment is not None
-    assert segment.cidr.prefixlen > 24 and segment.cidr.broadcast_address == plan.network[-1]
+    assert segment.cidr.prefixlen > 24 and segment.cidr.broadcast_address == plan.network.cidr[-1]
     assert all(not s.cidr.overlaps(segment.cidr) for s in plan.subnets if s is not segment)
 
 
@@ -161,7 +160,7 @@ def test_segment_invariants(data: dict[str, Any]) -> None:
     assert segment is not None
     lb = plan.services["lb"]
     assert segment.zones == tuple(lb.per_zone)
-    assert segment.cidr.broadcast_address == plan.network.broadcast_address  # on top
+    assert segment.cidr.broadcast_address == plan.network.cidr.broadcast_address  # on top
     others = [s for s in plan.subnets if s is not segment]
     assert all(not s.cidr.overlaps(segment.cidr) for s in others)
     nodes = plan.instances_of("lb")
@@ -173,7 +172,7 @@ def test_segment_invariants(data: dict[str, Any]) -> None:
     del data["entry"]
     plain = plan_of(data)
     used = sum(s.cidr.num_addresses for s in plain.subnets)
-    if used + 8 > plan.network.num_addresses:
+    if used + 8 > plan.network.cidr.num_addresses:
         return
     assert [(s.name, s.cidr) for s in others] == [(s.name, s.cidr) for s in plain.subnets]
     # (in the pair's own tier the others move down into the addresses the pair left)

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
 from tiered.loading.loader import load_bytes
 from tiered.pipeline import check_loaded
-from tiered.placement.addressing import home
+from tiered.placement.networks.addressing import home
+from tiered.placement.networks.aws import AwsCarver
+from tiered.placement.networks.onprem import OnPremCarver
 from tiered.placement.plan import Plan
-from tiered.placement.planner import RESERVED
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -100,7 +101,7 @@ def topologies(draw: st.DrawFn) -> dict[str, Any]:
 @given(topologies())
 def test_plan_invariants(data: dict[str, Any]) -> None:
     plan = plan_of(data)
-    network = plan.network
+    network = plan.network.cidr
     subnets = {s.name: s for s in plan.subnets}
     # Subnets: inside the network, never overlapping, one per tier per zone.
     for a in plan.subnets:
@@ -112,11 +113,11 @@ def test_plan_invariants(data: dict[str, Any]) -> None:
         (t, z) for t in data["tiers"] for z in data["zones"]
     }
     # Addresses: inside their subnet, clear of reserved ones, unique.
-    low, high = RESERVED[plan.provider]
+    low, high = {"aws": AwsCarver.RESERVED, "generic": OnPremCarver.RESERVED}[plan.provider]
     addresses: list[ipaddress.IPv4Address] = []
     placed = [(i.subnet, i.ip) for i in plan.instances]
     placed += [(m.subnet, m.ip) for m in plan.managed if m.ip is not None]
-    placed += [(n.subnet, n.ip) for n in plan.nat_gateways]
+    placed += [(n.subnet, n.ip) for n in plan.network.nat_gateways]
     for subnet_name, ip in placed:
         cidr = subnets[subnet_name].cidr
         assert ip in cidr
@@ -198,7 +199,7 @@ def test_reference_plan_values() -> None:
     ]
     assert home("nginx", 256) == 110
     assert plan.instance("nginx-1").ip == ipaddress.IPv4Address("10.0.0.108")
-    assert [(b.zone, b.cidr, b.size) for b in plan.blocks if b.service == "zookeeper"] == [
+    assert [(b.zone, b.cidr, b.size) for b in plan.network.blocks if b.service == "zookeeper"] == [
         ("us-east-1b", "10.0.2.136/30", 2),
         ("us-east-1c", "10.0.3.136/30", 1),
     ]
@@ -207,7 +208,7 @@ def test_reference_plan_values() -> None:
         ("db-standby", "us-east-1c", "standby"),
     ]
     assert [m.zone for m in plan.managed if m.kind == "filesystem"] == ["us-east-1b", "us-east-1c"]
-    assert [(n.zone, n.subnet) for n in plan.nat_gateways] == [
+    assert [(n.zone, n.subnet) for n in plan.network.nat_gateways] == [
         ("us-east-1b", "web-us-east-1b"),
         ("us-east-1c", "web-us-east-1c"),
     ]
@@ -219,7 +220,7 @@ def test_subnets_shrink_to_fit_a_small_network(tmp_path: Path) -> None:
     plan = check_loaded(load_bytes(text.encode(), "small.yaml")).plan
     assert plan is not None
     assert {s.cidr.prefixlen for s in plan.subnets} == {27}  # 6 subnets of 32 in a /24
-    assert plan.addressing == "blocks"  # the app tier's blocks (16 addresses) still fit
+    assert plan.network.addressing == "blocks"  # the app tier's blocks (16 addresses) still fit
 
 
 def test_public_api_loads_and_plans_and_raises_with_every_problem() -> None:

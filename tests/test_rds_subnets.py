@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT, run_tiered
 from tests.test_plan import plan_of
-from tiered.placement.rds_subnets import second_zone
+from tiered.placement.networks.rds_subnets import second_zone
 
 
 def one_zone(cidr: str = "10.0.0.0/24", tiers: int = 3, zone: str = "eu-west-1a") -> dict[str, Any]:

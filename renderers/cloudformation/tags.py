@@ -33,7 +33,7 @@ SOFTWARE, FAILOVER = "tiered:software", "tiered:failover"
 def kind_tags(service: ServicePlan) -> list[dict[str, Any]]:
     """``tiered:software`` (compute) and ``tiered:failover`` of a service's resources."""
     pairs: dict[str, str] = {FAILOVER: service.failover}
-    if service.kind == "compute":
+    if not service.managed:
         pairs[SOFTWARE] = service.software
     return [{"Key": key, "Value": value} for key, value in sorted(pairs.items())]
 
@@ -41,7 +41,7 @@ def kind_tags(service: ServicePlan) -> list[dict[str, Any]]:
 def service_tags(service: ServicePlan, role: str, tier_index: int) -> list[dict[str, Any]]:
     """The tags of a service's security group that carry its model for an import."""
     pairs = {"tiered:tier-role": role, "tiered:tier-index": str(tier_index)}
-    if service.kind == "compute" and service.failover == "active-active":
+    if not service.managed and service.failover == "active-active":
         pairs["tiered:min-healthy"] = str(service.min_healthy)
     check = service.health_check
     if check is not None:

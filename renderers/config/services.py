@@ -185,7 +185,7 @@ def _nginx(
             text = files[f"keepalived/{instance.name}/keepalived.conf"]
             boot.add_file("/etc/keepalived/keepalived.conf", str(text))
         return
-    tls = service.tls or Tls()
+    tls = plan.compute(service.name).tls or Tls()
     if 443 in service.listen:
         secret, parameter, region = stack.tls_secret(), stack.tls_parameter(), stack.region()
         boot.use(secret, parameter, region)

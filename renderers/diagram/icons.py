@@ -11,7 +11,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import DatabaseService, FilesystemService, Plan, ServicePlan
 
 #: Icons of the software a compute service runs (diagrams' on-premises set mostly).
 SOFTWARE_ICONS: dict[str, str] = {
@@ -64,9 +64,9 @@ ALL_ICONS: tuple[str, ...] = (
 
 def service_icon(plan: Plan, service: ServicePlan) -> str:
     """The icon of every node of ``service``: its software, RDS engine, EFS or a server."""
-    if service.kind == "database":
+    if isinstance(service, DatabaseService):
         return ENGINE_ICONS.get(service.engine or "", "aws/database/rds.png")
-    if service.kind == "filesystem":
+    if isinstance(service, FilesystemService):
         return FILESYSTEM
     if service.software in SOFTWARE_ICONS:
         return SOFTWARE_ICONS[service.software]

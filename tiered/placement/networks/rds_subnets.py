@@ -14,7 +14,8 @@ from __future__ import annotations
 import ipaddress
 
 from tiered import model
-from tiered.placement.plan import ServicePlan, Subnet
+from tiered.placement.networks.base import Subnet
+from tiered.placement.services import DatabaseService, ServicePlan
 
 #: An RDS-only subnet is as small as AWS allows: nothing but RDS ever takes an address.
 RDS_ONLY_PREFIX = 28
@@ -41,7 +42,7 @@ def second_zone(region: str, zone: str) -> str:
 def _rds_tiers(topology: model.Topology, services: dict[str, ServicePlan]) -> list[str]:
     if topology.provider != "aws" or len(topology.zones) != 1 or topology.region is None:
         return []
-    return list(dict.fromkeys(s.tier for s in services.values() if s.kind == "database"))
+    return list(dict.fromkeys(s.tier for s in services.values() if isinstance(s, DatabaseService)))
 
 
 def rds_only_addresses(topology: model.Topology, services: dict[str, ServicePlan]) -> int:
