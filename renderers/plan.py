@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from tiered.exporters.base import DocumentExporter, ExportOptions
+from tiered.placement.networks.zone_slots import FULL_WIDTH
 from tiered.placement.plan import Plan
 from tiered.renderers.report.layout import table as fitted
 from tiered.renderers.report.width import hanging
@@ -19,6 +20,16 @@ ADDRESSING = {
     "compact": "addressing: compact (the network has no room for a block per service); adding "
     "a service or a replica can move the addresses of later services",
 }
+
+#: Said when the network had no room for a subnet per tier in every zone slot.
+TIGHT_SLOTS = (
+    "zones: the network has room for {slots} per tier only; adding a zone beyond them "
+    "moves subnets (a larger network keeps a slot for each of 8 zones)"
+)
+
+
+def _slots(count: int) -> str:
+    return f"{count} zone slot{'s' if count > 1 else ''}"
 
 
 def plan_table(plan: Plan, width: int | None = None) -> str:
@@ -38,6 +49,10 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
         + "\n",
         hanging(ADDRESSING[plan.network.addressing], width, 2) + "\n",
     ]
+    if plan.network.zone_slots < FULL_WIDTH:
+        parts.append(
+            hanging(TIGHT_SLOTS.format(slots=_slots(plan.network.zone_slots)), width, 2) + "\n"
+        )
     parts.append(
         "\nSubnets\n"
         + table(

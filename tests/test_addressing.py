@@ -88,7 +88,7 @@ def test_adding_a_service_early_and_a_replica_moves_no_instance() -> None:
     assert before.network.addressing == after.network.addressing == "blocks"
     kept = addresses(after)
     assert {name: kept[name] for name in addresses(before)} == addresses(before)
-    assert kept["nginx-3"] == ("web-us-east-1b", "10.0.0.109")  # beside nginx-1, in its block
+    assert kept["nginx-3"] == ("web-us-east-1b", "10.0.1.109")  # beside nginx-1, in its block
     assert {s.name: s.cidr for s in after.subnets} == {s.name: s.cidr for s in before.subnets}
 
 

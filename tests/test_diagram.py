@@ -216,7 +216,7 @@ def test_reference_entry_route53_failover_and_roles() -> None:
     assert not calls[("i_nginx_1", "i_integrate_1")].get("label")
     assert calls[("i_nginx_1", "i_integrate_1")]["tooltip"] == "nginx-1 → integrate-1 /"
     assert "/ → integrate" in graph.nodes["i_nginx_2"]["label"]
-    assert "10.0.2.136:2181" in graph.nodes["i_zookeeper_1"]["label"]
+    assert "10.0.9.136:2181" in graph.nodes["i_zookeeper_1"]["label"]
     assert "postgres:5432" in graph.nodes["m_db_primary"]["label"]
     # the second zone is connected too: to its own replicas of active-active and quorum
     # services, across zones to the active broker and the primary database

@@ -13,10 +13,9 @@ import pytest
 from tests.conftest import ALL_TOPOLOGIES, REGEN_GOLDEN, ROOT, run_tiered
 from tiered.exporters.base import ExportOptions, ExportRefused
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result, plan_file
+from tiered.pipeline import Result, check_loaded, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.keepalived import KeepalivedRenderer
-from tiered.validation.validator import validate
 
 GOLDEN = ROOT / "tests" / "golden"
 KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
@@ -55,7 +54,7 @@ def pair(count: int = 3, listen: str = "[80, 443]", vip: bool = True) -> Plan:
     text = PAIR.replace("COUNT", str(count)).replace("LISTEN", listen)
     if not vip:
         text = text[: text.index("entry:")] + text[text.index("tiers:") :]
-    result = validate(load_bytes(text.encode(), "trio.yaml"))
+    result = check_loaded(load_bytes(text.encode(), "trio.yaml"))
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan

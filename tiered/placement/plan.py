@@ -219,7 +219,11 @@ class Plan:
             "provider": self.provider,
             "region": self.region,
             "zones": list(self.zones),
-            "network": {"cidr": str(self.network.cidr), "nat": self.network.nat},
+            "network": {
+                "cidr": str(self.network.cidr),
+                "nat": self.network.nat,
+                "zone_slots": self.network.zone_slots,
+            },
             "addressing": self.network.addressing,
             "subnets": [
                 {

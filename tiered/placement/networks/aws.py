@@ -12,13 +12,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tiered import model
+from tiered.placement.networks import zone_slots
 from tiered.placement.networks.base import NetworkBase, Subnet
-from tiered.placement.networks.carving import Carver, Key, PlanError
-from tiered.placement.networks.rds_subnets import (
-    NoRoomForRdsSubnet,
-    rds_only_addresses,
-    rds_only_subnets,
-)
+from tiered.placement.networks.carving import Carver, Key
+from tiered.placement.networks.rds_subnets import rds_only_keys
 from tiered.placement.services import ServicePlan
 
 
@@ -54,19 +51,14 @@ class AwsCarver(Carver):
             return [(self.zones[0], self.zones)]
         return [(zone, (zone,)) for zone in self.zones]
 
-    def _kept_free(self) -> int:
-        return rds_only_addresses(self.topology, self.services)
+    def _zone_slots(self, zones: list[str]) -> dict[str, int]:
+        """The zone's letter: the same slot in every topology of the region."""
+        if self.topology.region is None:
+            return super()._zone_slots(zones)
+        return zone_slots.letter_slots(zones, self.topology.region)
 
-    def _extra_subnets(self, cursor: int) -> list[Subnet]:
-        try:
-            return rds_only_subnets(self.topology, self.services, self.network, cursor)
-        except NoRoomForRdsSubnet as error:
-            raise PlanError(
-                f"network {self.network} has no room left for the second subnet RDS needs "
-                f"in the DB subnet group of tier '{error.args[0]}' (a /28 in another zone)",
-                "use a larger network",
-                ("network", "cidr"),
-            ) from None
+    def _extra_keys(self) -> list[Key]:
+        return [(tier, zone) for tier, zone in rds_only_keys(self.topology, self.services)]
 
 
 def plan_aws(topology: model.Topology, services: dict[str, ServicePlan]) -> AwsNetwork:
@@ -79,6 +71,7 @@ def plan_aws(topology: model.Topology, services: dict[str, ServicePlan]) -> AwsN
         subnets=carved.subnets,
         blocks=carved.blocks,
         addressing=carved.addressing,
+        zone_slots=carved.zone_slots,
         nat=topology.network.nat,
         nat_gateways=carved.nat_gateways,
         endpoints=carved.endpoints,

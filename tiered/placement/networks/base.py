@@ -108,6 +108,8 @@ class NetworkBase:
     subnets: tuple[Subnet, ...]
     blocks: tuple[Block, ...]
     addressing: Addressing = "blocks"
+    #: Subnets each tier reserves, one per zone slot (``zone_slots``).
+    zone_slots: int = 8
     #: The egress the topology asks for, and the gateways planned for it (none on premises,
     #: where the site's routers are not tiered's to plan).
     nat: model.Nat = "per-zone"

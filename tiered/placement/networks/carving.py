@@ -1,26 +1,33 @@
 """Carving: subnet sizes and positions in the network, and every replica's address.
 
-One subnet per tier per zone, carved from the network CIDR in a fixed order (largest
-first, then tiers in file order, zones in topology order). A tier's subnets all have one
-size: the smallest that fits its busiest zone, grown to /24 when the network has room. In
-each subnet the addresses the provider reserves are skipped; NAT gateways and file-system
-mount targets take addresses from the top. Each compute service gets an address block of
-its own at a position derived from its name (``addressing``), so that adding a service or a
-replica moves no other instance. When the network has no room for blocks with headroom,
-the plan falls back to compact addressing (instances packed from the bottom in service
-order) and says so in ``addressing``.
+One subnet per tier per zone. A tier's subnets all have one size: the smallest that fits
+its busiest zone, grown to /24 when the network has room. Each tier reserves a run of
+``width`` subnets, one per zone slot (``zone_slots``: on AWS the zone's letter), and a
+zone's subnet sits in its slot, so that its CIDR depends on its tier and zone only: adding
+a zone adds its subnets and moves nothing else, removing one removes only its own. The runs
+are laid out largest first, then in the tiers' order; ``width`` leaves room for zones not
+used yet when the network has room, else covers just the zones in use.
+
+In each subnet the addresses the provider reserves are skipped; NAT gateways and
+file-system mount targets take addresses from the top. Each compute service gets an address
+block of its own at a position derived from its name (``addressing``), so that adding a
+service or a replica moves no other instance. When the network has no room for blocks with
+headroom, the plan falls back to compact addressing (instances packed from the bottom in
+service order) and says so in ``addressing``. When nothing fits, planning fails with the
+addresses needed and a network that would hold them.
 
 ``Carver`` does what every provider shares; ``aws.AwsCarver`` and ``onprem.OnPremCarver``
-add theirs (egress subnets, NAT gateways, RDS-only subnets; the entry segment).
+add theirs (zone letters, egress subnets, NAT gateways, RDS-only subnets; the entry segment).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from typing import NamedTuple
 
 from tiered import model
-from tiered.placement.networks import addressing
+from tiered.placement.networks import addressing, zone_slots
 from tiered.placement.networks.base import (
     Addressing,
     Block,
@@ -61,6 +68,7 @@ class Carved(NamedTuple):
     endpoints: dict[str, EndpointAddress]
     nat_gateways: tuple[NatGateway, ...]
     addressing: Addressing
+    zone_slots: int
 
 
 class Carver:
@@ -101,47 +109,45 @@ class Carver:
         """Each egress gateway's zone and the zones it serves."""
         return []
 
-    def _kept_free(self) -> int:
-        """Addresses to leave free after the per-zone subnets (for ``_extra_subnets``)."""
-        return 0
-
-    def _extra_subnets(self, cursor: int) -> list[Subnet]:
-        """Subnets carved after the per-zone ones, from ``cursor``."""
+    def _extra_keys(self) -> list[Key]:
+        """Subnets in zones the topology does not list, where nothing is placed (RDS-only)."""
         return []
 
+    def _zone_slots(self, zones: list[str]) -> dict[str, int]:
+        """Each zone's slot in its tier's run of subnets."""
+        return zone_slots.ordinal_slots(zones)
+
     def _fit(
-        self, layout: list[Key], demand: dict[Key, int]
+        self, layout: list[Key], demand: dict[Key, int], width: int
     ) -> tuple[dict[str | None, int], Subnet | None]:
         """Prefixes of the per-zone subnets, and a segment of their own if any."""
-        return self._prefixes(layout, demand, self.network.num_addresses), None
+        return self._prefixes(layout, demand, self.network.num_addresses, width), None
+
+    def _used(self, prefixes: dict[str | None, int], width: int) -> int:
+        """Addresses the tiers' runs of subnets take."""
+        return sum(width << (32 - prefix) for prefix in prefixes.values())
 
     # -- carving --
 
     def run(self) -> Carved:
-        layout = self._layout()
+        extra = self._extra_keys()
+        layout = self._layout() + extra
         self._demands(layout)
-        mode: Addressing = "blocks"
-        try:
-            prefixes, segment = self._fit(layout, self.block_demand)
-        except PlanError:  # no room for a block per service: pack the addresses
-            mode = "compact"
-            prefixes, segment = self._fit(layout, self.compact_demand)
+        slots = self._zone_slots(list(dict.fromkeys(zone for _, zone in layout)))
+        mode, slots, width, prefixes, segment = self._sizes(layout, slots)
+        runs = self._runs(prefixes, width)
         subnets: dict[Key, Subnet] = {}
-        cursor = int(self.network.network_address)
-        # Largest subnets first (then tier and zone order): every subnet stays aligned to
-        # its size with no gaps between them.
-        for key in sorted(layout, key=lambda key: prefixes[key[0]]):
-            prefix = prefixes[key[0]]
+        for key in layout:
+            tier, zone = key
+            prefix = prefixes[tier]
             subnets[key] = Subnet(
-                name=f"{key[0] or 'egress'}-{key[1]}",
-                tier=key[0],
-                zone=key[1],
-                cidr=ipaddress.IPv4Network((cursor, prefix)),
-                public=key[0] is None or key[0] in self.public_tiers,
+                name=f"{tier or 'egress'}-{zone}",
+                tier=tier,
+                zone=zone,
+                cidr=ipaddress.IPv4Network((runs[tier] + (slots[zone] << (32 - prefix)), prefix)),
+                public=tier is None or tier in self.public_tiers,
+                rds_only=key in extra,
             )
-            cursor += 1 << (32 - prefix)
-        subnets = {key: subnets[key] for key in layout}
-        extra = self._extra_subnets(cursor)
         if segment is not None:
             subnets[self._segment_key()] = segment
         low, high = self.RESERVED
@@ -195,8 +201,37 @@ class Carver:
                 )
             )
         return Carved(
-            (*subnets.values(), *extra), tuple(blocks), endpoints, tuple(nat_gateways), mode
+            tuple(subnets.values()), tuple(blocks), endpoints, tuple(nat_gateways), mode, width
         )
+
+    def _sizes(
+        self, layout: list[Key], slots: dict[str, int]
+    ) -> tuple[Addressing, dict[str, int], int, dict[str | None, int], Subnet | None]:
+        """The addressing, zone slots, slots per tier, subnet prefixes and segment that fit:
+        blocks before compact addressing, room for more zones before just the zones in use,
+        before the zones packed."""
+        demands: list[tuple[Addressing, dict[Key, int]]] = [
+            ("blocks", self.block_demand),
+            ("compact", self.compact_demand),  # no room for a block per service
+        ]
+        error: PlanError | None = None
+        for (mode, demand), (tried, width) in itertools.product(demands, zone_slots.layouts(slots)):
+            try:
+                return (mode, tried, width, *self._fit(layout, demand, width))
+            except PlanError as failed:
+                error = failed
+        assert error is not None
+        raise error
+
+    def _runs(self, prefixes: dict[str | None, int], width: int) -> dict[str | None, int]:
+        """The first address of each tier's run of subnets: largest subnets first, then the
+        tiers' order, so that every run and subnet stays aligned to its size."""
+        starts: dict[str | None, int] = {}
+        cursor = int(self.network.network_address)
+        for tier in sorted(prefixes, key=lambda tier: prefixes[tier]):
+            starts[tier] = cursor
+            cursor += width << (32 - prefixes[tier])
+        return starts
 
     def _segment_key(self) -> Key:
         assert self.segment is not None
@@ -277,11 +312,12 @@ class Carver:
         return placed
 
     def _prefixes(
-        self, layout: list[Key], demand: dict[Key, int], budget: int
+        self, layout: list[Key], demand: dict[Key, int], budget: int, width: int
     ) -> dict[str | None, int]:
         """Prefix length of each tier's subnets: its busiest zone fits, /24 when there is room.
 
-        ``budget``: the addresses of the network left to the per-zone subnets.
+        ``budget``: the addresses of the network left to the per-zone subnets; ``width``:
+        the subnets (zone slots) each tier reserves.
         """
         busiest: dict[str | None, tuple[int, str]] = {}
         for tier, zone in layout:
@@ -300,21 +336,21 @@ class Carver:
                     "spread the replicas over more zones or split the tier",
                     ("network", "cidr"),
                 )
-        zones = len(self.zones)
         for ceiling in range(PREFERRED_PREFIX, 33):  # shrink step by step until it fits
             prefixes = {t: min(p, ceiling) for t, p in fit.items()}
-            total = sum(zones << (32 - p) for p in prefixes.values())
-            total += self._kept_free()
+            total = self._used(prefixes, width)
             if total <= budget and all(p >= self.network.prefixlen for p in prefixes.values()):
                 return prefixes
         tier = max(busiest, key=lambda t: busiest[t][0])
         need, zone = busiest[tier]
         where = f"tier '{tier}' in zone {zone}" if tier else f"the egress subnet of {zone}"
-        total = sum(zones << (32 - p) for p in fit.values())
+        total = self._used(fit, width) + self.network.num_addresses - budget
         suggestion = 32 - (total - 1).bit_length()
+        runs = f"{len(fit)} tier{'s' if len(fit) > 1 else ''}"
+        slots = f"{width} zone slot{'s' if width > 1 else ''}"
         raise PlanError(
-            f"network {self.network} is too small: {len(layout)} subnets need {total:,} "
-            f"addresses ({need:,} in {where} alone)",
+            f"network {self.network} is too small: the subnets of {runs}, {slots} each, need "
+            f"{total:,} addresses ({need:,} in {where} alone)",
             f"use a larger network, e.g. {self.network.network_address}/{suggestion} or wider",
             ("network", "cidr"),
         )

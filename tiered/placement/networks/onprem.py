@@ -41,20 +41,20 @@ class OnPremCarver(Carver):
         self.segment = segment_spec(topology, services)
 
     def _fit(
-        self, layout: list[Key], demand: dict[Key, int]
+        self, layout: list[Key], demand: dict[Key, int], width: int
     ) -> tuple[dict[str | None, int], Subnet | None]:
         """Prefixes of the per-zone subnets, and the entry segment in what is left on top."""
         if self.segment is None:
-            return super()._fit(layout, demand)
+            return super()._fit(layout, demand, width)
         error: PlanError | None = None
         # First the subnets as they would be without the segment, beside the largest
         # segment that fits on top: adding the segment then moves nothing.
         try:
-            alone = self._prefixes(layout, demand, self.network.num_addresses)
+            alone = self._prefixes(layout, demand, self.network.num_addresses, width)
         except PlanError as failed:
             error = failed
         else:
-            used = sum(1 << (32 - alone[key[0]]) for key in layout)
+            used = self._used(alone, width)
             for prefix in self.segment.prefixes():
                 if prefix >= self.network.prefixlen and (
                     used + (1 << (32 - prefix)) <= self.network.num_addresses
@@ -66,7 +66,7 @@ class OnPremCarver(Carver):
                 continue
             budget = self.network.num_addresses - (1 << (32 - prefix))
             try:
-                prefixes = self._prefixes(layout, demand, budget)
+                prefixes = self._prefixes(layout, demand, budget, width)
             except PlanError as failed:
                 error = failed
                 continue
@@ -99,6 +99,7 @@ def plan_onprem(topology: model.Topology, services: dict[str, ServicePlan]) -> O
         subnets=carved.subnets,
         blocks=carved.blocks,
         addressing=carved.addressing,
+        zone_slots=carved.zone_slots,
         nat=topology.network.nat,
         endpoints=carved.endpoints,
     )
