@@ -45,7 +45,8 @@ def where(plan: Plan) -> dict[str, Where]:
 
 
 def subnets(plan: Plan) -> dict[tuple[str | None, str], str]:
-    return {(s.tier, s.zone): str(s.cidr) for s in plan.subnets}
+    """The per-zone subnets (not the stretched entry segment, compared on its own)."""
+    return {(s.tier, s.zone): str(s.cidr) for s in plan.subnets if not s.stretched}
 
 
 def moved(before: Plan, after: Plan) -> list[str]:
@@ -132,9 +133,27 @@ def test_tr003s_own_fix_moves_only_the_members_it_re_spreads(tmp_path: Path) -> 
     assert len(after.zones) == 3  # the fix adds the third zone
     assert_stable(before, after)
     old, new = where(before), where(after)
-    respread = sorted(n for n in old if n in new and old[n][0] != new[n][0])
-    # Only instances that changed zone changed address: every other one of the 12 stayed.
-    assert len([n for n in old if n in new and old[n] == new[n]]) == len(old) - len(respread)
+    respread = sorted(n for n in old if old[n][0] != new[n][0])
+    assert respread == ["solr-3", "zookeeper-3"]  # the members the fix moves to us-east-1d
+    assert sorted(n for n in old if old[n] != new[n]) == respread  # the other 10 stay put
+
+
+def test_on_premises_racks_keep_their_slots_when_one_is_removed() -> None:
+    data = example("examples/onprem-generic.yaml")
+    before = plan_of(data)
+    shrunk = copy.deepcopy(data)
+    shrunk["zones"] = [z for z in data["zones"] if z != "rack-b"]
+    for tier in shrunk["tiers"].values():
+        for service in tier["services"].values():
+            if service.get("zones"):
+                service["zones"] = [z for z in service["zones"] if z != "rack-b"]
+            if service.get("placement"):
+                service["placement"].pop("rack-b", None)
+    after = plan_of(shrunk)
+    assert_replicas_stay(before, after)
+    assert str(after.subnet_of("app", "rack-c").cidr) == str(before.subnet_of("app", "rack-c").cidr)
+    assert after.entry_segment is not None and before.entry_segment is not None
+    assert after.entry_segment.cidr == before.entry_segment.cidr  # on top, whatever the racks
 
 
 def test_a_one_zone_database_subnet_becomes_the_zone_s_own_when_the_zone_is_added() -> None:
@@ -168,7 +187,8 @@ def test_zone_slots_come_from_letters_and_ordinals() -> None:
     assert ordinal_slots(["east", "west"]) == {"east": 0, "west": 1}
     assert ordinal_slots(["rack-1", "row-1"]) == {"rack-1": 0, "row-1": 1}
     assert widths({"a": 0, "b": 1}) == [8, 2]
-    assert widths({"a": 9}) == [16]
+    assert widths({"b": 1, "d": 3}) == [8, 4]
+    assert widths({"a": 9}) == [10]
 
 
 def test_a_tight_network_keeps_only_the_slots_of_its_zones() -> None:

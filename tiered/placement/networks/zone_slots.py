@@ -58,8 +58,12 @@ def ordinal_slots(zones: Sequence[str]) -> dict[str, int]:
 
 
 def widths(slots: dict[str, int]) -> list[int]:
-    """Slot counts to try, most room first: ``FULL_WIDTH`` (or more), then the fewest."""
-    fewest = 1 << max(slots.values(), default=0).bit_length()
+    """Slot counts to try, most room first: ``FULL_WIDTH`` (or more), then the fewest.
+
+    Any count keeps every subnet aligned: runs are laid out largest subnets first, so each
+    run starts at a multiple of its subnets' size.
+    """
+    fewest = max(slots.values(), default=0) + 1
     return list(dict.fromkeys([max(FULL_WIDTH, fewest), fewest]))
 
 
@@ -69,5 +73,5 @@ def layouts(slots: dict[str, int]) -> list[tuple[dict[str, int], int]]:
     packed = {zone: index for index, zone in enumerate(slots)}
     tried = [(slots, width) for width in widths(slots)]
     if packed != slots:
-        tried.append((packed, 1 << (len(packed) - 1).bit_length()))
+        tried.append((packed, len(packed)))
     return tried
