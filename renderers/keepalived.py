@@ -10,8 +10,8 @@ gratuitous ARP for an address it did not assign, so a floating IP cannot move th
 Choices, per node:
 
 * one ``vrrp_instance`` holding ``entry.vip`` with the prefix of the pair's entry segment
-  (``tiered.placement.entry_segment``: one VLAN stretched over the pair's zones, which VRRP adverts
-  and gratuitous ARP need); every node starts as ``BACKUP`` (keepalived applies
+  (``tiered.placement.networks.entry_segment``: one VLAN stretched over the pair's zones,
+  which VRRP adverts and gratuitous ARP need); every node starts as ``BACKUP`` (keepalived applies
   ``preempt_delay`` only then), the first replica (the plan's active one) with priority
   150, the others 100, 99, ...: the election makes the first one master;
 * unicast VRRP between the planned addresses (``unicast_src_ip``, ``unicast_peer``): no
@@ -154,7 +154,9 @@ def _pair(plan: Plan) -> tuple[ServicePlan, Subnet, str]:
             "add `entry: {vip: <address>}` with a free address of the network",
         )
     segment = plan.entry_segment
-    assert segment is not None  # planned for every such pair (tiered.placement.entry_segment)
+    assert (
+        segment is not None
+    )  # planned for every such pair (tiered.placement.networks.entry_segment)
     vip = ipaddress.IPv4Address(plan.entry.vip)
     return candidates[0], segment, f"{vip}/{segment.cidr.prefixlen}"
 

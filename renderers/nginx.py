@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiered.exporters.base import Exporter, ExportOptions, ExportRefused, Files
 from tiered.model import HealthCheck, Route, Tls
-from tiered.placement.plan import Instance, Plan, ServicePlan
+from tiered.placement.plan import ComputeService, Instance, Plan, ServicePlan
 from tiered.renderers import templating
 from tiered.software import software
 from tiered.software.kinds.nginx import HEALTH_PATH as HEALTH_PATH
@@ -164,14 +164,14 @@ class NginxRenderer(Exporter["Result"]):
         return files
 
 
-def proxies(plan: Plan) -> list[ServicePlan]:
+def proxies(plan: Plan) -> list[ComputeService]:
     """The entry-tier services this renderer writes configurations for: those whose software
     kind is the entry proxy (``Kind.entry_proxy``)."""
     return [
-        plan.services[name]
+        service
         for name in plan.entry_services
-        if plan.services[name].kind == "compute"
-        and software(plan.services[name].software).entry_proxy
+        if isinstance(service := plan.services[name], ComputeService)
+        and software(service.software).entry_proxy
     ]
 
 
@@ -255,7 +255,7 @@ def render_config(
     for route in service.routes:
         target = plan.services[route.to]
         if target.name not in {u.name for u in upstreams}:
-            upstreams.append(_upstream(plan, service, target, local))
+            upstreams.append(_upstream(plan, plan.compute(service.name), target, local))
         upstream = next(u for u in upstreams if u.name == target.name)
         for location in _locations(route, target, upstream):
             if (location.match, location.path) in taken:
@@ -268,7 +268,7 @@ def render_config(
             locations.append(location)
     listeners = _listeners(service, local)
     tls_port = next((ln.port for ln in listeners if ln.role == "tls"), None)
-    tls = service.tls or Tls()
+    tls = plan.compute(service.name).tls or Tls()
     certificate, key = tls.certificate, tls.key
     if local is not None:
         certificate = "tls/" + certificate.rsplit("/", 1)[-1]
@@ -314,7 +314,7 @@ def _listeners(service: ServicePlan, local: LocalMap | None) -> list[Listener]:
 
 
 def _upstream(
-    plan: Plan, proxy: ServicePlan, target: ServicePlan, local: LocalMap | None
+    plan: Plan, proxy: ComputeService, target: ServicePlan, local: LocalMap | None
 ) -> Upstream:
     check = target.health_check or HealthCheck()
     port = target.port

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from tiered.exporters.base import DocumentExporter, ExportOptions
+from tiered.placement.networks.zone_slots import FULL_WIDTH
 from tiered.placement.plan import Plan
 from tiered.renderers.report.layout import table as fitted
 from tiered.renderers.report.width import hanging
@@ -20,6 +21,16 @@ ADDRESSING = {
     "a service or a replica can move the addresses of later services",
 }
 
+#: Said when the network had no room for a subnet per tier in every zone slot.
+TIGHT_SLOTS = (
+    "zones: the network has room for {slots} per tier only; adding a zone beyond them "
+    "moves subnets (a larger network keeps a slot for each of 8 zones)"
+)
+
+
+def _slots(count: int) -> str:
+    return f"{count} zone slot{'s' if count > 1 else ''}"
+
 
 def plan_table(plan: Plan, width: int | None = None) -> str:
     """Subnets, instances, managed endpoints and gateways of a plan, one table each, every
@@ -31,11 +42,17 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
     where = f"{plan.provider} {plan.region}" if plan.region else plan.provider
     parts = [
         hanging(
-            f"{plan.name}: {where}, network {plan.network}, zones {', '.join(plan.zones)}", width, 2
+            f"{plan.name}: {where}, network {plan.network.cidr}, zones {', '.join(plan.zones)}",
+            width,
+            2,
         )
         + "\n",
-        hanging(ADDRESSING[plan.addressing], width, 2) + "\n",
+        hanging(ADDRESSING[plan.network.addressing], width, 2) + "\n",
     ]
+    if plan.network.zone_slots < FULL_WIDTH:
+        parts.append(
+            hanging(TIGHT_SLOTS.format(slots=_slots(plan.network.zone_slots)), width, 2) + "\n"
+        )
     parts.append(
         "\nSubnets\n"
         + table(
@@ -71,7 +88,7 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
             ],
         )
     )
-    if plan.blocks:
+    if plan.network.blocks:
         parts.append("\nAddress blocks\n" + table(*_blocks(plan)))
     if plan.managed:
         parts.append(
@@ -92,14 +109,14 @@ def plan_table(plan: Plan, width: int | None = None) -> str:
                 ],
             )
         )
-    if plan.nat_gateways:
+    if plan.network.nat_gateways:
         parts.append(
             "\nNAT gateways\n"
             + table(
                 ["gateway", "zone", "subnet", "ip", "serves"],
                 [
                     [n.name, n.zone, n.subnet, str(n.ip), ", ".join(n.serves)]
-                    for n in plan.nat_gateways
+                    for n in plan.network.nat_gateways
                 ],
             )
         )
@@ -136,7 +153,7 @@ def _blocks(plan: Plan) -> tuple[list[str], list[list[str]]]:
     """One row per service: its block in each zone and how full its busiest zone is."""
     by_service: dict[str, list[str]] = {}
     fullest: dict[str, tuple[int, int]] = {}
-    for block in plan.blocks:
+    for block in plan.network.blocks:
         by_service.setdefault(block.service, []).append(block.cidr)
         size, capacity = fullest.get(block.service, (0, block.capacity))
         fullest[block.service] = (max(size, block.size), capacity)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT
 from tiered.loading.loader import load_bytes
 from tiered.pipeline import check_loaded
-from tiered.placement.addressing import MIN_BLOCK, allocate, block_size, demand, home
+from tiered.placement.networks.addressing import MIN_BLOCK, allocate, block_size, demand, home
 from tiered.placement.plan import Plan
 
 
@@ -85,10 +85,10 @@ def test_adding_a_service_early_and_a_replica_moves_no_instance() -> None:
     changed = _with_service(data, "app", "audit", 1)  # right after integrate
     changed["tiers"]["web"]["services"]["nginx"]["count"] = 3
     after = plan_of(changed)
-    assert before.addressing == after.addressing == "blocks"
+    assert before.network.addressing == after.network.addressing == "blocks"
     kept = addresses(after)
     assert {name: kept[name] for name in addresses(before)} == addresses(before)
-    assert kept["nginx-3"] == ("web-us-east-1b", "10.0.0.109")  # beside nginx-1, in its block
+    assert kept["nginx-3"] == ("web-us-east-1b", "10.0.1.109")  # beside nginx-1, in its block
     assert {s.name: s.cidr for s in after.subnets} == {s.name: s.cidr for s in before.subnets}
 
 
@@ -111,7 +111,7 @@ def test_a_replica_more_per_zone_stays_inside_the_block(example: Path) -> None:
                     service.get("zones", data["zones"])
                 )
     after = plan_of(grown)
-    assert before.addressing == after.addressing == "blocks"
+    assert before.network.addressing == after.network.addressing == "blocks"
     kept = addresses(after)
     assert {name: kept[name] for name in addresses(before)} == addresses(before)
 
@@ -134,7 +134,7 @@ def test_a_network_without_room_for_blocks_is_addressed_compactly() -> None:
         },
     }
     plan = plan_of(data)
-    assert plan.addressing == "compact"
+    assert plan.network.addressing == "compact"
     assert [str(i.ip) for i in plan.instances][:3] == ["10.9.0.2", "10.9.0.3", "10.9.0.4"]
     assert plan.to_dict()["blocks"][0] == {
         "service": "api",

@@ -67,14 +67,14 @@ def test_plan_table_lists_every_instance_with_its_address() -> None:
         "zookeeper",
         "us-east-1b",
         "app-us-east-1b",
-        "10.0.2.137",
+        "10.0.9.137",
     ]
     blocks = lines.index("Address blocks")
     assert lines[blocks + 3].split() == [
         "nginx",
         "web",
-        "10.0.0.108/30,",
-        "10.0.1.108/30",
+        "10.0.1.108/30,",
+        "10.0.2.108/30",
         "1",
         "of",
         "4",

@@ -276,13 +276,13 @@ def test_nat_gateway_per_zone_and_private_routes_stay_in_their_zone(
 ) -> None:
     plan, template = rendered
     gateways = resources_of(template, "AWS::EC2::NatGateway")
-    assert len(gateways) == len(plan.nat_gateways)
-    for nat in plan.nat_gateways:
+    assert len(gateways) == len(plan.network.nat_gateways)
+    for nat in plan.network.nat_gateways:
         properties = gateways[f"NatGateway{camel(nat.zone)}"]["Properties"]
         assert properties["PrivateIpAddress"] == str(nat.ip)
         assert properties["SubnetId"] == {"Ref": f"Subnet{camel(nat.subnet)}"}
     routes = resources_of(template, "AWS::EC2::Route")
-    serving = {zone: nat.zone for nat in plan.nat_gateways for zone in nat.serves}
+    serving = {zone: nat.zone for nat in plan.network.nat_gateways for zone in nat.serves}
     for zone in plan.zones:
         route = routes.get(f"RoutePrivateDefault{camel(zone)}")
         if route is None:  # no private subnet in this zone

@@ -150,7 +150,7 @@ def check_deployment(plan: Plan, stack: dict[str, Any], status: str = "CREATE_CO
 
     gateways = ec2.describe_nat_gateways()["NatGateways"]
     assert sorted(zone_of_subnet[g["SubnetId"]] for g in gateways) == sorted(
-        n.zone for n in plan.nat_gateways
+        n.zone for n in plan.network.nat_gateways
     )
 
     efs = boto3.client("efs", region_name=region)

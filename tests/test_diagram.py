@@ -190,7 +190,7 @@ def test_dot_structure_matches_the_plan(topology_path: Path) -> None:
     assert_calls_from_every_replica(plan, graph)
     # NAT gateways: one node per gateway of the plan
     assert {n for n in graph.nodes if n.startswith("n_")} == {
-        f"n_{ident(g.name)}" for g in plan.nat_gateways
+        f"n_{ident(g.name)}" for g in plan.network.nat_gateways
     }
 
 
@@ -216,7 +216,7 @@ def test_reference_entry_route53_failover_and_roles() -> None:
     assert not calls[("i_nginx_1", "i_integrate_1")].get("label")
     assert calls[("i_nginx_1", "i_integrate_1")]["tooltip"] == "nginx-1 → integrate-1 /"
     assert "/ → integrate" in graph.nodes["i_nginx_2"]["label"]
-    assert "10.0.2.136:2181" in graph.nodes["i_zookeeper_1"]["label"]
+    assert "10.0.9.136:2181" in graph.nodes["i_zookeeper_1"]["label"]
     assert "postgres:5432" in graph.nodes["m_db_primary"]["label"]
     # the second zone is connected too: to its own replicas of active-active and quorum
     # services, across zones to the active broker and the primary database
@@ -460,7 +460,7 @@ def test_svg_is_self_contained(path: Path) -> None:
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     symbols = {e.get("id") for e in root.iter("{http://www.w3.org/2000/svg}symbol")}
     uses = list(root.iter("{http://www.w3.org/2000/svg}use"))
-    icons_drawn = len(plan.instances) + len(plan.managed) + len(plan.nat_gateways) + 1
+    icons_drawn = len(plan.instances) + len(plan.managed) + len(plan.network.nat_gateways) + 1
     icons_drawn += 1 if plan.entry is not None and (plan.entry.hosted_zone or plan.entry.vip) else 0
     assert len(uses) == icons_drawn
     for element in root.iter():

@@ -91,7 +91,7 @@ def test_a_small_network_gets_a_small_segment() -> None:
     plan = plan_of(pair("192.168.7.0/24", "192.168.7.253"))
     segment = plan.entry_segment
     assert segment is not None
-    assert segment.cidr.prefixlen > 24 and segment.cidr.broadcast_address == plan.network[-1]
+    assert segment.cidr.prefixlen > 24 and segment.cidr.broadcast_address == plan.network.cidr[-1]
     assert all(not s.cidr.overlaps(segment.cidr) for s in plan.subnets if s is not segment)
 
 
@@ -160,7 +160,7 @@ def test_segment_invariants(data: dict[str, Any]) -> None:
     assert segment is not None
     lb = plan.services["lb"]
     assert segment.zones == tuple(lb.per_zone)
-    assert segment.cidr.broadcast_address == plan.network.broadcast_address  # on top
+    assert segment.cidr.broadcast_address == plan.network.cidr.broadcast_address  # on top
     others = [s for s in plan.subnets if s is not segment]
     assert all(not s.cidr.overlaps(segment.cidr) for s in others)
     nodes = plan.instances_of("lb")
@@ -171,8 +171,10 @@ def test_segment_invariants(data: dict[str, Any]) -> None:
     # whenever the network has room for the smallest segment beside them
     del data["entry"]
     plain = plan_of(data)
-    used = sum(s.cidr.num_addresses for s in plain.subnets)
-    if used + 8 > plan.network.num_addresses:
+    # every tier reserves a subnet per zone slot
+    sizes = {s.tier: s.cidr.num_addresses for s in plain.subnets}
+    used = plain.network.zone_slots * sum(sizes.values())
+    if used + 8 > plan.network.cidr.num_addresses:
         return
     assert [(s.name, s.cidr) for s in others] == [(s.name, s.cidr) for s in plain.subnets]
     # (in the pair's own tier the others move down into the addresses the pair left)

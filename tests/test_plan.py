@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from tests.conftest import REGEN_GOLDEN, ROOT, run_tiered
 from tiered.loading.loader import load_bytes
 from tiered.pipeline import check_loaded
-from tiered.placement.addressing import home
+from tiered.placement.networks.addressing import home
+from tiered.placement.networks.aws import AwsCarver
+from tiered.placement.networks.onprem import OnPremCarver
 from tiered.placement.plan import Plan
-from tiered.placement.planner import RESERVED
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -100,7 +101,7 @@ def topologies(draw: st.DrawFn) -> dict[str, Any]:
 @given(topologies())
 def test_plan_invariants(data: dict[str, Any]) -> None:
     plan = plan_of(data)
-    network = plan.network
+    network = plan.network.cidr
     subnets = {s.name: s for s in plan.subnets}
     # Subnets: inside the network, never overlapping, one per tier per zone.
     for a in plan.subnets:
@@ -112,11 +113,11 @@ def test_plan_invariants(data: dict[str, Any]) -> None:
         (t, z) for t in data["tiers"] for z in data["zones"]
     }
     # Addresses: inside their subnet, clear of reserved ones, unique.
-    low, high = RESERVED[plan.provider]
+    low, high = {"aws": AwsCarver.RESERVED, "generic": OnPremCarver.RESERVED}[plan.provider]
     addresses: list[ipaddress.IPv4Address] = []
     placed = [(i.subnet, i.ip) for i in plan.instances]
     placed += [(m.subnet, m.ip) for m in plan.managed if m.ip is not None]
-    placed += [(n.subnet, n.ip) for n in plan.nat_gateways]
+    placed += [(n.subnet, n.ip) for n in plan.network.nat_gateways]
     for subnet_name, ip in placed:
         cidr = subnets[subnet_name].cidr
         assert ip in cidr
@@ -180,34 +181,36 @@ def test_reference_plan_values() -> None:
     compute = list(plan.instances)
     assert len([i for i in compute if i.tier == "web"]) == 2
     assert len([i for i in compute if i.tier == "app"]) == 10
+    # Each tier reserves eight /24s, one per zone letter a-h: b is the second, c the third.
+    assert plan.network.zone_slots == 8
     assert [(s.name, str(s.cidr)) for s in plan.subnets] == [
-        ("web-us-east-1b", "10.0.0.0/24"),
-        ("web-us-east-1c", "10.0.1.0/24"),
-        ("app-us-east-1b", "10.0.2.0/24"),
-        ("app-us-east-1c", "10.0.3.0/24"),
-        ("data-us-east-1b", "10.0.4.0/24"),
-        ("data-us-east-1c", "10.0.5.0/24"),
+        ("web-us-east-1b", "10.0.1.0/24"),
+        ("web-us-east-1c", "10.0.2.0/24"),
+        ("app-us-east-1b", "10.0.9.0/24"),
+        ("app-us-east-1c", "10.0.10.0/24"),
+        ("data-us-east-1b", "10.0.17.0/24"),
+        ("data-us-east-1c", "10.0.18.0/24"),
     ]
     assert plan.services["zookeeper"].per_zone == {"us-east-1b": 2, "us-east-1c": 1}
     # Each service's block: the aligned /30 around blake2b(name) mod 256, in every zone.
     assert home("zookeeper", 256) == 138
     assert [(i.name, i.zone, str(i.ip)) for i in plan.instances_of("zookeeper")] == [
-        ("zookeeper-1", "us-east-1b", "10.0.2.136"),
-        ("zookeeper-2", "us-east-1c", "10.0.3.136"),
-        ("zookeeper-3", "us-east-1b", "10.0.2.137"),
+        ("zookeeper-1", "us-east-1b", "10.0.9.136"),
+        ("zookeeper-2", "us-east-1c", "10.0.10.136"),
+        ("zookeeper-3", "us-east-1b", "10.0.9.137"),
     ]
     assert home("nginx", 256) == 110
-    assert plan.instance("nginx-1").ip == ipaddress.IPv4Address("10.0.0.108")
-    assert [(b.zone, b.cidr, b.size) for b in plan.blocks if b.service == "zookeeper"] == [
-        ("us-east-1b", "10.0.2.136/30", 2),
-        ("us-east-1c", "10.0.3.136/30", 1),
+    assert plan.instance("nginx-1").ip == ipaddress.IPv4Address("10.0.1.108")
+    assert [(b.zone, b.cidr, b.size) for b in plan.network.blocks if b.service == "zookeeper"] == [
+        ("us-east-1b", "10.0.9.136/30", 2),
+        ("us-east-1c", "10.0.10.136/30", 1),
     ]
     assert [(m.name, m.zone, m.role) for m in plan.managed if m.kind == "database"] == [
         ("db-primary", "us-east-1b", "primary"),
         ("db-standby", "us-east-1c", "standby"),
     ]
     assert [m.zone for m in plan.managed if m.kind == "filesystem"] == ["us-east-1b", "us-east-1c"]
-    assert [(n.zone, n.subnet) for n in plan.nat_gateways] == [
+    assert [(n.zone, n.subnet) for n in plan.network.nat_gateways] == [
         ("us-east-1b", "web-us-east-1b"),
         ("us-east-1c", "web-us-east-1c"),
     ]
@@ -218,8 +221,18 @@ def test_subnets_shrink_to_fit_a_small_network(tmp_path: Path) -> None:
     text = (ROOT / "topology.yaml").read_text().replace("cidr: 10.0.0.0/16", "cidr: 10.0.0.0/24")
     plan = check_loaded(load_bytes(text.encode(), "small.yaml")).plan
     assert plan is not None
-    assert {s.cidr.prefixlen for s in plan.subnets} == {27}  # 6 subnets of 32 in a /24
-    assert plan.addressing == "blocks"  # the app tier's blocks (16 addresses) still fit
+    # Eight zone slots per tier do not fit: three (letters a-c), the app tier's subnets /27
+    # (its blocks take 16 addresses), the others /28, largest run first.
+    assert plan.network.zone_slots == 3
+    assert [(s.name, str(s.cidr)) for s in plan.subnets] == [
+        ("web-us-east-1b", "10.0.0.112/28"),
+        ("web-us-east-1c", "10.0.0.128/28"),
+        ("app-us-east-1b", "10.0.0.32/27"),
+        ("app-us-east-1c", "10.0.0.64/27"),
+        ("data-us-east-1b", "10.0.0.160/28"),
+        ("data-us-east-1c", "10.0.0.176/28"),
+    ]
+    assert plan.network.addressing == "blocks"
 
 
 def test_public_api_loads_and_plans_and_raises_with_every_problem() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT, run_tiered
 from tests.test_plan import plan_of
-from tiered.placement.rds_subnets import second_zone
+from tiered.placement.networks.rds_subnets import second_zone
 
 
 def one_zone(cidr: str = "10.0.0.0/24", tiers: int = 3, zone: str = "eu-west-1a") -> dict[str, Any]:
@@ -32,7 +32,7 @@ def test_a_one_zone_database_gets_an_rds_only_subnet_in_a_second_zone() -> None:
     plan = plan_of(one_zone(cidr="10.0.0.0/16"))
     extra = [s for s in plan.subnets if s.rds_only]
     assert [(s.name, s.tier, s.zone, str(s.cidr), s.public) for s in extra] == [
-        ("data-eu-west-1b", "data", "eu-west-1b", "10.0.4.0/28", False)
+        ("data-eu-west-1b", "data", "eu-west-1b", "10.0.25.0/24", False)
     ]
     assert plan.zones == ("eu-west-1a",)  # not a zone of the analysis: nothing runs there
     assert plan.subnet_zones == ("eu-west-1a", "eu-west-1b")
@@ -41,12 +41,15 @@ def test_a_one_zone_database_gets_an_rds_only_subnet_in_a_second_zone() -> None:
     assert not any(a.overlaps(b) for i, a in enumerate(cidrs) for b in cidrs[i + 1 :])
 
 
-def test_the_subnets_shrink_to_leave_room_for_it() -> None:
-    # Four subnets (egress, two tiers, data) of /26 would fill a /24: the planner sizes
-    # them /27 to keep a /28 free.
+def test_it_takes_its_zone_s_slot_in_the_tier() -> None:
+    # Four tiers (egress, two tiers, data) of eight zone slots do not fit a /24: two slots
+    # (a, and b for the RDS-only subnet) of /27 each; the RDS-only subnet is the data tier's
+    # in b, where the subnet of zone b will be when the topology adds it.
     plan = plan_of(one_zone())
-    assert {s.cidr.prefixlen for s in plan.subnets if not s.rds_only} == {27}
-    assert [str(s.cidr) for s in plan.subnets if s.rds_only] == ["10.0.0.128/28"]
+    assert plan.network.zone_slots == 2
+    assert {s.cidr.prefixlen for s in plan.subnets} == {27}
+    assert [str(s.cidr) for s in plan.subnets if s.rds_only] == ["10.0.0.224/27"]
+    assert str(plan.subnet_of("data", "eu-west-1a").cidr) == "10.0.0.192/27"
 
 
 @pytest.mark.parametrize(
@@ -82,7 +85,7 @@ def test_plan_command_marks_it() -> None:
         "data-eu-west-1b",
         "data",
         "eu-west-1b",
-        "172.16.3.0/28",
+        "172.16.8.128/25",
         "no",
         "(RDS",
         "subnet",

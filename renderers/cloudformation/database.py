@@ -11,7 +11,7 @@ second zone (tiered.rds_subnets): RDS requires two zones even for a single-AZ in
 
 from __future__ import annotations
 
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import DatabaseService, Plan, ServicePlan
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import subnet_id
 from tiered.renderers.cloudformation.parameters import DB_USERNAME, zone_ref
@@ -57,7 +57,7 @@ def instance_class(requested: str | None) -> tuple[str, str | None]:
 
 def add_databases(template: Template, plan: Plan) -> None:
     """The subnet group and DB instance of every database service."""
-    databases = [s for s in plan.services.values() if s.kind == "database"]
+    databases = [s for s in plan.services.values() if isinstance(s, DatabaseService)]
     if not databases:
         return
     template.add(
@@ -89,8 +89,8 @@ def add_databases(template: Template, plan: Plan) -> None:
         _add_database(template, plan, service)
 
 
-def _add_database(template: Template, plan: Plan, service: ServicePlan) -> None:
-    engine = service.engine or "postgres"
+def _add_database(template: Template, plan: Plan, service: DatabaseService) -> None:
+    engine = service.engine
     group = template.add(
         logical_id("DatabaseSubnetGroup", service.name),
         "AWS::RDS::DBSubnetGroup",

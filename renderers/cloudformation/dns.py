@@ -9,7 +9,7 @@ condition of the FIS experiments (``renderers.fis``).
 
 from __future__ import annotations
 
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import ComputeService, Plan, ServicePlan
 from tiered.renderers.cloudformation.compute import eip_id, instance_id
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.tags import tags
@@ -29,7 +29,7 @@ def failover_service(plan: Plan) -> ServicePlan | None:
     for name in plan.entry_services:
         service = plan.services[name]
         if (
-            service.kind == "compute"
+            isinstance(service, ComputeService)
             and service.failover == "active-passive"
             and service.count >= 2
             and service.listen

@@ -6,7 +6,7 @@ collides with a planned one. The file system is retained when the stack is delet
 
 from __future__ import annotations
 
-from tiered.placement.plan import Plan
+from tiered.placement.plan import FilesystemService, Plan
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import subnet_id
 from tiered.renderers.cloudformation.security import group_id
@@ -20,7 +20,7 @@ def filesystem_id(service: str) -> str:
 
 def add_filesystems(template: Template, plan: Plan) -> None:
     for service in plan.services.values():
-        if service.kind != "filesystem":
+        if not isinstance(service, FilesystemService):
             continue
         logical = template.add(
             filesystem_id(service.name),

@@ -28,7 +28,7 @@ def add_network(template: Template, plan: Plan) -> None:
         VPC,
         "AWS::EC2::VPC",
         {
-            "CidrBlock": str(plan.network),
+            "CidrBlock": str(plan.network.cidr),
             "EnableDnsHostnames": True,
             "EnableDnsSupport": True,
             "Tags": tags(name, "vpc"),
@@ -94,7 +94,7 @@ def add_network(template: Template, plan: Plan) -> None:
             source=f"subnet {subnet.name}",
         )
     nat_of_zone: dict[str, str] = {}
-    for nat in plan.nat_gateways:
+    for nat in plan.network.nat_gateways:
         eip = template.add(
             logical_id("NatEip", nat.zone),
             "AWS::EC2::EIP",

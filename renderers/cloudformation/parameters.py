@@ -13,7 +13,7 @@ key name leaves SSH keys out entirely.
 from __future__ import annotations
 
 from tiered import __version__
-from tiered.placement.plan import Plan
+from tiered.placement.plan import DatabaseService, Plan
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.template import Json, Template, ref
 
@@ -77,7 +77,7 @@ def add_parameters(template: Template, plan: Plan, architectures: set[str]) -> N
         template.conditions[HAS_KEY_NAME] = {"Fn::Not": [{"Fn::Equals": [ref(KEY_NAME), ""]}]}
         labels[KEY_NAME] = {"default": "SSH key pair (optional)"}
         groups.append({"Label": {"default": "Instances"}, "Parameters": [*names, KEY_NAME]})
-    if any(s.kind == "database" for s in plan.services.values()):
+    if any(isinstance(s, DatabaseService) for s in plan.services.values()):
         template.parameters[DB_USERNAME] = {
             "AllowedPattern": "^[A-Za-z][A-Za-z0-9_]{0,15}$",
             "ConstraintDescription": "a letter, then up to 15 letters, digits or underscores",

@@ -11,7 +11,7 @@ a separate ingress rule whose source is the service's own group.
 
 from __future__ import annotations
 
-from tiered.placement.plan import Plan
+from tiered.placement.plan import ComputeService, Plan
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.network import VPC
 from tiered.renderers.cloudformation.tags import service_tags, tags
@@ -41,7 +41,7 @@ def add_security_groups(template: Template, plan: Plan) -> None:
     index = {tier.name: number for number, tier in enumerate(plan.tiers)}
     for service in plan.services.values():
         ingress: list[Json] = []
-        if service.entry and service.kind == "compute":
+        if service.entry and isinstance(service, ComputeService):
             ingress.extend(
                 {
                     "CidrIp": WORLD,
@@ -101,7 +101,7 @@ def add_security_groups(template: Template, plan: Plan) -> None:
 def add_peer_rules(template: Template, plan: Plan) -> None:
     """Ingress between the members of each clustered service, on its software's peer ports."""
     for service in plan.services.values():
-        if service.kind != "compute" or service.count < 2:
+        if service.managed or service.count < 2:
             continue
         group = get_att(group_id(service.name), "GroupId")
         for peer in software(service.software).peers:

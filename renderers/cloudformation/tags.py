@@ -7,10 +7,9 @@ rules), so that ``tiered import cloudformation`` reads a rendered stack back exa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tiered.placement.plan import ServicePlan
+from tiered.placement.plan import ComputeService, ServicePlan
 
 TOPOLOGY, TIER, SERVICE = "tiered:topology", "tiered:tier", "tiered:service"
 
@@ -33,7 +32,7 @@ SOFTWARE, FAILOVER = "tiered:software", "tiered:failover"
 def kind_tags(service: ServicePlan) -> list[dict[str, Any]]:
     """``tiered:software`` (compute) and ``tiered:failover`` of a service's resources."""
     pairs: dict[str, str] = {FAILOVER: service.failover}
-    if service.kind == "compute":
+    if not service.managed:
         pairs[SOFTWARE] = service.software
     return [{"Key": key, "Value": value} for key, value in sorted(pairs.items())]
 
@@ -42,17 +41,14 @@ def service_tags(service: ServicePlan, role: str, tier_index: int) -> list[dict[
     """The tags of a service's security group that carry its model for an import (the
     order of ``depends_on`` too, so that a round trip renders the same; the order of the
     services is in the template's Metadata)."""
-    pairs = {
-        "tiered:tier-role": role,
-        "tiered:tier-index": str(tier_index),
-    }
+    pairs = {"tiered:tier-role": role, "tiered:tier-index": str(tier_index)}
     if len(service.depends_on) > 1:
         pairs["tiered:depends-on"] = " ".join(service.depends_on)
-    if service.kind == "compute" and service.port is not None:
+    if isinstance(service, ComputeService) and service.port is not None:
         pairs["tiered:port"] = str(service.port)
-    if service.balance != "round-robin":
+    if isinstance(service, ComputeService) and service.balance != "round-robin":
         pairs["tiered:balance"] = service.balance
-    if service.kind == "compute" and service.failover == "active-active":
+    if not service.managed and service.failover == "active-active":
         pairs["tiered:min-healthy"] = str(service.min_healthy)
     check = service.health_check
     if check is not None:

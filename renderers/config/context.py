@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tiered.exporters.base import ExportRefused
 from tiered.model import Tls
-from tiered.placement.plan import Instance, Plan, ServicePlan
+from tiered.placement.plan import ComputeService, FilesystemService, Instance, Plan, ServicePlan
 from tiered.renderers.config.endpoints import endpoint, mount_point
 from tiered.renderers.keepalived import pair_configs
 from tiered.renderers.nginx import proxies, render_config
@@ -87,10 +87,10 @@ class Contexts:
             mounts=tuple(
                 mount_point(name)
                 for name in service.depends_on
-                if plan.services[name].kind == "filesystem"
+                if isinstance(plan.services[name], FilesystemService)
             ),
             aws=self.aws,
-            tls=service.tls or Tls(),
+            tls=(service.tls if isinstance(service, ComputeService) else None) or Tls(),
             entry_name=entry,
             proxy_config=(
                 render_config(plan, service, None, user=NGINX_USER[self.aws]) if proxy else None

@@ -7,7 +7,7 @@ address range, and edges and marks apply to it as to a replica.
 
 from __future__ import annotations
 
-from tiered.placement.plan import Instance, ServicePlan
+from tiered.placement.plan import ComputeService, Instance, ServicePlan
 
 #: A service with more replicas than this in some zone is drawn as one node per zone, "×N".
 COLLAPSE_THRESHOLD = 3
@@ -15,7 +15,10 @@ COLLAPSE_THRESHOLD = 3
 
 def collapses(service: ServicePlan, threshold: int) -> bool:
     """Whether ``service`` is drawn as one node per zone."""
-    return service.kind == "compute" and max(service.per_zone.values(), default=0) > threshold
+    return (
+        isinstance(service, ComputeService)
+        and max(service.per_zone.values(), default=0) > threshold
+    )
 
 
 def group_text(service: ServicePlan, here: list[Instance]) -> tuple[str, list[str]]:

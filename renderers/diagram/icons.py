@@ -14,7 +14,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import DatabaseService, FilesystemService, Plan, ServicePlan
 from tiered.software import SOFTWARE, software
 
 #: Managed databases (RDS) by engine.
@@ -53,9 +53,9 @@ def all_icons() -> tuple[str, ...]:
 
 def service_icon(plan: Plan, service: ServicePlan) -> str:
     """The icon of every node of ``service``: its software, RDS engine, EFS or a server."""
-    if service.kind == "database":
+    if isinstance(service, DatabaseService):
         return ENGINE_ICONS.get(service.engine or "", "aws/database/rds.png")
-    if service.kind == "filesystem":
+    if isinstance(service, FilesystemService):
         return FILESYSTEM
     icon = software(service.software).icon  # a compute service: its software kind's picture
     if icon is not None:

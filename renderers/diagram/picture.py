@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import ComputeService, DatabaseService, Plan, ServicePlan
 from tiered.renderers.diagram import icons
 from tiered.renderers.diagram.annotations import NONE, Annotations
 from tiered.renderers.diagram.collapse import COLLAPSE_THRESHOLD, collapses, group_text
@@ -108,7 +108,7 @@ class _Builder:
             tooltip=tooltip,
         )
         ids: list[str] = []
-        if service.kind == "compute":
+        if isinstance(service, ComputeService):
             here = [i for i in plan.instances_of(service.name) if i.zone == zone]
             if not here:
                 return ids
@@ -165,7 +165,7 @@ class _Builder:
                 continue
             failed, down = self._state(service.name, (endpoint.name,), zone)
             port = f":{service.port}" if service.port else ""
-            if service.kind == "database":
+            if isinstance(service, DatabaseService):
                 texts: tuple[str, str] = (
                     f"{service.engine}{port} · {service.instance_type}",
                     endpoint.role,
@@ -176,7 +176,7 @@ class _Builder:
                 kind = "mount-target"
             node = node_of(
                 id=f"m_{ident(endpoint.name)}",
-                title=endpoint.name if service.kind == "database" else service.name,
+                title=endpoint.name if isinstance(service, DatabaseService) else service.name,
                 lines=tuple(line for line in texts if line),
                 kind=kind,
                 dashed=endpoint.role == "standby",
@@ -271,7 +271,7 @@ class _Builder:
         if tier_index >= 0 and (not public_tiers or tier_index != public_tiers[0]):
             return []
         ids: list[str] = []
-        for gateway in plan.nat_gateways:
+        for gateway in plan.network.nat_gateways:
             if gateway.zone != zone:
                 continue
             serves = ", ".join(gateway.serves) if len(gateway.serves) > 1 else ""
@@ -423,7 +423,9 @@ class _Builder:
         plan = self.plan
         zones = tuple(self._zone(zi, zone) for zi, zone in enumerate(plan.zones))
         if plan.provider == "aws":
-            vpc = Cluster(id="cluster_vpc", label=f"VPC {plan.network}", kind="vpc", children=zones)
+            vpc = Cluster(
+                id="cluster_vpc", label=f"VPC {plan.network.cidr}", kind="vpc", children=zones
+            )
             top = Cluster(
                 id="cluster_region",
                 label=f"AWS region {plan.region}",
@@ -434,7 +436,7 @@ class _Builder:
             segment = self._segment()
             top = Cluster(
                 id="cluster_vpc",
-                label=f"network {plan.network}",
+                label=f"network {plan.network.cidr}",
                 kind="vpc",
                 children=(*segment, *zones),
             )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from tiered.analysis import Analysis
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import ComputeService, Plan, ServicePlan
 
 TOP = "system_down"
 
@@ -33,11 +33,11 @@ def basic_events(plan: Plan, services: list[str]) -> dict[str, tuple[str, float]
             events[event_id("zone", zone)] = (zone, 1.0 - a.zone)
     for name in services:
         service = plan.services[name]
-        if service.kind == "compute":
+        if isinstance(service, ComputeService):
             for instance in plan.instances_of(name):
                 events[event_id("instance", instance.name)] = (instance.name, 1.0 - a.instance)
         else:
-            own = a.database if service.kind == "database" else a.filesystem
+            own = service.availability(a)
             events[event_id("managed", name)] = (name, 1.0 - own)
     return events
 
@@ -60,7 +60,7 @@ def _ref(kind: str, name: str) -> str:
 
 def _own_failure(plan: Plan, service: ServicePlan) -> str:
     """The formula of a service failing on its own."""
-    if service.kind != "compute":
+    if service.managed:
         zones = [_ref("event", event_id("zone", z)) for z in service.per_zone]
         lost = service.count - service.survivors_needed + 1
         zone_part = (
@@ -104,7 +104,7 @@ def mef(analysis: Analysis) -> str:
         args += [_ref("gate", f"down_{c.replace('-', '_')}") for c in calls.callees[name]]
         gates.append(_gate(f"down_{key}", _connective("or", args, "      ")))
         gates.append(_gate(f"own_{key}", _own_failure(plan, service)))
-        if service.kind == "compute":
+        if isinstance(service, ComputeService):
             for instance in plan.instances_of(name):
                 pair = [
                     _ref("event", event_id("instance", instance.name)),

@@ -80,24 +80,25 @@ def availability(plan: Plan, calls: Calls) -> Availability:
     if len(plan.zones) > MAX_ZONES:
         return Availability(None, assumptions, f"not estimated: more than {MAX_ZONES} zones")
     index = {zone: i for i, zone in enumerate(plan.zones)}
-    shapes: Counter[tuple[str, tuple[tuple[int, int], ...], int]] = Counter()
+    # A shape: the kind (it orders the product, as it always has), whether the service is
+    # managed, how often a replica (compute) or the whole (managed) is up, its placement.
+    Shape = tuple[str, bool, float, tuple[tuple[int, int], ...], int]
+    shapes: Counter[Shape] = Counter()
     for name in calls.closure:
         service = plan.services[name]
         placed = tuple(sorted((index[z], n) for z, n in service.per_zone.items()))
-        shapes[(service.kind, placed, service.survivors_needed)] += 1
+        own = service.availability(a)
+        shapes[(service.kind, service.managed, own, placed, service.survivors_needed)] += 1
     ordered = sorted(shapes.items())
     total = 0.0
     for state in product((True, False), repeat=len(plan.zones)):
         weight = 1.0
         for up in state:
             weight *= a.zone if up else 1.0 - a.zone
-        for (kind, placed, needed), times in ordered:
+        for (_, managed, own, placed, needed), times in ordered:
             alive = sum(n for i, n in placed if state[i])
-            if kind == "compute":
-                p = _at_least(alive, needed, a.instance)
-            else:
-                own = a.database if kind == "database" else a.filesystem
-                p = own if alive >= needed else 0.0
+            # a managed service is up as a whole while enough of its zones are
+            p = (own if alive >= needed else 0.0) if managed else _at_least(alive, needed, own)
             weight *= p**times
             if weight == 0.0:
                 break

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.placement.plan import Plan, ServicePlan
+from tiered.placement.plan import FilesystemService, Plan, ServicePlan
 from tiered.validation.schema_errors import did_you_mean
 
 
@@ -102,7 +102,7 @@ def direct_reason(service: ServicePlan, failure: Failure) -> tuple[str, tuple[st
         return None
     zones = tuple(z for z in service.per_zone if z in failure.zones)
     blamed = zones + tuple(n for s, n in failure.named if s == service.name)
-    if service.kind == "filesystem":
+    if isinstance(service, FilesystemService):
         return f"every zone with a mount target failed ({', '.join(zones)})", zones
     gone = service.count - left
     where = ", ".join(
@@ -135,11 +135,7 @@ def needs(service: ServicePlan) -> str:
 
 
 def _what_failed(service: ServicePlan) -> str:
-    if service.kind == "database":
-        return "the managed database"
-    if service.kind == "filesystem":
-        return "the managed file system"
-    return "the service as a whole"
+    return f"the {service.noun}" if service.managed else "the service as a whole"
 
 
 def representatives(plan: Plan, per_zone: int = 2) -> dict[tuple[str, str], list[str]]:
@@ -149,7 +145,7 @@ def representatives(plan: Plan, per_zone: int = 2) -> dict[tuple[str, str], list
     """
     found: dict[tuple[str, str], list[str]] = {}
     for name, service in plan.services.items():
-        if service.kind != "compute":
+        if service.managed:
             continue
         for zone in service.per_zone:
             found[(name, zone)] = [i.name for i in plan.first_instances(name, zone, per_zone)]

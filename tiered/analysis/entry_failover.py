@@ -2,7 +2,7 @@
 its network assumption and ``tiered validate``'s ``assumes:`` line read this one summary.
 
 The mechanism is keepalived (VRRP) on the pair's entry segment
-(``tiered.placement.entry_segment``); the takeover times come from
+(``tiered.placement.networks.entry_segment``); the takeover times come from
 ``tiered.analysis.vrrp_timing``.
 """
 
@@ -12,7 +12,7 @@ from typing import TypedDict
 
 from tiered.analysis.vrrp_timing import Takeover, TakeoverData, seconds
 from tiered.model import Vrrp
-from tiered.placement.entry_segment import assumption
+from tiered.placement.networks.entry_segment import assumption
 from tiered.placement.plan import Plan
 
 

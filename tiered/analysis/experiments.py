@@ -15,7 +15,7 @@ from typing import TypedDict
 from tiered.analysis.domains import direct_reason, resolve, survivors
 from tiered.analysis.graph import Calls
 from tiered.analysis.scenarios import Cause, Scenario, cascade
-from tiered.placement.plan import Plan
+from tiered.placement.plan import DatabaseService, Plan
 
 #: The CloudFormation stack the experiment templates are deployed as: ``<topology>-fis``.
 STACK_SUFFIX = "-fis"
@@ -119,7 +119,7 @@ def multi_az_databases(plan: Plan) -> list[str]:
     return [
         name
         for name, s in plan.services.items()
-        if s.kind == "database" and s.failover == "primary-standby" and s.count > 1
+        if isinstance(s, DatabaseService) and s.failover == "primary-standby" and s.count > 1
     ]
 
 
@@ -171,7 +171,7 @@ def _instances_that_matter(plan: Plan) -> list[tuple[str, str]]:
     """
     chosen: dict[str, str] = {}
     for name, service in plan.services.items():
-        if service.kind != "compute":
+        if service.managed:
             continue
         first = plan.first_instances(name, limit=1)[0].name
         if service.failover == "active-passive" and service.count > 1:

@@ -15,7 +15,7 @@ from itertools import combinations
 from tiered.analysis.data import CauseData, PairData, ScenarioData
 from tiered.analysis.domains import Failure, direct_reason, representatives
 from tiered.analysis.graph import Calls
-from tiered.placement.plan import Plan
+from tiered.placement.plan import ComputeService, Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ def instance_classes(plan: Plan) -> list[tuple[str, str, str]]:
     return [
         (name, zone, first[(name, zone)][0])
         for name, service in plan.services.items()
-        if service.kind == "compute"
+        if isinstance(service, ComputeService)
         for zone in service.per_zone
     ]
 
@@ -196,7 +196,7 @@ def double_failures(plan: Plan, calls: Calls) -> list[PairOutcome]:
             )
     reps = representatives(plan, 2)
     for name, service in plan.services.items():
-        if service.kind != "compute":
+        if service.managed:
             continue
         zones = list(service.per_zone)
         for zone in plan.zones:  # a zone plus one replica elsewhere

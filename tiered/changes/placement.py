@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tiered.placement.plan import Block, Plan, iter_zone_sequence
+from tiered.placement.plan import Block, ComputeService, Plan, iter_zone_sequence
 from tiered.software import software
 
 Where = tuple[str, str, str]  # zone, subnet, address
@@ -135,7 +135,7 @@ BlockIndex = dict[str, dict[str, Block]]  # service → zone → its block of ad
 def _blocks(plan: Plan) -> BlockIndex:
     """Each service's block of addresses, per zone."""
     index: BlockIndex = {}
-    for block in plan.blocks:
+    for block in plan.network.blocks:
         index.setdefault(block.service, {})[block.zone] = block
     return index
 
@@ -159,7 +159,7 @@ def placements(plan: Plan) -> dict[str, Where]:
     index = _blocks(plan)
     found: dict[str, Where] = {}
     for name, service in plan.services.items():
-        if service.kind == "compute":
+        if isinstance(service, ComputeService):
             found.update(_placements(name, service.per_zone, index.get(name, {})))
     return found
 
@@ -182,9 +182,15 @@ def _instances(
         ):
             continue  # same replicas per zone in the same blocks: the same instances
         before = (
-            _placements(name, old.per_zone, old_blocks) if old and old.kind == "compute" else {}
+            _placements(name, old.per_zone, old_blocks)
+            if old and isinstance(old, ComputeService)
+            else {}
         )
-        after = _placements(name, new.per_zone, new_blocks) if new and new.kind == "compute" else {}
+        after = (
+            _placements(name, new.per_zone, new_blocks)
+            if new and isinstance(new, ComputeService)
+            else {}
+        )
         for instance, where in after.items():
             if instance not in before:
                 added.append(Placed(instance, where))
@@ -211,11 +217,11 @@ def upstream_members(plan: Plan) -> dict[tuple[str, str], tuple[str, ...]]:
     members: dict[tuple[str, str], tuple[str, ...]] = {}
     for name in plan.entry_services:
         proxy = plan.services[name]
-        if proxy.kind != "compute" or not software(proxy.software).entry_proxy:
+        if not isinstance(proxy, ComputeService) or not software(proxy.software).entry_proxy:
             continue
         for route in proxy.routes:
             target = plan.services[route.to]
-            if (name, target.name) in members or target.kind != "compute":
+            if (name, target.name) in members or target.managed:
                 continue
             members[(name, target.name)] = tuple(
                 f"{i.ip}:{target.port} ({i.name}{', backup' if i.role in BACKUP_ROLES else ''})"

@@ -48,7 +48,7 @@ def _vip_problems(plan: Plan, vip: ipaddress.IPv4Address, source: SourceMap) -> 
     if outside is not None:
         message, hint = outside
         problems.append(Problem(where, "vip-outside-segment", message, hint))
-    for block in plan.blocks:
+    for block in plan.network.blocks:
         if not block.base <= int(vip) < block.base + block.capacity:
             continue
         offset = block.offset_of(int(vip))

@@ -29,7 +29,7 @@ def _instance_of(plan: Plan, name: str) -> str | None:
     if match is None:
         return None
     service = plan.services.get(match[1])
-    if service is None or service.kind != "compute" or int(match[2]) > service.count:
+    if service is None or service.managed or int(match[2]) > service.count:
         return None
     return service.name
 

@@ -1,9 +1,12 @@
-"""The placement plan: every replica as an instance with a zone, a subnet and an address.
+"""The placement plan: every replica of every service in its zone, with its role.
 
 The plan is the one truth every analysis and renderer reads. It is computed once from a
 valid topology by ``tiered.placement.planner``, is deterministic (same topology, same plan) and
-frozen. Instances are derived on demand from blocks of consecutive addresses, so that
-validating and analysing a plan costs nothing per replica.
+frozen. It has two parts: the provider-neutral placement (services of each kind with their
+replicas per zone, roles and members: what the analysis reads) and the provider's network
+plan (``tiered.placement.networks``: subnets, address blocks, gateways). Instances join the
+two: they are derived on demand from the placement's zone sequence and the network's blocks,
+so that validating and analysing a plan costs nothing per replica.
 """
 
 from __future__ import annotations
@@ -14,36 +17,40 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from tiered import model
+from tiered.placement.networks.aws import AwsNetwork
+from tiered.placement.networks.base import Block, NatGateway, Subnet
+from tiered.placement.networks.onprem import OnPremNetwork
+from tiered.placement.services import (
+    ComputeService,
+    DatabaseService,
+    EndpointRole,
+    FailoverMode,
+    FilesystemService,
+    ServicePlan,
+)
 
-#: A service's failover mode in the plan: the model's modes, or ``managed`` (a file system).
-FailoverMode = model.Failover | Literal["managed"]
+__all__ = [
+    "Block",
+    "ComputeService",
+    "DatabaseService",
+    "EndpointRole",
+    "FailoverMode",
+    "FilesystemService",
+    "Instance",
+    "ManagedEndpoint",
+    "NatGateway",
+    "NetworkPlan",
+    "Plan",
+    "ServicePlan",
+    "Subnet",
+    "TierPlan",
+    "iter_zone_sequence",
+]
+
 #: What a compute replica does for its service.
 InstanceRole = Literal["active", "passive", "primary", "standby", "member"]
-#: What a managed endpoint is.
-EndpointRole = Literal["primary", "standby", "mount-target"]
-
-
-@dataclass(frozen=True, slots=True)
-class Subnet:
-    """A subnet of one tier (``tier`` None: an egress-only public subnet) in one zone.
-
-    ``rds_only``: the second zone of a one-zone topology's DB subnet group (tiered.rds_subnets).
-
-    A stretched segment (``tiered.placement.entry_segment``: one VLAN for a VRRP pair) spans several
-    zones: ``zones`` lists them and ``zone`` joins them with ``+``.
-    """
-
-    name: str
-    tier: str | None
-    zone: str
-    cidr: ipaddress.IPv4Network
-    public: bool
-    rds_only: bool = False
-    zones: tuple[str, ...] = ()
-
-    @property
-    def stretched(self) -> bool:
-        return bool(self.zones)
+#: A provider's network plan, discriminated by ``provider``.
+NetworkPlan = AwsNetwork | OnPremNetwork
 
 
 class Instance(NamedTuple):
@@ -57,45 +64,6 @@ class Instance(NamedTuple):
     ip: ipaddress.IPv4Address
     ordinal: int  # 1 for the first replica: the number in its name
     role: InstanceRole  # active / passive (active-passive), primary / standby, else member
-
-
-class Block(NamedTuple):
-    """The replicas of one service in one zone, inside the addresses reserved for them.
-
-    ``capacity`` addresses from ``base`` belong to the service (``tiered.addressing``);
-    replica ``j`` of the zone (0-based) is at ``base + ((first_ip - base) XOR j)``, so the
-    first one is at ``first_ip``. A compact plan reserves no headroom: ``base`` is
-    ``first_ip``, ``capacity`` is ``size`` and the addresses are consecutive. Blocks are
-    what planning computes; instances are derived from them on demand, so that validating
-    and analysing a plan never costs anything per replica.
-    """
-
-    service: str
-    zone: str
-    subnet: str
-    first_ip: int
-    size: int
-    base: int
-    capacity: int
-
-    def address(self, offset: int) -> int:
-        """The address of the zone's replica number ``offset`` (0-based)."""
-        return self.base + ((self.first_ip - self.base) ^ offset)
-
-    def offset_of(self, ip: int) -> int | None:
-        """Which replica of the block holds ``ip``, if any."""
-        if not self.base <= ip < self.base + self.capacity:
-            return None
-        offset = (ip - self.base) ^ (self.first_ip - self.base)
-        return offset if offset < self.size else None
-
-    @property
-    def cidr(self) -> str:
-        """The reserved addresses as a CIDR block, or a range when they are not one."""
-        if self.capacity & (self.capacity - 1) == 0 and self.base % self.capacity == 0:
-            return f"{ipaddress.IPv4Address(self.base)}/{33 - self.capacity.bit_length()}"
-        last = ipaddress.IPv4Address(self.base + self.capacity - 1)
-        return f"{ipaddress.IPv4Address(self.base)}-{last}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,62 +80,6 @@ class ManagedEndpoint:
 
 
 @dataclass(frozen=True, slots=True)
-class NatGateway:
-    """An egress gateway of the private subnets of one or more zones."""
-
-    name: str
-    zone: str
-    subnet: str
-    ip: ipaddress.IPv4Address
-    serves: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ServicePlan:
-    """A service with every default resolved: what the analysis and renderers read."""
-
-    name: str
-    tier: str
-    kind: model.Kind
-    software: str
-    failover: FailoverMode
-    count: int
-    min_healthy: int
-    survivors_needed: int
-    port: int | None
-    listen: tuple[int, ...]
-    zones: tuple[str, ...]
-    per_zone: dict[str, int]
-    depends_on: tuple[str, ...]
-    routes: tuple[model.Route, ...]
-    health_check: model.HealthCheck | None
-    accept: tuple[model.Accept, ...]
-    instance_type: str | None
-    engine: model.Engine | None
-    balance: model.Balance
-    tls: model.Tls | None
-    entry: bool
-    path: tuple[str, ...]
-
-    @property
-    def managed(self) -> bool:
-        return self.kind != "compute"
-
-    @property
-    def instances(self) -> tuple[str, ...]:
-        """Names of the replicas in order: ``name-1`` ... (none for managed services)."""
-        if self.kind != "compute":
-            return ()
-        return tuple(f"{self.name}-{ordinal}" for ordinal in range(1, self.count + 1))
-
-    @property
-    def calls(self) -> tuple[str, ...]:
-        """Services this one reaches: its dependencies and its route targets, in order."""
-        targets = [route.to for route in self.routes]
-        return tuple(dict.fromkeys([*self.depends_on, *targets]))
-
-
-@dataclass(frozen=True, slots=True)
 class TierPlan:
     name: str
     role: model.Role
@@ -175,52 +87,54 @@ class TierPlan:
     services: tuple[str, ...]
 
 
+@dataclass(slots=True)
+class _Memo:
+    """What a plan builds on first use and keeps (a plan is read far more often)."""
+
+    instances: tuple[Instance, ...] | None = None
+    by_name: dict[str, Instance] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The placement plan of a topology."""
+    """The placement plan of a topology: the neutral placement and its network plan."""
 
     name: str
     description: str
     provider: model.Provider
     region: str | None
     zones: tuple[str, ...]
-    network: ipaddress.IPv4Network
-    nat: model.Nat
     entry: model.Entry | None
     assumptions: model.Assumptions
     tiers: tuple[TierPlan, ...]
     services: dict[str, ServicePlan]
-    subnets: tuple[Subnet, ...]
-    blocks: tuple[Block, ...]
+    #: Every managed endpoint (database primaries and standbys, mount targets).
     managed: tuple[ManagedEndpoint, ...]
-    nat_gateways: tuple[NatGateway, ...]
-    #: "blocks": every service has its own block with headroom (``tiered.addressing``);
-    #: "compact": the network had no room for that, addresses are packed in service order.
-    addressing: str = "blocks"
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    network: NetworkPlan
+    _memo: _Memo = field(default_factory=_Memo, repr=False, compare=False)
 
     @property
     def instance_count(self) -> int:
         """How many compute instances the plan holds, without building them."""
-        return sum(block.size for block in self.blocks)
+        return sum(block.size for block in self.network.blocks)
 
     @property
     def instances(self) -> tuple[Instance, ...]:
         """Every compute instance, service by service in replica order (built on first use)."""
-        if "instances" not in self._cache:
-            self._cache["instances"] = tuple(
+        if self._memo.instances is None:
+            self._memo.instances = tuple(
                 instance
                 for name, service in self.services.items()
-                if service.kind == "compute"
+                if not service.managed
                 for instance in self.instances_of(name)
             )
-        return self._cache["instances"]  # type: ignore[no-any-return]
+        return self._memo.instances
 
     def instance(self, name: str) -> Instance:
         """The instance called ``name``; raises KeyError if there is none."""
-        if "by_name" not in self._cache:
-            self._cache["by_name"] = {i.name: i for i in self.instances}
-        return self._cache["by_name"][name]  # type: ignore[no-any-return]
+        if self._memo.by_name is None:
+            self._memo.by_name = {i.name: i for i in self.instances}
+        return self._memo.by_name[name]
 
     def instances_of(self, service: str) -> list[Instance]:
         """The instances of one service in replica order, built from its blocks."""
@@ -235,9 +149,9 @@ class Plan:
         replicas per zone, whatever the replica counts.
         """
         plan = self.services[service]
-        if plan.kind != "compute" or limit == 0:
+        if plan.managed or limit == 0:
             return []
-        blocks = self._blocks_of(service)
+        blocks = self.network.blocks_of(service)
         used = dict.fromkeys(blocks, 0)
         found: list[Instance] = []
         for ordinal, where in enumerate(iter_zone_sequence(plan.per_zone), start=1):
@@ -262,25 +176,28 @@ class Plan:
                 break
         return found
 
-    def _blocks_of(self, service: str) -> dict[str, Block]:
-        if "blocks" not in self._cache:
-            index: dict[str, dict[str, Block]] = {}
-            for block in self.blocks:
-                index.setdefault(block.service, {})[block.zone] = block
-            self._cache["blocks"] = index
-        return self._cache["blocks"].get(service, {})  # type: ignore[no-any-return]
+    def compute(self, name: str) -> ComputeService:
+        """The compute service called ``name``; raises KeyError if there is none."""
+        service = self.services[name]
+        if not isinstance(service, ComputeService):
+            raise KeyError(f"{name} is a managed {service.kind}, not a compute service")
+        return service
+
+    # -- the network plan's parts most readers want, under the names they read naturally --
+
+    @property
+    def subnets(self) -> tuple[Subnet, ...]:
+        """Every subnet of the network plan."""
+        return self.network.subnets
 
     def subnet_of(self, tier: str, zone: str) -> Subnet:
         """The subnet of ``tier`` in ``zone`` (never the stretched entry segment)."""
-        return next(s for s in self.subnets if s.tier == tier and s.zone == zone)
-
-    def _segment_dict(self) -> dict[str, Any] | None:
-        return _segment_dict_of(self)
+        return self.network.subnet_of(tier, zone)
 
     @property
     def entry_segment(self) -> Subnet | None:
         """The one segment the on-premises VRRP entry pair and its VIP share, if any."""
-        return next((s for s in self.subnets if s.stretched), None)
+        return self.network.entry_segment
 
     @property
     def subnet_zones(self) -> tuple[str, ...]:
@@ -299,8 +216,12 @@ class Plan:
             "provider": self.provider,
             "region": self.region,
             "zones": list(self.zones),
-            "network": {"cidr": str(self.network), "nat": self.nat},
-            "addressing": self.addressing,
+            "network": {
+                "cidr": str(self.network.cidr),
+                "nat": self.network.nat,
+                "zone_slots": self.network.zone_slots,
+            },
+            "addressing": self.network.addressing,
             "subnets": [
                 {
                     "name": s.name,
@@ -314,7 +235,7 @@ class Plan:
                 }
                 for s in self.subnets
             ],
-            "entry_segment": self._segment_dict(),
+            "entry_segment": _segment_dict_of(self),
             "services": [_service_dict(s) for s in self.services.values()],
             "instances": [
                 {
@@ -338,7 +259,7 @@ class Plan:
                     "replicas": b.size,
                     "capacity": b.capacity,
                 }
-                for b in self.blocks
+                for b in self.network.blocks
             ],
             "managed": [
                 {
@@ -360,7 +281,7 @@ class Plan:
                     "ip": str(n.ip),
                     "serves": list(n.serves),
                 }
-                for n in self.nat_gateways
+                for n in self.network.nat_gateways
             ],
         }
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from tiered.findings import Problem
 from tiered.loading.loader import SourceMap
-from tiered.placement.entry_segment import vrrp_pair
-from tiered.placement.plan import Plan
+from tiered.placement.networks.entry_segment import vrrp_pair
+from tiered.placement.plan import ComputeService, Plan
 from tiered.software import software
 
 #: The settings that make an entry service the pair keepalived fails over.
@@ -37,7 +37,7 @@ def vip_without_pair(plan: Plan, source: SourceMap) -> Problem | None:
 def pair_hint(plan: Plan) -> str:
     """How to get the pair, or to do without the VIP."""
     entry = [plan.services[name] for name in plan.entry_services]
-    nginx = [s for s in entry if s.kind == "compute" and software(s.software).holds_vip]
+    nginx = [s for s in entry if isinstance(s, ComputeService) and software(s.software).holds_vip]
     if nginx:
         return (
             f"make {nginx[0].name} an active-passive pair (`count: 2`, "

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.placement.plan import ServicePlan
+from tiered.placement.plan import DatabaseService, FilesystemService, ServicePlan
 from tiered.rules.base import Context
 from tiered.rules.edits import Edit, add_zones, changes, then, zones_to_add
 from tiered.rules.spread import spread_fix
@@ -34,7 +34,7 @@ SEVERITY = Severity.ERROR
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     for name, service in plan.services.items():
-        if service.kind == "filesystem" or service.count - 1 >= service.survivors_needed:
+        if isinstance(service, FilesystemService) or service.count - 1 >= service.survivors_needed:
             continue
         message, fix, edits = _advice(context, service)
         yield context.finding(
@@ -45,7 +45,7 @@ def check(context: Context) -> Iterator[Finding]:
 def _advice(context: Context, service: ServicePlan) -> tuple[str, str, tuple[Edit, ...]]:
     """The message, the fix and the fix as edits of the file."""
     plan = context.plan
-    if service.kind == "database":
+    if isinstance(service, DatabaseService):
         added = zones_to_add(plan, 2)
         first, zone_edits = add_zones(plan, added)
         zone = next(iter(service.per_zone))

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
+from tiered.placement.services import ComputeService, FilesystemService
 from tiered.rules.base import Context
 from tiered.rules.edits import DROP, Edit, add_zones, changes, then, written, zones_to_add
 from tiered.rules.spread import spread_fix
@@ -38,11 +39,13 @@ SEVERITY = Severity.ERROR
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     for name, service in plan.services.items():
-        if len(service.per_zone) != 1 or (service.kind != "filesystem" and service.count < 2):
+        if len(service.per_zone) != 1 or (
+            not isinstance(service, FilesystemService) and service.count < 2
+        ):
             continue
         (zone,) = service.per_zone
         where = f"{zone}, the topology's only zone" if len(plan.zones) < 2 else zone
-        if service.kind == "compute":
+        if isinstance(service, ComputeService):
             message = f"all {service.count} replicas are in {where}: losing that zone takes it down"
             fix, edits = spread_fix(context, name)
             yield context.finding(ID, SEVERITY, name, (zone,), message, fix, edits=edits)
@@ -50,7 +53,7 @@ def check(context: Context) -> Iterator[Finding]:
         added = zones_to_add(plan, 2)
         first, zone_edits = add_zones(plan, added)
         pinned = written(context, (*service.path, "zones"), fallback=True)
-        if service.kind == "filesystem":
+        if isinstance(service, FilesystemService):
             message = f"the file system has a mount target in {where} only"
             own: tuple[Edit, ...] = (Edit((*service.path, "zones"), DROP),) if pinned else ()
             edited = then(first, changes(own))

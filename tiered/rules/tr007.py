@@ -32,7 +32,7 @@ def check(context: Context) -> Iterator[Finding]:
     if len(plan.zones) == 1:
         zone = plan.zones[0]
         fix, edits = add_zones(plan, zones_to_add(plan, 2))
-        if plan.provider == "aws" and plan.nat == "single":  # else a second finding follows
+        if plan.provider == "aws" and plan.network.nat == "single":  # else a second finding follows
             fix, edits = f"{fix} and {changes(NAT_PER_ZONE)}", (*edits, *NAT_PER_ZONE)
         yield context.finding(
             ID,
@@ -44,8 +44,8 @@ def check(context: Context) -> Iterator[Finding]:
             location=context.locate(None, "zones"),
             edits=edits,
         )
-    if plan.provider == "aws" and plan.nat == "single" and len(plan.zones) > 1:
-        gateway = plan.nat_gateways[0]
+    if plan.provider == "aws" and plan.network.nat == "single" and len(plan.zones) > 1:
+        gateway = plan.network.nat_gateways[0]
         yield context.finding(
             ID,
             SEVERITY,

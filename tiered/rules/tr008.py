@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tiered.findings import Finding, Severity
-from tiered.placement.entry_segment import vrrp_pair
+from tiered.placement.networks.entry_segment import vrrp_pair
 from tiered.placement.vip_pair import PAIR_SETTINGS
 from tiered.rules.base import Context
 from tiered.software import software

@@ -38,7 +38,7 @@ def check(context: Context) -> Iterator[Finding]:
             if name not in proxies[route.to]:
                 proxies[route.to].append(name)
     for name, service in plan.services.items():
-        if name not in proxies or service.kind != "compute" or service.count < 2:
+        if name not in proxies or service.managed or service.count < 2:
             continue
         if service.health_check is not None:
             continue

@@ -36,7 +36,6 @@ ID = "TR011"
 NAME = "managed-single-failure"
 SEVERITY = Severity.WARNING
 
-_WHAT = {"database": "managed database", "filesystem": "managed file system"}
 _FIX = {
     "database": "keep automated backups (point-in-time recovery) and test and time the "
     "restore; for a regional failure, a cross-region replica in a second region; then "
@@ -52,7 +51,7 @@ def check(context: Context) -> Iterator[Finding]:
         if not service.managed or name not in context.calls.closure:
             continue
         message = (
-            f"the {_WHAT[service.kind]} is one regional failure domain: when it fails as a "
+            f"the {service.noun} is one regional failure domain: when it fails as a "
             "whole, the system is down, whatever the zones"
         )
         # No zones: the failure domain is the managed service itself, whatever its zones.

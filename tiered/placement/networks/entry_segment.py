@@ -10,8 +10,8 @@ own that spans its zones: both nodes and the VIP are addressed inside it, and th
 carries its prefix.
 
 The segment is carved from the top of the network, the per-zone subnets from the bottom
-(``tiered.planner``), so adding or dropping it moves no other subnet whenever the network
-has room for it beside them. It is then a /24, or the largest block that still fits,
+(``carving``), so adding or dropping it moves no other subnet whenever the network has
+room for it beside them. It is then a /24, or the largest block that still fits,
 down to the smallest that holds its reserved addresses, the pair and the VIP. Only in a
 network too tight for even that do the per-zone subnets shrink to make room.
 """
@@ -23,7 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tiered import model
-from tiered.placement.plan import ServicePlan, Subnet
+from tiered.placement.networks.base import Subnet
+from tiered.placement.services import ComputeService, ServicePlan
 from tiered.software import software
 
 #: Addresses reserved in the segment: network, gateway (the router's leg) and broadcast.
@@ -92,12 +93,12 @@ def segment_spec(topology: model.Topology, services: dict[str, ServicePlan]) -> 
     )
 
 
-def vrrp_pair(services: dict[str, ServicePlan]) -> ServicePlan | None:
+def vrrp_pair(services: dict[str, ServicePlan]) -> ComputeService | None:
     """The entry service keepalived fails over: the first active-passive NGINX of tier 1."""
     for service in services.values():
         if (
             service.entry
-            and service.kind == "compute"
+            and isinstance(service, ComputeService)
             and software(service.software).holds_vip
             and service.failover == "active-passive"
             and service.count >= 2
