@@ -41,9 +41,9 @@ def draw(
     dot_text = build_dot(picture)
     if output_format == "dot":
         return dot_text
-    from tiered.renderers.diagram.graphviz import run_dot
+    from tiered.renderers.diagram.graphviz import positioned, run_dot
 
-    drawn = run_dot(dot_text, output_format)
+    drawn = run_dot(positioned(picture), output_format)
     if output_format != "svg":
         return drawn
     from tiered.renderers.diagram.icons import resources_dir
