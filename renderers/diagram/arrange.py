@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tiered.renderers.diagram.model import Cluster, Picture
+from tiered.renderers.diagram.model import Cluster, Picture, ident
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y upwards
 Point = tuple[float, float]
@@ -56,6 +56,7 @@ class Placed:
     titles: dict[str, Title]
     edge_labels: dict[int, Point] = field(default_factory=dict)
     splines: dict[int, str] = field(default_factory=dict)
+    sizes: dict[str, Point] = field(default_factory=dict)  # node -> width, height
 
 
 def number(value: float) -> str:
@@ -100,9 +101,11 @@ def read(layout_json: str | bytes) -> Placed:
             if title is not None:
                 titles[obj["name"]] = title
     nodes: dict[str, Point] = {}
+    sizes: dict[str, Point] = {}
     for obj in objects[count:]:
         x, y = _floats(obj["pos"])
         nodes[obj["name"]] = (x, y)
+        sizes[obj["name"]] = (float(obj["width"]) * INCH, float(obj["height"]) * INCH)
     labels: dict[int, Point] = {}
     splines: dict[int, str] = {}
     for edge in data.get("edges", []):
@@ -114,7 +117,7 @@ def read(layout_json: str | bytes) -> Placed:
             labels[index] = (x, y)
         if "pos" in edge:
             splines[index] = edge["pos"]
-    return Placed(_box(data["bb"]), _title(data), nodes, clusters, titles, labels, splines)
+    return Placed(_box(data["bb"]), _title(data), nodes, clusters, titles, labels, splines, sizes)
 
 
 def _subtree(cluster: Cluster) -> tuple[list[str], list[str]]:
@@ -165,6 +168,37 @@ def in_declared_order(placed: Placed, picture: Picture) -> Placed:
                 title = titles[cluster_id]
                 titles[cluster_id] = replace(title, y=title.y + dy)
     return replace(placed, nodes=nodes, clusters=clusters, titles=titles)
+
+
+def segment_in_zone_order(placed: Placed, picture: Picture) -> Placed:
+    """``placed`` with the replicas of a box outside the zones (the entry segment of a
+    VRRP pair, one per zone) stacked like their zones: in each column, the replicas trade
+    places so that the one of the first zone stands highest. Replicas of unequal heights
+    keep their places (trading them could make them overlap)."""
+    zones = [c for c in picture.walk() if c.kind == "zone"]
+    rank = {c.id: index for index, c in enumerate(zones)}
+    in_zones = {n for c in zones for n in _subtree(c)[0]}
+
+    def zone_box(node_id: str) -> str:
+        zone = picture.nodes[node_id].zone if node_id in picture.nodes else None
+        return f"cluster_zone_{ident(zone)}" if zone else ""
+
+    nodes = dict(placed.nodes)
+    for cluster in picture.walk():
+        if cluster.kind == "zone":
+            continue
+        column: dict[float, list[str]] = {}
+        for node_id in cluster.nodes:
+            if node_id in in_zones or zone_box(node_id) not in rank or node_id not in nodes:
+                continue
+            column.setdefault(nodes[node_id][0], []).append(node_id)
+        for members in column.values():
+            if len({placed.sizes.get(n) for n in members}) != 1:
+                continue
+            slots = sorted((nodes[n] for n in members), key=lambda p: -p[1])
+            ordered = sorted(members, key=lambda n: rank[zone_box(n)])
+            nodes.update(zip(ordered, slots, strict=True))
+    return replace(placed, nodes=nodes)
 
 
 def spline_points(spline: str) -> list[Point]:

@@ -6,7 +6,12 @@ import shutil
 import subprocess
 from dataclasses import replace
 
-from tiered.renderers.diagram.arrange import in_declared_order, read, with_routes
+from tiered.renderers.diagram.arrange import (
+    in_declared_order,
+    read,
+    segment_in_zone_order,
+    with_routes,
+)
 from tiered.renderers.diagram.dot import build_dot
 from tiered.renderers.diagram.icons import resources_dir
 from tiered.renderers.diagram.model import Picture
@@ -73,7 +78,7 @@ def positioned(picture: Picture) -> str:
     around nodes and titles, edge labels beside their arrows. Should titles and nodes
     ever touch, arrows are routed round the nodes only rather than drawn straight."""
     first = read(run_dot(build_dot(picture), LAYOUT_FORMAT))
-    placed = in_declared_order(first, picture)
+    placed = segment_in_zone_order(in_declared_order(first, picture), picture)
     unrouted = replace(placed, splines={}, edge_labels={})
     routed, warnings = _graphviz(build_dot(picture, unrouted, obstacles=True), LAYOUT_FORMAT)
     if STRAIGHT in warnings:
