@@ -3,6 +3,7 @@
 ``draw(plan, notes, output_format)`` returns the picture as PNG, SVG or PDF bytes, or as DOT
 or Mermaid text. The modules each do one job: ``picture`` (the plan as clusters, nodes and
 edges), ``icons`` (which icon for what), ``dot`` (DOT text), ``graphviz`` (running dot),
+``arrange`` (dot's layout with the zones restacked in declared order, arrows rerouted),
 ``svg`` (embedding the icons), and ``tiered.renderers.diagram.mermaid`` (Mermaid text).
 """
 

@@ -254,6 +254,8 @@ def build_dot(picture: Picture, placed: Placed | None = None, obstacles: bool = 
         f"// {picture.title}: architecture drawn by tiered from its placement plan.",
         "// Icons are relative to the resources folder of the 'diagrams' package; render with",
         "//   dot -Tpng -Gimagepath=<site-packages>/resources architecture.dot",
+        "// dot stacks the zones in an order of its own; tiered's PNG, SVG and PDF restack",
+        "// them in the topology's order and route the arrows clear of the boxes' titles.",
         f"digraph {quote(picture.title)} {{",
         f"  graph {attrs(graph)};",
         f"  node {attrs(node)};",
