@@ -6,7 +6,8 @@ drawing is made in three runs of graphviz, each deterministic:
 
 1. ``dot`` lays the picture out (ranks, clusters, the order inside each zone);
 2. the zone boxes, as horizontal bands, are put back in the topology's order, everything
-   inside a zone moving with it (``in_declared_order``), and graphviz's ``nop2`` engine
+   inside a zone moving with it (``in_declared_order``), a VRRP pair outside the zones is
+   stacked like its zones (``segment_in_zone_order``), and graphviz's ``nop2`` engine
    routes every arrow again around the nodes and around the titles of the boxes, which
    stand in as invisible obstacles, so no arrow crosses a zone's (or any box's) title;
 3. the edge labels are set beside their rerouted arrows and ``nop2`` draws the result.
@@ -34,14 +35,6 @@ class Title:
     y: float
     width: float
     height: float
-
-    def box(self) -> Box:
-        return (
-            self.x - self.width / 2,
-            self.y - self.height / 2,
-            self.x + self.width / 2,
-            self.y + self.height / 2,
-        )
 
 
 @dataclass(frozen=True)
