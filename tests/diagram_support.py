@@ -10,8 +10,11 @@ from typing import Any
 
 from tiered.pipeline import plan_file
 from tiered.placement.plan import Plan
+from tiered.renderers.diagram.annotations import NONE, Annotations
+from tiered.renderers.diagram.arrange import bezier_samples, spline_points
+from tiered.renderers.diagram.graphviz import positioned
 from tiered.renderers.diagram.icons import resources_dir
-from tiered.renderers.diagram.picture import ident
+from tiered.renderers.diagram.picture import build, ident
 
 RED = "#D62728"
 GREY = "#D9D9D9"
@@ -116,6 +119,7 @@ class Layout:
     cluster_titles: dict[str, list[Box]]
     edge_labels: list[tuple[str, Box]]
     edge_points: list[tuple[float, float]]  # every point of every arrow's spline
+    arrows: dict[str, list[tuple[float, float]]]  # arrow id -> points along its curve
 
 
 def _text_boxes(ops: list[dict[str, Any]]) -> list[Box]:
@@ -138,7 +142,8 @@ def _box(text: str) -> Box:
 
 
 def layout(dot_text: str) -> Layout:
-    """Lay ``dot_text`` out with the real ``dot`` and read back the positions."""
+    """Lay ``dot_text`` out with the real graphviz and read back the positions (for the
+    text of ``drawn``: the positions of the drawing, as PNG, SVG and PDF show them)."""
     data = run_dot(dot_text, "json")
     count = data.get("_subgraph_cnt", 0)
     objects = data.get("objects", [])
@@ -159,7 +164,17 @@ def layout(dot_text: str) -> Layout:
         for edge in data.get("edges", [])
         for point in edge.get("pos", "").split()
     ]
-    return Layout(_box(data["bb"]), clusters, nodes, titles, labels, points)
+    arrows = {
+        str(edge.get("id", edge["_gvid"])): bezier_samples(spline_points(edge["pos"]), 24)
+        for edge in data.get("edges", [])
+        if edge.get("pos") and edge.get("style") != "invis"
+    }
+    return Layout(_box(data["bb"]), clusters, nodes, titles, labels, points, arrows)
+
+
+def drawn(plan: Plan, notes: Annotations = NONE) -> str:
+    """The DOT text graphviz draws the picture of ``plan`` from: everything placed."""
+    return positioned(build(plan, notes))
 
 
 def overlaps(a: Box, b: Box) -> bool:

@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, run_tiered
+from tiered.pipeline import plan_file
+from tiered.renderers.diagram.picture import ident
+
+from .conftest import ALL_TOPOLOGIES, ROOT, run_tiered
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +75,28 @@ def test_the_standalone_svg_fits_a_laptops_window(tmp_path: Path) -> None:
     assert natural * 4 / 3 > 1366, "the drawing is no wider than the window: nothing to prove"
     seen = _measure(drawing, 1366, 768)
     assert seen["drawing_width_px"] <= seen["window_width_px"], seen
+
+
+@pytest.mark.parametrize("path", ALL_TOPOLOGIES, ids=lambda p: p.stem)
+def test_the_svg_shows_zones_in_the_declared_order_and_no_arrow_on_their_titles(
+    path: Path, tmp_path: Path
+) -> None:
+    drawing = tmp_path / "architecture.svg"
+    done = run_tiered("diagram", str(path), "-o", str(drawing))
+    assert done.returncode == 0, done.stderr
+    seen = _measure(drawing, 1366, 768)
+    declared = [f"cluster_zone_{ident(zone)}" for zone in plan_file(str(path)).zones]
+    assert seen["zones_top_to_bottom"] == declared, seen
+    assert seen["arrows_across_zone_titles"] == [], seen
+
+
+def test_the_html_reports_diagram_shows_zones_in_the_declared_order(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    path = ROOT / "examples" / "onprem-generic.yaml"
+    done = run_tiered("report", str(path), "--format", "html", "-o", str(report))
+    assert done.returncode in (0, 1), done.stderr
+    seen = _measure(report, 1400)
+    assert seen["zones_top_to_bottom"] == [
+        f"cluster_zone_{ident(zone)}" for zone in ("rack-a", "rack-b", "rack-c")
+    ], seen
+    assert seen["arrows_across_zone_titles"] == [], seen

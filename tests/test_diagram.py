@@ -18,6 +18,7 @@ from tests.diagram_support import (
     GREY,
     RED,
     Graph,
+    drawn,
     expected_node_ids,
     layout,
     overlaps,
@@ -112,7 +113,7 @@ def test_edge_labels_stay_off_cluster_titles_and_borders(path: Path) -> None:
     plan = plan_of(path)
     margin = 4.0  # points of clear space around a label's text
     for notes in (NONE, scenario_of(plan, (plan.zones[0],))):
-        placed = layout(str(draw(plan, notes, "dot")))
+        placed = layout(drawn(plan, notes))
         for label, (x0, y0, x1, y1) in placed.edge_labels:
             box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
             for name, titles in placed.cluster_titles.items():
@@ -130,7 +131,7 @@ def test_the_legend_is_under_the_drawing_and_the_first_column_holds_only_the_ent
     path: Path,
 ) -> None:
     plan = plan_of(path)
-    placed = layout(str(draw(plan, from_findings(Result.of_plan(plan).findings), "dot")))
+    placed = layout(drawn(plan, from_findings(Result.of_plan(plan).findings)))
     network = placed.clusters["cluster_region" if plan.provider == "aws" else "cluster_vpc"]
     legend = placed.cluster_titles["cluster_canvas"]
     assert legend, "the legend is drawn"

@@ -3,6 +3,7 @@
 ``draw(plan, notes, output_format)`` returns the picture as PNG, SVG or PDF bytes, or as DOT
 or Mermaid text. The modules each do one job: ``picture`` (the plan as clusters, nodes and
 edges), ``icons`` (which icon for what), ``dot`` (DOT text), ``graphviz`` (running dot),
+``arrange`` (dot's layout with the zones restacked in declared order, arrows rerouted),
 ``svg`` (embedding the icons), and ``tiered.renderers.diagram.mermaid`` (Mermaid text).
 """
 
@@ -41,9 +42,9 @@ def draw(
     dot_text = build_dot(picture)
     if output_format == "dot":
         return dot_text
-    from tiered.renderers.diagram.graphviz import run_dot
+    from tiered.renderers.diagram.graphviz import positioned, run_dot
 
-    drawn = run_dot(dot_text, output_format)
+    drawn = run_dot(positioned(picture), output_format)
     if output_format != "svg":
         return drawn
     from tiered.renderers.diagram.icons import resources_dir

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from html import escape
 
+from tiered.renderers.diagram.arrange import Placed, number
 from tiered.renderers.diagram.model import Cluster, Edge, Node, Picture
 
 RED = "#D62728"
@@ -20,6 +21,9 @@ GREY_TEXT = "#7F7F7F"
 TEXT = "#2D3436"
 EDGE = "#7B8894"
 ICON_SIZE = 48
+#: Points kept clear left and right of a box's title by rerouted arrows, beyond graphviz's
+#: own 3.2: a browser sets the title a little wider than graphviz measures it.
+TITLE_CLEARANCE = 6
 
 #: Cluster styles by kind (AWS architecture-diagram conventions).
 STYLE: dict[str, dict[str, str]] = {
@@ -96,7 +100,18 @@ def cluster_label(cluster: Cluster) -> str:
     return "<" + "".join(parts) + ">"
 
 
-def cluster_lines(cluster: Cluster, indent: str) -> list[str]:
+def _where(placed: Placed | None, cluster_id: str) -> dict[str, str]:
+    """A cluster's box and title position in a positioned drawing (else nothing)."""
+    if placed is None or cluster_id not in placed.clusters:
+        return {}
+    values = {"bb": ",".join(number(v) for v in placed.clusters[cluster_id])}
+    title = placed.titles.get(cluster_id)
+    if title is not None:
+        values["lp"] = f"{number(title.x)},{number(title.y)}"
+    return values
+
+
+def cluster_lines(cluster: Cluster, indent: str, placed: Placed | None = None) -> list[str]:
     kind = cluster.kind
     if kind == "subnet":
         kind = "public" if cluster.public else "private"
@@ -109,13 +124,14 @@ def cluster_lines(cluster: Cluster, indent: str) -> list[str]:
         style["penwidth"] = "3"
     lines = [f"{indent}subgraph {quote(cluster.id)} {{"]
     inner = indent + "  "
+    style.update(_where(placed, cluster.id))
     lines.append(
         f"{inner}graph {attrs({'id': cluster.id, 'label': cluster_label(cluster), **style})};"
     )
     for node_id in cluster.nodes:
         lines.append(f"{inner}{quote(node_id)};")
     for child in cluster.children:
-        lines.extend(cluster_lines(child, inner))
+        lines.extend(cluster_lines(child, inner, placed))
     lines.append(f"{indent}}}")
     return lines
 
@@ -173,8 +189,32 @@ def legend_label(picture: Picture) -> str:
     )
 
 
-def build_dot(picture: Picture) -> str:
-    """The DOT text of ``picture``; byte-identical for the same picture."""
+def _obstacles(placed: Placed) -> list[str]:
+    """An invisible box on every box's title, so that arrows routed by ``nop2`` go round
+    the titles as they go round the nodes."""
+    lines = []
+    for index, (cluster_id, title) in enumerate(sorted(placed.titles.items())):
+        values = {
+            "shape": "box",
+            "style": "invis",
+            "label": "",
+            "fixedsize": "true",
+            "width": number((title.width + 2 * TITLE_CLEARANCE) / 72),
+            "height": number(title.height / 72),
+            "pos": f"{number(title.x)},{number(title.y)}",
+            "comment": f"title of {cluster_id}",
+        }
+        lines.append(f"  {quote(f'title_{index}')} {attrs(values)};")
+    return lines
+
+
+def build_dot(picture: Picture, placed: Placed | None = None, obstacles: bool = False) -> str:
+    """The DOT text of ``picture``; byte-identical for the same picture.
+
+    Without ``placed`` it is the input of ``dot``'s layout. With it, every node, box, title
+    and (once routed) arrow stands where ``placed`` says, for graphviz's ``nop2`` engine:
+    arrows without a spline are routed around the nodes, and with ``obstacles`` around the
+    boxes' titles too (see ``arrange``)."""
     title = f"<<B>{escape(picture.title)}</B>"
     if picture.subtitle:
         colour = RED if picture.whatif else TEXT
@@ -195,6 +235,11 @@ def build_dot(picture: Picture) -> str:
         "pad": "0.4",
         "bgcolor": "#FFFFFF",
     }
+    if placed is not None:
+        graph["layout"] = "nop2"
+        graph["bb"] = ",".join(number(v) for v in placed.bounds)
+        if placed.title is not None:
+            graph["lp"] = f"{number(placed.title.x)},{number(placed.title.y)}"
     node = {
         "shape": "box",
         "style": "rounded",
@@ -209,6 +254,8 @@ def build_dot(picture: Picture) -> str:
         f"// {picture.title}: architecture drawn by tiered from its placement plan.",
         "// Icons are relative to the resources folder of the 'diagrams' package; render with",
         "//   dot -Tpng -Gimagepath=<site-packages>/resources architecture.dot",
+        "// dot stacks the zones in an order of its own; tiered's PNG, SVG and PDF restack",
+        "// them in the topology's order and route the arrows clear of the boxes' titles.",
         f"digraph {quote(picture.title)} {{",
         f"  graph {attrs(graph)};",
         f"  node {attrs(node)};",
@@ -227,14 +274,39 @@ def build_dot(picture: Picture) -> str:
         "margin": "4",
     }
     for node_id, node_value in picture.nodes.items():
-        lines.append(f"  {quote(node_id)} {attrs(node_attrs(node_value))};")
+        values = node_attrs(node_value)
+        if placed is not None:
+            x, y = placed.nodes[node_id]
+            values["pos"] = f"{number(x)},{number(y)}"
+        lines.append(f"  {quote(node_id)} {attrs(values)};")
+    if placed is not None and obstacles:
+        lines.extend(_obstacles(placed))
+    canvas.update(_where(placed, "cluster_canvas"))
     lines.append("  subgraph cluster_canvas {")
     lines.append(f"    graph {attrs(canvas)};")
     for node_id in picture.outside:
         lines.append(f"    {quote(node_id)};")
     for cluster in picture.clusters:
-        lines.extend(cluster_lines(cluster, "    "))
+        lines.extend(cluster_lines(cluster, "    ", placed))
     lines.append("  }")
+    if placed is None:
+        lines.extend(_columns(picture))
+    for index, edge_value in enumerate(picture.edges):
+        values = {"id": f"arrow{index}", **edge_attrs(edge_value, picture)}
+        if placed is not None:
+            if index in placed.splines:
+                values["pos"] = placed.splines[index]
+            if index in placed.edge_labels:
+                x, y = placed.edge_labels[index]
+                values["lp"] = f"{number(x)},{number(y)}"
+        lines.append(f"  {quote(edge_value.tail)} -> {quote(edge_value.head)} {attrs(values)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _columns(picture: Picture) -> list[str]:
+    """Each column one rank, and the ranks in column order (invisible edges)."""
+    lines = []
     by_column: dict[int, list[str]] = {}
     for node_id, node_value in picture.nodes.items():
         by_column.setdefault(node_value.column, []).append(node_id)
@@ -247,10 +319,4 @@ def build_dot(picture: Picture) -> str:
             f"  {quote(by_column[left][0])} -> {quote(by_column[right][0])} "
             "[style=invis, weight=0];"
         )
-    for edge_value in picture.edges:
-        lines.append(
-            f"  {quote(edge_value.tail)} -> {quote(edge_value.head)} "
-            f"{attrs(edge_attrs(edge_value, picture))};"
-        )
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return lines
