@@ -145,7 +145,7 @@ def _pair(plan: Plan) -> tuple[ServicePlan, Subnet, str]:
     if not candidates:
         raise ExportRefused(
             "keepalived needs an active-passive NGINX pair in the entry tier "
-            f"'{plan.tiers[0].name}'",
+            f"'{plan.entry_tier.name}'",
             "give the entry NGINX service `count: 2` and `failover: active-passive`",
         )
     if plan.entry is None or plan.entry.vip is None:

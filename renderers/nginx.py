@@ -1,6 +1,6 @@
 """NGINX renderer: one complete ``nginx.conf`` per entry-tier NGINX instance, from the plan.
 
-Files: ``nginx/<instance>/nginx.conf`` for every instance of every entry-tier (first tier)
+Files: ``nginx/<instance>/nginx.conf`` for every instance of every entry-tier
 compute service with ``software: nginx``. The configuration does not depend on the
 instance, so the members of an active-passive pair get identical files.
 
@@ -152,8 +152,8 @@ class NginxRenderer(Exporter["Result"]):
         services = proxies(plan)
         if not services:
             raise ExportRefused(
-                f"the entry tier '{plan.tiers[0].name}' has no NGINX service",
-                "set `software: nginx` on the service of the first tier that receives clients",
+                f"the entry tier '{plan.entry_tier.name}' has no NGINX service",
+                "set `software: nginx` on the service of the entry tier that receives clients",
             )
         local = LocalMap.from_options(plan, options) if options.local else None
         files: dict[str, str | bytes] = {}

@@ -3,7 +3,7 @@
 ``simulate`` takes a set of failed domains, finds the services that are down on their own
 (too few survivors, or failed as a whole), then follows the cascade against the call
 edges: a caller of a down service is down, naming the service its failure started from.
-The system is down when an entry service (the first tier) is.
+The system is down when an entry service (of an entry tier) is.
 """
 
 from __future__ import annotations

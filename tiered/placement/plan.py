@@ -85,6 +85,8 @@ class TierPlan:
     role: model.Role
     public: bool
     services: tuple[str, ...]
+    #: True for a tier clients reach first (``tiered.placement.canonical.entry_tiers``).
+    entry: bool = False
 
 
 @dataclass(slots=True)
@@ -205,9 +207,14 @@ class Plan:
         return tuple(dict.fromkeys([*self.zones, *(s.zone for s in self.subnets)]))
 
     @property
+    def entry_tier(self) -> TierPlan:
+        """The first entry tier (the canonical order puts the entry tiers first)."""
+        return self.tiers[0]
+
+    @property
     def entry_services(self) -> tuple[str, ...]:
-        """The services clients reach first: those of the first tier."""
-        return self.tiers[0].services
+        """The services clients reach first: those of the entry tiers."""
+        return tuple(name for tier in self.tiers if tier.entry for name in tier.services)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data of the whole plan, for JSON output and golden files."""

@@ -2,7 +2,9 @@
 
 Each service resolves its own defaults by kind (``tiered.placement.services``); its replicas
 are dealt over its zones. The provider's network plan (``tiered.placement.networks``) then
-carves the subnets and gives every replica and managed endpoint its address. A new target
+carves the subnets and gives every replica and managed endpoint its address. The topology
+is first put in its canonical order (``tiered.placement.canonical``): the plan and every
+output are the same whatever order the topology's mappings were written in. A new target
 adds an entry to ``NETWORK_PLANNERS``, not a branch here.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tiered import model
+from tiered.placement.canonical import canonical, entry_tiers
 from tiered.placement.networks.aws import plan_aws
 from tiered.placement.networks.carving import PlanError
 from tiered.placement.networks.onprem import plan_onprem
@@ -35,11 +38,12 @@ NETWORK_PLANNERS = {"aws": plan_aws, "generic": plan_onprem}
 
 def build_plan(topology: model.Topology) -> Plan:
     """Place and address every replica of a valid topology; raises PlanError if it cannot fit."""
-    first_tier = next(iter(topology.tiers))
+    topology = canonical(topology)
+    entries = entry_tiers(topology)
     services: dict[str, ServicePlan] = {}
     for tier_name, tier in topology.tiers.items():
         for name in tier.services:
-            services[name] = resolve_service(topology, tier_name, name, tier_name == first_tier)
+            services[name] = resolve_service(topology, tier_name, name, tier_name in entries)
     network = NETWORK_PLANNERS[topology.provider](topology, services)
     managed = tuple(
         ManagedEndpoint(
@@ -63,7 +67,7 @@ def build_plan(topology: model.Topology) -> Plan:
         entry=topology.entry,
         assumptions=topology.assumptions,
         tiers=tuple(
-            TierPlan(name, tier.role, tier.public, tuple(tier.services))
+            TierPlan(name, tier.role, tier.public, tuple(tier.services), name in entries)
             for name, tier in topology.tiers.items()
         ),
         services=services,

@@ -1,7 +1,7 @@
 """``entry.vip`` needs the pair keepalived moves it between: an active-passive NGINX entry.
 
 keepalived (``tiered render keepalived``) runs VRRP on the active-passive NGINX pair of the
-first tier, with a health check on NGINX; the plan carves the pair's entry segment, the
+entry tier, with a health check on NGINX; the plan carves the pair's entry segment, the
 diagram draws the VIP in front of it. Without such a pair nothing moves the address, so a
 VIP is refused rather than accepted and then silently ignored by every output.
 """
@@ -24,7 +24,7 @@ def vip_without_pair(plan: Plan, source: SourceMap) -> Problem | None:
         return None
     if vrrp_pair(plan.services) is not None:
         return None
-    tier = plan.tiers[0].name
+    tier = plan.entry_tier.name
     return Problem(
         source.locate(("entry", "vip"), key=True),
         "vip-without-pair",
@@ -44,6 +44,6 @@ def pair_hint(plan: Plan) -> str:
             "`failover: active-passive`), or remove `vip`"
         )
     return (
-        f"add a tier in front of '{plan.tiers[0].name}' with an NGINX pair ({PAIR_SETTINGS}) "
+        f"add a tier in front of '{plan.entry_tier.name}' with an NGINX pair ({PAIR_SETTINGS}) "
         "routing to it, or remove `vip`"
     )
