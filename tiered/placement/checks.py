@@ -1,8 +1,9 @@
 """Checks of a plan: what only the placement can tell is wrong with a valid topology.
 
 Validation (``tiered.validation``) checks the topology as written; these check what the
-planner made of it: failure-domain and logical-id names that meet, and the virtual IP of an
-on-premises entry pair (inside its segment, on no planned address, with a pair to move it).
+planner made of it: failure-domain and logical-id names that meet, the virtual IP of an
+on-premises entry pair (inside its segment, on no planned address, with a pair to move it),
+and what a backend would refuse to render (``tiered.placement.renderable``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tiered.model import Topology
 from tiered.placement.name_clashes import logical_id_clashes, name_clashes
 from tiered.placement.plan import Plan
 from tiered.placement.planner import PlanError, build_plan
+from tiered.placement.renderable import unrenderable
 from tiered.placement.vip_pair import vip_without_pair
 
 
@@ -31,8 +33,13 @@ def place(topology: Topology, source: SourceMap) -> tuple[Plan | None, list[Prob
 
 def check_plan(plan: Plan, source: SourceMap) -> list[Problem]:
     """Every problem of ``plan``: unambiguous domain names; a VIP inside its segment, not on
-    a planned address, and an active-passive NGINX pair to move it."""
-    problems = [*name_clashes(plan, source), *logical_id_clashes(plan, source)]
+    a planned address, and an active-passive NGINX pair to move it; nothing a backend
+    would refuse to render."""
+    problems = [
+        *name_clashes(plan, source),
+        *logical_id_clashes(plan, source),
+        *unrenderable(plan, source),
+    ]
     unmoved = vip_without_pair(plan, source)
     if unmoved is not None:
         problems.append(unmoved)
