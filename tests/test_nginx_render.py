@@ -329,10 +329,19 @@ def test_entry_without_nginx_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_a_route_on_the_health_path_is_refused() -> None:
-    plan = plan_of_yaml(small().replace("path: /upload", "path: /healthz"))
-    with pytest.raises(ExportRefused, match="health check path"):
-        render(plan)
+def test_a_route_on_the_health_path_is_refused_by_validation_located() -> None:
+    text = small().replace("path: /upload", "path: /healthz")
+    result = check_loaded(load_bytes(text.encode(), "test.yaml"))
+    assert result.plan is None
+    assert [(p.code, p.location.line) for p in result.problems] == [
+        (
+            "route-on-health-path",
+            text.splitlines().index(
+                next(line for line in text.splitlines() if "path: /healthz" in line)
+            )
+            + 1,
+        )
+    ]
 
 
 @pytest.mark.parametrize(

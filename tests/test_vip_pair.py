@@ -142,7 +142,7 @@ tiers:
     role: presentation
     services:
       nginx: {software: nginx, count: 2, failover: active-passive}
-      mq: {software: activemq, count: 2, failover: active-passive}
+      mq: {software: redis, count: 2, failover: active-passive}
 """
 
 

@@ -110,6 +110,14 @@ _TABLE = (
         "instance-type-not-in-region",
         "an `instance_type` the topology's region does not offer",
     ),
+    # E043x: what a backend would refuse to render (tiered.placement.renderable)
+    ("E0430", "entry-listens-nowhere", "an entry proxy with `listen: []`: no port for clients"),
+    ("E0431", "route-on-health-path", "a proxy route on /healthz, which NGINX answers itself"),
+    (
+        "E0432",
+        "no-shared-storage",
+        "ActiveMQ brokers that are more than one with no shared file system for their messages",
+    ),
     # E05xx: importing a CloudFormation template
     ("E0501", "cfn-no-resources", "a template without a Resources section (or not a template)"),
     ("E0502", "cfn-bad-resource", "a resource without a Type"),
