@@ -273,3 +273,23 @@ def test_benchmark_topologies_render_every_backend_in_every_order(
     result = result_of(topology)
     assert result.plan is not None, [str(p) for p in result.problems]
     assert everything(shuffled(topology, random.Random(7))) == everything(topology)
+
+
+def test_sorting_the_keys_is_no_change_and_findings_point_at_their_lines(tmp_path: Path) -> None:
+    source = ROOT / "examples" / "marketplace-large.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    sorted_file = tmp_path / "sorted.yaml"
+    sorted_file.write_text(yaml.safe_dump(sorted_keys(data), sort_keys=True), encoding="utf-8")
+    diff = run_tiered("diff", str(source), str(sorted_file))
+    assert diff.returncode == 0, diff.stderr
+    assert "No change to findings, resilience, placement or the CloudFormation stack." in (
+        diff.stdout
+    )
+    result = result_of(sorted_keys(data))
+    lines = yaml.safe_dump(sorted_keys(data), sort_keys=False).splitlines()
+    located = [f for f in result.findings if f.service and f.location is not None]
+    assert located
+    for finding in located:
+        assert finding.location is not None
+        line = lines[finding.location.line - 1]
+        assert line.strip().startswith(f"{finding.service}:"), (finding.rule, line)

@@ -95,6 +95,7 @@ class _Memo:
 
     instances: tuple[Instance, ...] | None = None
     by_name: dict[str, Instance] | None = None
+    entry_services: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +215,11 @@ class Plan:
     @property
     def entry_services(self) -> tuple[str, ...]:
         """The services clients reach first: those of the entry tiers."""
-        return tuple(name for tier in self.tiers if tier.entry for name in tier.services)
+        if self._memo.entry_services is None:
+            self._memo.entry_services = tuple(
+                name for tier in self.tiers if tier.entry for name in tier.services
+            )
+        return self._memo.entry_services
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data of the whole plan, for JSON output and golden files."""
