@@ -75,7 +75,7 @@ def validate(
     a file is invalid (every problem is listed with file:line:col, what is wrong and
     how to fix it). With several files, json prints a list with one object per file.
     """
-    from tiered.cli.importing import import_options
+    from tiered.cli.common import import_options
     from tiered.exporters.base import ExportOptions
     from tiered.pipeline import run
     from tiered.renderers.report.width import output_width
