@@ -1,5 +1,6 @@
-"""The entry segment of an on-premises VRRP pair: one VLAN over its zones, carved from the
-top of the network, holding both nodes and the VIP; the other subnets do not move."""
+"""The entry segment of an on-premises VRRP pair: one VLAN over its zones, carved around the
+VIP (here at the top of the network), holding both nodes and the VIP; the other subnets do
+not move."""
 
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ def test_a_small_network_gets_a_small_segment() -> None:
 @pytest.mark.parametrize(
     ("vip", "what"),
     [
-        ("10.1.0.250", "is outside the entry segment web-lb-segment 10.1.255.0/24"),
+        ("10.1.0.250", "is inside the subnet web-a 10.1.0.0/24"),
         ("10.1.255.0", "is the network address of the entry segment"),
         ("10.1.255.1", "is the gateway address of the entry segment"),
         ("10.1.255.255", "is the broadcast address of the entry segment"),
