@@ -43,13 +43,19 @@ class _Unsupported(Exception):
 def _visible(console: Console, cell: str) -> str:
     """What rich shows for ``cell``: its markup and emoji codes applied."""
     shown = (
-        console.render_str(cell, highlight=False).plain
-        if _MARKUP_OR_EMOJI.search(cell)
-        else cell
+        console.render_str(cell, highlight=False).plain if _MARKUP_OR_EMOJI.search(cell) else cell
     )
     if _CONTROL.search(shown):
         raise _Unsupported
     return shown
+
+
+def plain_line(console: Console, text: str) -> str | None:
+    """What ``console.print(text, markup=False, soft_wrap=True)`` writes before its newline
+    when ``text`` carries no style: ``text`` with its emoji codes replaced. None for text
+    with tabs or control characters, which rich expands or removes."""
+    shown = console.render_str(text, markup=False).plain if ":" in text else text
+    return None if _CONTROL.search(shown) else shown
 
 
 def simple_head(
@@ -99,8 +105,6 @@ def _lines(cells: list[list[str]], widths: list[int], height: int) -> list[str]:
         return [" " + " ".join(_pad(c[0], w) for c, w in zip(cells, widths, strict=True))]
     return [
         " "
-        + " ".join(
-            _pad(c[i] if i < len(c) else "", w) for c, w in zip(cells, widths, strict=True)
-        )
+        + " ".join(_pad(c[i] if i < len(c) else "", w) for c, w in zip(cells, widths, strict=True))
         for i in range(height)
     ]

@@ -12,7 +12,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from tiered.renderers.report.layout import shell_lines, stacked
-from tiered.renderers.report.simple_table import simple_head
+from tiered.renderers.report.simple_table import plain_line, simple_head
 from tiered.renderers.report.width import UNWRAPPED, hanging
 from tiered.renderers.report.words import (
     SERVICE_COLUMNS,
@@ -37,9 +37,7 @@ def _compact(title: str, columns: list[tuple[str, dict[str, Any]]], rows: list[l
     from rich import box
     from rich.table import Table
 
-    table = Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False
-    )
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
     for header, options in columns:
         table.add_column(header, **options)
     for row in rows:
@@ -107,7 +105,12 @@ def text(data: Report, color: bool = False, width: int | None = None) -> str:
     )
 
     def say(line: str, indent: int) -> None:
-        console.print(hanging(line, width, indent), markup=False, soft_wrap=True)
+        wrapped = hanging(line, width, indent)
+        shown = plain_line(console, wrapped)  # as rich prints it, without its cost
+        if shown is None:
+            console.print(wrapped, markup=False, soft_wrap=True)
+        else:
+            buffer.write(shown + "\n")
 
     t = data["topology"]
     _heading(console, f"Redundancy review: {t['name']}", f"  ({data['file']})", width, 2)
