@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 from tests.conftest import ALL_TOPOLOGIES
 from tiered.exporters.base import ExportOptions
 from tiered.loading.loader import load_bytes
-from tiered.pipeline import Result, plan_file
+from tiered.pipeline import Result, check_loaded, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.cloudformation import CloudFormationRenderer
-from tiered.validation.validator import validate
 
 RENDERER = CloudFormationRenderer()
 
@@ -50,8 +49,23 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
     return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
+def instance_network(template: dict[str, Any], logical: str) -> dict[str, Any]:
+    """An instance's subnet, address and security groups: its own, or its interface's."""
+    properties = template["Resources"][logical]["Properties"]
+    if "NetworkInterfaces" not in properties:
+        return {k: properties[k] for k in ("SubnetId", "PrivateIpAddress", "SecurityGroupIds")}
+    (interface,) = properties["NetworkInterfaces"]
+    eni = template["Resources"][interface["NetworkInterfaceId"]["Ref"]]["Properties"]
+    return {
+        "SubnetId": eni["SubnetId"],
+        "PrivateIpAddress": eni["PrivateIpAddress"],
+        "SecurityGroupIds": eni["GroupSet"],
+    }
+
+
 def plan_of(data: dict[str, Any]) -> Plan:
-    result = validate(load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml"))
+    loaded = load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml")
+    result = check_loaded(loaded)
     assert result.problems == [], [str(p) for p in result.problems]
     assert result.plan is not None
     return result.plan

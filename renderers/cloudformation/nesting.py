@@ -197,7 +197,12 @@ def _child(
         if after is not None:
             listed = [after] if isinstance(after, str) else list(after)
             inside = [d for d in listed if d in members]
-            depends.update(d for d in listed if d not in members)
+            # outside this child: a parent resource, or another child's stack
+            depends.update(
+                logical_id("Stack", chunk_of[d]) if d in chunk_of else d
+                for d in listed
+                if d not in members
+            )
             if inside:
                 resource["DependsOn"] = inside
         child.resources[logical] = rewrite(resource)

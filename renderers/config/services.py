@@ -20,7 +20,11 @@ plan and the software catalogue (``tiered.software``):
   top-level ``install.sh`` is run with the environment file as its argument.
 
 Releases the distribution does not package are downloaded at boot and checked against the
-catalogue's pinned checksum before anything is unpacked.
+catalogue's pinned checksum before anything is unpacked. Every JVM gets a heap sized from
+its instance type (``renderers.config.heap``); Solr starts only once a majority of its
+ZooKeeper ensemble serves; each boot ends waiting for its service's health probe
+(``renderers.config.probes``), and every wait is bounded (``InstanceBoot.waits`` adds the
+bounds up for the stack's signal timeout).
 """
 
 from __future__ import annotations
@@ -37,13 +41,16 @@ from tiered.renderers.config.endpoints import (
     prefix,
     zookeeper_connect,
 )
+from tiered.renderers.config.heap import heap_mib
 from tiered.renderers.config.model import InstanceBoot, Mount
+from tiered.renderers.config.probes import health_probe, zookeeper_serving
 from tiered.renderers.keepalived import KeepalivedRenderer
 from tiered.renderers.nginx import proxies, render_config
-from tiered.software import ENV_FILE, Download, software
+from tiered.software import ENV_FILE, JAVA, Download, software
 
-#: Packages every AWS instance gets: the CloudFormation helper (cfn-signal) and EFS mounts.
-BASE_PACKAGES = ("aws-cfn-bootstrap",)
+#: The instance type whose memory sizes a JVM when the service names none.
+DEFAULT_INSTANCE_TYPE = "t3.micro"
+#: The package that mounts EFS.
 EFS_PACKAGE = "amazon-efs-utils"
 #: EFS mount options: TLS in transit, wait for the network, a fresh source port on reconnect.
 EFS_OPTIONS = "_netdev,noresvport,tls"
@@ -55,6 +62,10 @@ SOLR_CHROOT = "/solr"
 ACTIVEMQ_DATA = "/var/lib/activemq"
 #: Seconds a mount may take to come up (mount targets are created with the stack).
 MOUNT_ATTEMPTS, MOUNT_PAUSE = 30, 10
+#: The longest one download may take (curl's --max-time), retries included.
+DOWNLOAD_SECONDS = 600
+#: How long Solr waits for a ZooKeeper quorum before its boot fails: 60 tries, 10 s apart.
+QUORUM_ATTEMPTS, QUORUM_PAUSE = 60, 10
 
 
 def configure(plan: Plan, instance: Instance, *, aws: bool) -> InstanceBoot:
@@ -65,7 +76,7 @@ def configure(plan: Plan, instance: Instance, *, aws: bool) -> InstanceBoot:
     kind = "nginx" if entry_proxy else (service.software if full else "hook")
     boot = InstanceBoot(instance=instance, software=kind)
     if aws:
-        boot.add_packages(*BASE_PACKAGES, *software(service.software).packages)
+        boot.add_packages(*software(service.software).packages)
         _user(boot, service)
         _mounts(plan, service, boot)
         _download(boot, software(service.software).download, service)
@@ -79,7 +90,14 @@ def configure(plan: Plan, instance: Instance, *, aws: bool) -> InstanceBoot:
         _activemq(plan, service, instance, boot, aws)
     else:
         _application(plan, service, instance, boot, aws)
+    if aws:
+        boot.probe = health_probe(kind, plan, service, instance)
     return boot
+
+
+def heap(service: ServicePlan) -> int:
+    """The heap (MiB) of the service's JVM on its instance type."""
+    return heap_mib(service.instance_type or DEFAULT_INSTANCE_TYPE)
 
 
 # --- common steps --------------------------------------------------------------------------
@@ -106,6 +124,7 @@ def _mounts(plan: Plan, service: ServicePlan, boot: InstanceBoot) -> None:
         boot.use(value)
         boot.mounts.append(Mount(name, point, value))
         boot.add_packages(EFS_PACKAGE)
+        boot.waits += MOUNT_ATTEMPTS * MOUNT_PAUSE
         boot.steps.append(
             f"# {name}: EFS over TLS at {point} (fstab, _netdev); mount targets may still be\n"
             f"# coming up, so retry for up to {MOUNT_ATTEMPTS * MOUNT_PAUSE} s\n"
@@ -124,12 +143,16 @@ def _download(boot: InstanceBoot, download: Download | None, service: ServicePla
     if download is None:
         return
     home = f"/opt/{service.software}"
+    boot.waits += DOWNLOAD_SECONDS
     boot.steps.append(
         f"# {service.software} {download.version}: the release archive, checked against its "
         f"published {download.algorithm}\n"
         f"if [ ! -d {home}/bin ]; then\n"
-        f"  curl -fsSL --retry 5 --retry-delay 5 -o $work/{service.software}.tgz \\\n"
+        f"  curl -fsSL --retry 5 --retry-delay 5 --max-time {DOWNLOAD_SECONDS} "
+        f"-o $work/{service.software}.tgz \\\n"
         f"    {download.url}\n"
+        f'  step "checking {service.software} {download.version} against its published '
+        f'{download.algorithm} checksum"\n'
         f'  echo "{download.checksum}  $work/{service.software}.tgz" | '
         f"{download.algorithm}sum -c -\n"
         f"  install -d {home}\n"
@@ -154,7 +177,10 @@ def _systemd(boot: InstanceBoot, name: str, description: str, body: str) -> None
         "[Install]\n"
         "WantedBy=multi-user.target\n",
     )
-    boot.steps.append(f"systemctl daemon-reload\nsystemctl enable --now {name}")
+    boot.steps.append(
+        f"# starting {name} (systemd restarts it when it stops)\n"
+        f"systemctl daemon-reload\nsystemctl enable --now {name}"
+    )
 
 
 def _header(plan: Plan, service: ServicePlan, what: str) -> str:
@@ -223,7 +249,9 @@ def _nginx(
             f"chmod 0644 {tls.certificate}\n"
             f"chmod 0600 {tls.key}"
         )
-    boot.steps.append("nginx -t\nsystemctl enable --now nginx")
+    boot.steps.append(
+        "# starting nginx, once its configuration passes\nnginx -t\nsystemctl enable --now nginx"
+    )
 
 
 def _folder(path: str) -> str:
@@ -264,6 +292,7 @@ def _zookeeper(
     if not aws:
         return
     boot.steps.append(
+        "# the data and log folders of the member\n"
         "install -d -o zookeeper -g zookeeper /var/lib/zookeeper /var/log/zookeeper\n"
         "chown zookeeper:zookeeper /var/lib/zookeeper/myid"
     )
@@ -274,6 +303,7 @@ def _zookeeper(
         "User=zookeeper\n"
         "Group=zookeeper\n"
         "Environment=ZOO_LOG_DIR=/var/log/zookeeper\n"
+        f"Environment=ZK_SERVER_HEAP={heap(service)}\n"
         "ExecStart=/opt/zookeeper/bin/zkServer.sh start-foreground /etc/zookeeper/zoo.cfg\n",
     )
 
@@ -302,7 +332,8 @@ def solr_in_sh(plan: Plan, service: ServicePlan, instance: Instance) -> str:
         'SOLR_HOME="/var/solr/data"',
         'SOLR_PID_DIR="/var/solr"',
         'SOLR_LOGS_DIR="/var/solr/logs"',
-        'SOLR_HEAP="512m"',
+        f'SOLR_HEAP="{heap(service)}m"  # half the memory of '
+        f"{service.instance_type or DEFAULT_INSTANCE_TYPE}",
     ]
     shared = [d for d in service.depends_on if plan.services[d].kind == "filesystem"]
     if shared:
@@ -317,7 +348,9 @@ def _solr(
     boot.add_file("/etc/default/solr.in.sh", solr_in_sh(plan, service, instance))
     if not aws:
         return
+    _quorum_wait(plan, service, boot)
     boot.steps.append(
+        "# Solr's home, data and log folders\n"
         "install -d -o solr -g solr /var/solr /var/solr/data /var/solr/logs\n"
         "[ -f /var/solr/data/solr.xml ] || "
         "install -o solr -g solr -m 0644 /opt/solr/server/solr/solr.xml /var/solr/data/"
@@ -332,6 +365,38 @@ def _solr(
         "LimitNOFILE=65000\n"
         "LimitNPROC=65000\n"
         "ExecStart=/opt/solr/bin/solr start -f\n",
+    )
+
+
+def _quorum_wait(plan: Plan, service: ServicePlan, boot: InstanceBoot) -> None:
+    """Solr starts once a majority of its ZooKeeper ensemble serves (bounded)."""
+    ensembles = [
+        plan.services[d] for d in service.depends_on if plan.services[d].software == "zookeeper"
+    ]
+    if not ensembles:
+        return
+    ensemble = ensembles[0]
+    members = [f"{m.ip}:{ensemble.port}" for m in plan.instances_of(ensemble.name)]
+    majority = len(members) // 2 + 1
+    bound = QUORUM_ATTEMPTS * QUORUM_PAUSE
+    boot.waits += bound
+    boot.steps.append(
+        f"# waiting for a quorum of {ensemble.name}: {majority} of its {len(members)} members "
+        f"serving (up to {bound} s)\n"
+        "quorum() {\n"
+        "  up=0\n"
+        f"  for member in {' '.join(members)}; do\n"
+        f"    if {zookeeper_serving('$member')}; then up=$((up + 1)); fi\n"
+        "  done\n"
+        f'  [ "$up" -ge {majority} ]\n'
+        "}\n"
+        "n=0\n"
+        "until quorum; do\n"
+        "  n=$((n + 1))\n"
+        f'  [ "$n" -lt {QUORUM_ATTEMPTS} ] || {{ log "no quorum of {ensemble.name} after '
+        f'{bound} s"; exit 1; }}\n'
+        f"  sleep {QUORUM_PAUSE}\n"
+        "done"
     )
 
 
@@ -372,6 +437,7 @@ def _activemq(
     if not aws:
         return
     boot.steps.append(
+        "# the broker's own folders, and the KahaDB folder the brokers share\n"
         f"install -d -o activemq -g activemq {ACTIVEMQ_DATA} {ACTIVEMQ_DATA}/temp \\\n"
         f"  {kahadb_directory(plan, service)}"
     )
@@ -382,6 +448,9 @@ def _activemq(
         "User=activemq\n"
         "Group=activemq\n"
         f"Environment=ACTIVEMQ_DATA={ACTIVEMQ_DATA} ACTIVEMQ_TMP={ACTIVEMQ_DATA}/temp\n"
+        f'Environment="ACTIVEMQ_OPTS=-Xms{heap(service)}m -Xmx{heap(service)}m '
+        "-Djava.util.logging.config.file=logging.properties "
+        '-Djava.security.auth.login.config=/opt/activemq/conf/login.config"\n'
         f"WorkingDirectory={ACTIVEMQ_DATA}\n"
         "ExecStart=/opt/activemq/bin/activemq console xbean:file:/etc/activemq/activemq.xml\n",
     )
@@ -410,6 +479,12 @@ def environment_file(
         boot.use(region)
         lines.insert(1, "# Addresses and ARNs of managed services are filled in by CloudFormation.")
         lines.append(f'AWS_REGION="{stack.ref(region)}"')
+    if plan.provider == "aws" and JAVA in software(service.software).packages:
+        size = heap(service)
+        lines.append(
+            f"# the JVM heap: half the memory of {service.instance_type or DEFAULT_INSTANCE_TYPE}"
+        )
+        lines.append(f'JAVA_OPTS="-Xms{size}m -Xmx{size}m"')
     lines += dependency_variables(plan, service, boot)
     return "\n".join(lines) + "\n"
 
@@ -428,6 +503,7 @@ def _application(
     )
     boot.use(url, checksum, region)
     home = f"/opt/{service.name}"
+    boot.waits += DOWNLOAD_SECONDS
     boot.steps.append(
         f"# {service.name} ({service.software}): tiered cannot know how to install it. The\n"
         f"# stack parameters {url.name} (https:// or s3://) and {checksum.name} name a\n"
@@ -443,8 +519,10 @@ def _application(
         '  case "$artifact_url" in\n'
         f"    s3://*) aws s3 cp --region '{stack.ref(region)}' \"$artifact_url\" "
         "$work/artifact.tar.gz ;;\n"
-        '    *) curl -fsSL --retry 5 -o $work/artifact.tar.gz "$artifact_url" ;;\n'
+        f"    *) curl -fsSL --retry 5 --max-time {DOWNLOAD_SECONDS} -o $work/artifact.tar.gz "
+        '"$artifact_url" ;;\n'
         "  esac\n"
+        f'  step "checking the artifact of {service.name} against {checksum.name}"\n'
         '  echo "$artifact_sha256  $work/artifact.tar.gz" | sha256sum -c -\n'
         f"  install -d {home}\n"
         f"  tar -xzf $work/artifact.tar.gz -C {home}\n"
