@@ -92,6 +92,7 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
                 "TemplateURL": sub(f"${{{TEMPLATE_BASE_URL}}}/{file_name}"),
             },
         }
+        depends -= _names(passed)  # a parameter's Ref or GetAtt orders them already
         if depends:
             stack["DependsOn"] = sorted(depends)
         parent.resources[logical_id("Stack", name)] = stack
