@@ -67,6 +67,7 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
     assert [k for k in old if old[k] != new[k] and k not in rebooted] == []
     assert added == [
         "BootPolicyArtifactAudit",
+        "EipAssociationNginx3",
         "EipNginx3",
         "InstanceAudit1",
         "InstanceAudit2",
@@ -75,6 +76,7 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
         "InstanceRoleAudit",
         "InstanceSolr4",
         "LaunchTemplateAudit",
+        "NetworkInterfaceNginx3",
         "RecoveryAlarmAudit1",
         "RecoveryAlarmAudit2",
         "RecoveryAlarmNginx3",

@@ -132,6 +132,10 @@ def map_instances(u: Universe, net: Network) -> list[Draft]:
             interfaces = u.prop(key, "NetworkInterfaces")
             if subnet is None and isinstance(interfaces, list) and interfaces:
                 first_nic = interfaces[0] if isinstance(interfaces[0], dict) else {}
+                # an interface of its own (an Elastic IP from launch): its subnet and groups
+                eni = u.target(key[0], first_nic.get("NetworkInterfaceId"))
+                if eni is not None and u.type_of(eni) == "AWS::EC2::NetworkInterface":
+                    first_nic = u.properties(eni)
                 subnet = first_nic.get("SubnetId")
                 security |= groups_of(u, first_nic.get("GroupSet"))
             if subnet is not None:
