@@ -130,9 +130,17 @@ def _signalling(boot: InstanceBoot, signal: str) -> str:
 
 
 def _title(body: str) -> str:
-    """A step's name: its first comment line, else its first command."""
-    first = body.strip().split("\n", 1)[0]
-    return first.lstrip("#").strip()
+    """A step's name: the first clause of its leading comment, else its first command."""
+    lines = body.strip().split("\n")
+    comment = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        comment.append(line.lstrip("#").strip())
+    if not comment:
+        return lines[0]
+    text = " ".join(comment)
+    return re.split(r"[.;] ", text, maxsplit=1)[0].rstrip(".")
 
 
 def _label(text: str) -> str:

@@ -515,6 +515,7 @@ def _application(
         f'  log "no application artifact given ({url.name}): {service.name} is not '
         f'installed; {env} is ready"\n'
         "else\n"
+        f'  step "installing the artifact of {service.name}"\n'
         f'  [ -n "$artifact_sha256" ] || {{ log "{checksum.name} is required"; exit 1; }}\n'
         '  case "$artifact_url" in\n'
         f"    s3://*) aws s3 cp --region '{stack.ref(region)}' \"$artifact_url\" "
@@ -527,6 +528,7 @@ def _application(
         f"  install -d {home}\n"
         f"  tar -xzf $work/artifact.tar.gz -C {home}\n"
         "  rm -f $work/artifact.tar.gz\n"
+        f'  step "running the install.sh of {service.name}"\n'
         f"  {home}/install.sh {env}\n"
         "fi"
     )
