@@ -305,3 +305,21 @@ def test_values_the_template_does_not_hold_are_not_guessed() -> None:
 
 def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def test_a_malformed_template_is_read_without_error() -> None:
+    """Imported templates may hold anything: what is not understood is skipped."""
+    assert names_in({"Fn::Sub": []}) == set()
+    stack = {
+        "Resources": {
+            "Text": "not a resource",
+            "Web": {
+                "Type": "AWS::EC2::Instance",
+                "DependsOn": 3,
+                "CreationPolicy": {"ResourceSignal": {"Count": {"Ref": "Instances"}}},
+                "Properties": {"SubnetId": "subnet-0123"},
+            },
+        }
+    }
+    assert first_boot_problems(stack) == []
+    assert first_boot_problems({"Resources": []}) == []

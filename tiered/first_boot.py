@@ -58,10 +58,12 @@ def names_in(value: Any) -> set[str]:
             if key == "Ref" and isinstance(item, str):
                 found.add(item)
             elif key == "Fn::GetAtt":
-                target = item[0] if isinstance(item, list) else str(item).split(".", 1)[0]
+                target = item[0] if isinstance(item, list) and item else str(item).split(".")[0]
                 found.add(str(target))
             elif key == "Fn::Sub":
-                text, variables = (item[0], item[1]) if isinstance(item, list) else (item, {})
+                parts = item if isinstance(item, list) else [item]
+                text = parts[0] if parts else ""
+                variables = parts[1] if len(parts) > 1 and isinstance(parts[1], dict) else {}
                 found |= {
                     name.split(".", 1)[0]
                     for name in _SUB_NAME.findall(str(text))
@@ -75,13 +77,12 @@ def names_in(value: Any) -> set[str]:
 
 def dependencies(template: Template) -> dict[str, set[str]]:
     """Each resource's direct dependencies (resources only: not parameters or AWS::*)."""
-    resources: Mapping[str, Any] = template.get("Resources", {})
+    resources = _resources(template)
     graph: dict[str, set[str]] = {}
     for logical, resource in resources.items():
         after = resource.get("DependsOn", [])
-        named = names_in(resource.get("Properties", {})) | set(
-            [after] if isinstance(after, str) else after
-        )
+        listed = [after] if isinstance(after, str) else after if isinstance(after, list) else []
+        named = names_in(resource.get("Properties", {})) | {str(a) for a in listed}
         graph[logical] = {name for name in named if name in resources and name != logical}
     return graph
 
@@ -119,8 +120,12 @@ def before(graph: Mapping[str, set[str]], logical: str) -> set[str]:
 
 def signals(resource: Mapping[str, Any]) -> bool:
     """Whether the resource completes only on a signal (a ``CreationPolicy`` count)."""
-    policy = resource.get("CreationPolicy", {}).get("ResourceSignal")
-    return isinstance(policy, dict) and int(policy.get("Count", 1)) > 0
+    policy = resource.get("CreationPolicy", {})
+    signal = policy.get("ResourceSignal") if isinstance(policy, dict) else None
+    if not isinstance(signal, dict):
+        return False
+    count = signal.get("Count", 1)  # a Ref or another expression: it may be awaited
+    return not isinstance(count, int | str) or str(count).strip() != "0"
 
 
 def first_boot_problems(template: Template) -> list[BootProblem]:
@@ -136,7 +141,7 @@ def first_boot_problems(template: Template) -> list[BootProblem]:
                 "remove a Ref, Fn::GetAtt, Fn::Sub variable or DependsOn from the cycle",
             )
         ]
-    resources: Mapping[str, Any] = template.get("Resources", {})
+    resources = _resources(template)
     index = _Index(resources)
     problems: list[BootProblem] = []
     for logical, resource in resources.items():
@@ -361,6 +366,14 @@ class _Boot:
                 "cannot succeed",
                 f"add a mount target of {filesystem} in a subnet of the instance's zone",
             )
+
+
+def _resources(template: Template) -> dict[str, Mapping[str, Any]]:
+    """The template's resources that are mappings (an imported file may hold anything)."""
+    found = template.get("Resources", {})
+    if not isinstance(found, Mapping):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, Mapping)}
 
 
 def _ref(value: Any) -> str | None:
