@@ -79,6 +79,7 @@ def test_zookeeper_members_signal_once_the_ensemble_serves(tmp_path: Path) -> No
         ":2888:3888": f":{quorum}:{election}",
         "clientPort=2181": f"clientPort={client}",
         ":2181": f":{client}",
+        ", 2181)": f", {client})",  # the probes' python socket calls
     }
     bin_folder = fakes(tmp_path / "bin")
     with boots() as started:
@@ -163,7 +164,11 @@ def test_activemq_master_and_passive_member_both_signal(tmp_path: Path) -> None:
     brokers = plan.instances_of("activemq")
     local = {b: f"127.84.0.{b.ordinal}" for b in brokers}
     port = free_port(list(local.values()))
-    ports = {"tcp://0.0.0.0:61616": "tcp://{address}:" + str(port), ":61616": f":{port}"}
+    ports = {
+        "tcp://0.0.0.0:61616": "tcp://{address}:" + str(port),
+        ":61616": f":{port}",
+        ", 61616)": f", {port})",  # the probe's python socket call
+    }
     shared = tmp_path / "efs"
     shared.mkdir()
     bin_folder = fakes(tmp_path / "bin")
