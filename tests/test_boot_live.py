@@ -17,6 +17,7 @@ nginx serve; a test double of ``cfn-signal`` records what the stack would receiv
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from tiered.renderers.cloudformation.boot import delivery
 from tiered.renderers.cloudformation.compute import instance_id
 from tiered.renderers.config.cloudinit import boot_script
 from tiered.renderers.config.model import InstanceBoot
+from tiered.software import software
 
 pytestmark = pytest.mark.slow
 
@@ -201,6 +203,13 @@ def test_activemq_master_and_passive_member_both_signal(tmp_path: Path) -> None:
         assert only_signal(passive)["--exit-code"] == "0"
         assert b"ActiveMQ" in openwire_greeting(local[brokers[0]], port)
         assert openwire_greeting(local[brokers[1]], port) == b""  # waits for the lock
+        # the kind's own probe: the master greets, the passive member opens no port
+        probe = software("activemq").health_probe
+        for broker, healthy in zip(brokers, (True, False), strict=True):
+            check = subprocess.run(
+                ["sh", "-c", probe(port, None, local[broker])], capture_output=True, timeout=30
+            )
+            assert (check.returncode == 0) is healthy, check.stderr
         assert (shared / "activemq" / "activemq" / "kahadb" / "lock").exists()
         # the broker heap follows the instance type (t2.micro: 512 MiB)
         pid = passive.daemon_pid("activemq")
