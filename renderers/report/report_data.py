@@ -144,7 +144,8 @@ def failover_assumed(result: Result) -> list[AssumedFailoverData]:
                 "service": finding.service,
                 "software": service.software,
                 "failover": service.failover,
-                "why": assumed_failover(software(service.software), service.failover),
+                "why": assumed_failover(software(service.software), service.failover, service.count)
+                or "",
                 "accepted": finding.accepted,
             }
         )
