@@ -15,9 +15,11 @@ from tiered.renderers.report.layout import shell_lines, stacked
 from tiered.renderers.report.simple_table import plain_line, simple_head
 from tiered.renderers.report.width import UNWRAPPED, hanging
 from tiered.renderers.report.words import (
+    FAILOVER_ASSUMED_INTRO,
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    failover_assumptions,
     how_to_test_intro,
     network_assumptions,
     pairs_sentence,
@@ -188,4 +190,8 @@ def text(data: Report, color: bool = False, width: int | None = None) -> str:
     console.print("[bold]Availability assumptions[/bold]")
     for name, value in assumption_rows(data):
         say(f"  {name}: {value}", 4)
+    if failover_assumptions(data):
+        say(f"  failover: {FAILOVER_ASSUMED_INTRO}", 4)
+        for line in failover_assumptions(data):
+            say(f"    - {line}", 6)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -69,7 +69,7 @@ def validate(
     width: WidthOpt = None,
 ) -> None:
     """Check topologies: YAML, schema, references, placement, network, then the
-    resilience rules (TR001–TR011; `tiered rules` lists them).
+    resilience rules (TR001–TR012; `tiered rules` lists them).
 
     Exit 0 when clean, 1 when a finding (not accepted) is at or above --fail-on, 2 when
     a file is invalid (every problem is listed with file:line:col, what is wrong and

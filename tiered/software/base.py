@@ -76,6 +76,9 @@ class FailoverDelivery:
     units: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     note: str = ""
+    #: The fewest members the mechanism fails over with (Sentinel: 3, a majority of
+    #: Sentinels must survive the primary's instance); fewer, and the mode is assumed.
+    min_members: int = 1
 
     @property
     def delivered(self) -> bool:
