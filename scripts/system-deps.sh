@@ -5,7 +5,7 @@
 #   system-deps.sh demo   what `make demo` needs: graphviz (the diagram) and python3-venv
 #   system-deps.sh test   that, and what the tests run for real: nginx, keepalived, scram,
 #                         openssl, dash, cloud-init, a Java runtime with ZooKeeper and
-#                         ActiveMQ, curl, iproute2 and chromium
+#                         ActiveMQ, Redis with Sentinel, curl, iproute2 and chromium
 set -eu
 
 purpose="${1:-test}"
@@ -23,6 +23,9 @@ if [ "$purpose" = "test" ]; then
   command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
   [ -f /usr/share/java/zookeeper.jar ] || need="$need zookeeper"
   [ -f /usr/share/activemq/bin/activemq.jar ] || need="$need activemq"
+  # Redis and Sentinel: the rendered active-passive Redis fails over (test_redis_sentinel_live).
+  command -v redis-server >/dev/null 2>&1 || need="$need redis-server"
+  command -v redis-sentinel >/dev/null 2>&1 || need="$need redis-sentinel"
   # curl: keepalived's nginx check; iproute2: the namespaces of the keepalived failover test.
   command -v curl >/dev/null 2>&1 || need="$need curl"
   command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need="$need iproute2"
@@ -43,11 +46,11 @@ fi
 echo "installing system packages:$need"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
-# Debian starts a freshly installed nginx, keepalived or activemq as a service; tiered only
+# Debian starts a freshly installed nginx, keepalived, activemq or redis as a service; tiered only
 # needs the binaries, so leave no daemon running on the machine. cloud-init is needed for
 # `cloud-init schema` only: it must never configure this machine at its next boot.
 if command -v systemctl >/dev/null 2>&1; then
-  systemctl disable --now nginx keepalived activemq >/dev/null 2>&1 || true
+  systemctl disable --now nginx keepalived activemq redis-server redis-sentinel >/dev/null 2>&1 || true
 fi
 if [ -d /etc/cloud ] && [ ! -e /etc/cloud/cloud-init.disabled ]; then
   case "$need" in *cloud-init*) touch /etc/cloud/cloud-init.disabled ;; esac

@@ -36,7 +36,7 @@ def test_validate_reference_fails_with_errors_grouped_and_located() -> None:
         (["topology.yaml", "--fail-on", "warning"], 1),
         (["examples/reference-three-zones.yaml"], 0),
         (["examples/reference-three-zones.yaml", "--fail-on", "warning"], 1),  # TR011
-        (["examples/placement-and-accept.yaml", "--fail-on", "warning"], 0),  # accepted only
+        (["examples/placement-and-accept.yaml", "--fail-on", "warning"], 1),  # TR012 ×2
         (["examples/single-zone-webapp.yaml"], 1),
     ],
 )
@@ -50,14 +50,14 @@ def test_validate_fail_on_warning_counts_warnings(tmp_path: Path) -> None:
     path.write_text(
         "version: 1\nname: t\nprovider: generic\nzones: [a, b, c, d]\n"
         "network: {cidr: 10.0.0.0/16}\ntiers:\n  web:\n    role: presentation\n"
-        "    services:\n      lb: {count: 2, failover: active-active}\n"
-        "      etcd: {software: etcd, count: 4}\n"
+        "    services:\n      lb: {software: nginx, count: 2, failover: active-active}\n"
+        "      zk: {software: zookeeper, count: 4}\n"
     )
     clean = run_tiered("validate", str(path))
     assert clean.returncode == 0, clean.stdout
     warned = run_tiered("validate", str(path), "--fail-on", "warning")
     assert warned.returncode == 1
-    assert "warnings (1):" in warned.stdout and "TR004 etcd" in warned.stdout
+    assert "warnings (1):" in warned.stdout and "TR004 zk" in warned.stdout
 
 
 def test_validate_json_keeps_its_keys_and_adds_findings() -> None:
@@ -85,7 +85,7 @@ def test_validate_sarif_is_valid_sarif_2_1_0(path: str) -> None:
     jsonschema.validate(log, SARIF_SCHEMA)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [f"TR{n:03d}" for n in range(1, 12)]
+    assert [r["id"] for r in rules] == [f"TR{n:03d}" for n in range(1, 13)]
     assert all("Anti-pattern" in r["help"]["text"] for r in rules)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -224,7 +224,7 @@ def test_whatif_unknown_domain_exits_2_with_did_you_mean() -> None:
 
 def test_rules_and_explain() -> None:
     listed = run_tiered("rules").stdout.splitlines()
-    assert [line.split()[0] for line in listed] == [f"TR{n:03d}" for n in range(1, 12)]
+    assert [line.split()[0] for line in listed] == [f"TR{n:03d}" for n in range(1, 13)]
     assert "error" in listed[2] and "quorum" in listed[2]
     explained = run_tiered("explain", "tr003")
     assert explained.returncode == 0
@@ -275,7 +275,7 @@ def test_rules_json_lists_each_rule_as_tiered_rules_shows_it() -> None:
     assert done.returncode == 0, done.stderr
     listed = json.loads(done.stdout)
     text = run_tiered("rules", "--width", "200").stdout.splitlines()
-    assert len(listed) == len(text) == 11
+    assert len(listed) == len(text) == 12
     assert listed[2] == {
         "id": "TR003",
         "name": "quorum-lost-with-zone",

@@ -20,6 +20,7 @@ from tests.test_cloudformation_helpers import (
     RENDERABLE,
     aws_topologies,
     expected_refusal,
+    instance_network,
     large_topology,
     plan_of,
     render,
@@ -209,8 +210,9 @@ def test_subnets_and_instances_are_where_the_plan_puts_them(
     assert len(instances) == len(plan.instances)
     for planned in plan.instances:
         properties = instances[f"Instance{camel(planned.name)}"]["Properties"]
-        assert properties["PrivateIpAddress"] == str(planned.ip)
-        subnet = subnets[properties["SubnetId"]["Ref"]]["Properties"]
+        network = instance_network(template, f"Instance{camel(planned.name)}")
+        assert network["PrivateIpAddress"] == str(planned.ip)
+        subnet = subnets[network["SubnetId"]["Ref"]]["Properties"]
         assert ipaddress.ip_address(planned.ip) in ipaddress.ip_network(subnet["CidrBlock"])
         assert zone_of(template, subnet["AvailabilityZone"]) == planned.zone
         # an explicit image id, chosen at creation and kept by updates (no SSM re-resolution)
@@ -341,8 +343,8 @@ def test_security_groups_admit_only_callers_on_the_callee_port(
             )
     users = {
         **{
-            k: v["Properties"]["SecurityGroupIds"]
-            for k, v in resources_of(template, "AWS::EC2::Instance").items()
+            k: instance_network(template, k)["SecurityGroupIds"]
+            for k in resources_of(template, "AWS::EC2::Instance")
         },
         **{
             k: v["Properties"]["VPCSecurityGroups"]
@@ -424,8 +426,20 @@ def test_route53_failover_for_the_active_passive_entry() -> None:
         assert config["ResourcePath"] == "/healthz"
         assert config["IPAddress"] == record["ResourceRecords"][0]
         assert (config["Type"], config["Port"]) == ("HTTP", 80)
+    # the address is the interface's from launch: it never waits for the instance, and
+    # survives the instance's replacement (the records above keep pointing at it)
     eips = resources_of(template, "AWS::EC2::EIP")
-    assert eips["EipNginx1"]["Properties"]["InstanceId"] == {"Ref": "InstanceNginx1"}
+    assert "InstanceId" not in eips["EipNginx1"]["Properties"]
+    association = template["Resources"]["EipAssociationNginx1"]
+    assert association["Properties"] == {
+        "AllocationId": {"Fn::GetAtt": ["EipNginx1", "AllocationId"]},
+        "NetworkInterfaceId": {"Ref": "NetworkInterfaceNginx1"},
+    }
+    instance = template["Resources"]["InstanceNginx1"]
+    assert instance["Properties"]["NetworkInterfaces"] == [
+        {"DeviceIndex": "0", "NetworkInterfaceId": {"Ref": "NetworkInterfaceNginx1"}}
+    ]
+    assert "EipAssociationNginx1" in instance["DependsOn"]
 
 
 def test_no_dns_failover_without_an_entry_name() -> None:

@@ -49,6 +49,20 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
     return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
+def instance_network(template: dict[str, Any], logical: str) -> dict[str, Any]:
+    """An instance's subnet, address and security groups: its own, or its interface's."""
+    properties = template["Resources"][logical]["Properties"]
+    if "NetworkInterfaces" not in properties:
+        return {k: properties[k] for k in ("SubnetId", "PrivateIpAddress", "SecurityGroupIds")}
+    (interface,) = properties["NetworkInterfaces"]
+    eni = template["Resources"][interface["NetworkInterfaceId"]["Ref"]]["Properties"]
+    return {
+        "SubnetId": eni["SubnetId"],
+        "PrivateIpAddress": eni["PrivateIpAddress"],
+        "SecurityGroupIds": eni["GroupSet"],
+    }
+
+
 def plan_of(data: dict[str, Any]) -> Plan:
     result = check_loaded(
         load_bytes(yaml.safe_dump(data, sort_keys=False).encode(), "generated.yaml")

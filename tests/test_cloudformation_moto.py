@@ -5,8 +5,11 @@ NAT gateway's ``PrivateIpAddress``); those are asserted from the template itself
 ``test_cloudformation.py``. moto 5.2.5 lacks two documented ``Fn::GetAtt`` attributes:
 ``MasterUserSecret.SecretArn`` of ``AWS::RDS::DBInstance`` and a nested stack's
 ``Outputs.<key>``; the ``aws`` fixture teaches it both (the ARN of the secret moto made for
-the database, or one shaped like RDS's; the child stack's output), nothing else.
-CreationPolicy signals are not awaited by moto (the instances never boot there).
+the database, or one shaped like RDS's; the child stack's output), nothing else. Its
+``AWS::EC2::Instance`` ignores ``NetworkInterfaces``: the fixture launches an instance
+that names its network interface on that interface, as EC2 does, and nothing else.
+CreationPolicy signals are not awaited by moto (the instances never boot there); moto
+does not create ``AWS::EC2::EIPAssociation`` (the association is asserted from the template).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import pytest
 import yaml
 from moto import mock_aws
 from moto.cloudformation.models import Stack
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.instances import Instance
 from moto.rds.models import DBInstance
 
 from tests.test_cloudformation_helpers import RENDERABLE, large_topology, plan_of, render
@@ -32,6 +37,7 @@ from tiered.placement.plan import Plan
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore:Tried to parse AWS..CloudWatch..Alarm"),
+    pytest.mark.filterwarnings("ignore:Tried to parse AWS..EC2..EIPAssociation"),
 ]
 
 BUCKET = "tiered-templates"
@@ -63,6 +69,36 @@ def aws() -> Iterator[None]:
         key = name.removeprefix("Outputs.")
         return next(o["OutputValue"] for o in self.outputs or [] if o["OutputKey"] == key)
 
+    launch = Instance.create_from_cloudformation_json
+
+    def on_interface(
+        cls: type[Instance], name: str, json: Any, account_id: str, region_name: str, **kw: Any
+    ) -> Instance:
+        """An instance launched on the network interface it names (EC2's behaviour)."""
+        properties = json["Properties"]
+        interfaces = properties.get("NetworkInterfaces")
+        if not interfaces:
+            return launch(name, json, account_id, region_name, **kw)
+        backend = ec2_backends[account_id][region_name]
+        (interface,) = interfaces
+        eni = backend.get_network_interface(interface["NetworkInterfaceId"])
+        reservation = backend.run_instances(
+            image_id=properties["ImageId"],
+            user_data=properties.get("UserData"),
+            count=1,
+            security_group_names=[],
+            instance_type=properties.get("InstanceType", "m1.small"),
+            is_instance_type_default=not properties.get("InstanceType"),
+            subnet_id=eni.subnet.id,
+            private_ip=eni.private_ip_address,
+            nics=[{"DeviceIndex": 0, "NetworkInterfaceId": eni.id}],
+        )
+        instance = reservation.instances[0]
+        for tag in properties.get("Tags", []):
+            instance.add_tag(tag["Key"], tag["Value"])
+        return instance
+
+    Instance.create_from_cloudformation_json = classmethod(on_interface)  # type: ignore[method-assign,assignment]
     DBInstance.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign]
     DBInstance.has_cfn_attr = classmethod(has_cfn_attr)  # type: ignore[method-assign,assignment]
     Stack.get_cfn_attribute = stack_output  # type: ignore[attr-defined]
@@ -70,6 +106,7 @@ def aws() -> Iterator[None]:
         with mock_aws():
             yield
     finally:
+        Instance.create_from_cloudformation_json = launch  # type: ignore[method-assign]
         DBInstance.get_cfn_attribute = original  # type: ignore[method-assign]
         DBInstance.has_cfn_attr = known  # type: ignore[method-assign]
         del Stack.get_cfn_attribute  # type: ignore[attr-defined]
@@ -195,7 +232,16 @@ def check_user_data(plan: Plan, name: str, ec2: Any, instance_id: str) -> None:
     assert text.startswith("#cloud-config\n"), name
     logical = "Instance" + "".join(p[:1].upper() + p[1:] for p in name.split("-"))
     assert f"--resource {logical} " in text, name
-    assert "/opt/aws/bin/cfn-signal --exit-code $?" in text
+    # the boot script signals this stack, in its region, for this instance
+    files = {f["path"]: f["content"] for f in yaml.safe_load(text)["write_files"]}
+    script = files["/usr/local/sbin/tiered-boot"]
+    assert "PATH=/opt/aws/bin:$PATH" in script
+    # (the stack holding the instance: a nested one's own name)
+    assert re.search(
+        rf"cfn-signal --exit-code \"\$1\" --reason \"\$2\" --stack '{plan.name}[^']*' \\\n"
+        rf"    --resource {logical} --region '{plan.region}'\n",
+        script,
+    ), name
     assert "${" not in text, name  # every stack value was filled in
     service = plan.services[plan.instance(name).service]
     for dependency in service.depends_on:

@@ -77,6 +77,7 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
     assert without_tags[0] == without_tags[1]
     assert added == [
         "BootPolicyArtifactAudit",
+        "EipAssociationNginx3",
         "EipNginx3",
         "InstanceAudit1",
         "InstanceAudit2",
@@ -85,6 +86,7 @@ def test_adding_a_service_and_replicas_replaces_no_existing_instance() -> None:
         "InstanceRoleAudit",
         "InstanceSolr4",
         "LaunchTemplateAudit",
+        "NetworkInterfaceNginx3",
         "RecoveryAlarmAudit1",
         "RecoveryAlarmAudit2",
         "RecoveryAlarmNginx3",

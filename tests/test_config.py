@@ -22,7 +22,8 @@ from tiered.exporters.base import ExportOptions
 from tiered.pipeline import Result, plan_file
 from tiered.placement.plan import Plan
 from tiered.renderers.config import ConfigRenderer
-from tiered.renderers.config.cloudinit import MAX_USER_DATA
+from tiered.renderers.config.cloudinit import BOOT_LOG, MAX_USER_DATA
+from tiered.renderers.config.model import BOOT_SCRIPT
 from tiered.software import SOFTWARE
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -218,8 +219,17 @@ def test_every_instance_boots_from_its_configuration(path: Path) -> None:
         prefix = f"config/{instance.name}"
         expected = {n[len(prefix) :] for n in files if n.startswith(prefix + "/")}
         assert expected == written, instance.name
-        assert "aws-cfn-bootstrap" in document["packages"]
-        assert f"--resource {logical} " in document["runcmd"][0][2]
+        assert "packages" not in document  # the boot script installs them, signalling tool first
+        script = next(f["content"] for f in document["write_files"] if f["path"] == BOOT_SCRIPT)
+        first_install = script.index("dnf install")
+        assert script[first_install:].startswith(
+            "dnf install -y --setopt=retries=10 --setopt=timeout=30 aws-cfn-bootstrap"
+        )
+        # the only step before the failure trap is the signalling tool's own install
+        before_trap = script[: script.index("trap finish EXIT")]
+        assert re.findall(r'\nstep "([^"]*)"', before_trap) == ["installing the signalling tool"]
+        assert f"--resource {logical} " in script
+        assert document["runcmd"] == [["sh", "-c", f"{BOOT_SCRIPT} > {BOOT_LOG} 2>&1"]]
         service = plan.services[instance.service]
         shared = [d for d in service.depends_on if plan.services[d].kind == "filesystem"]
         assert [m[1] for m in document.get("mounts", [])] == [f"/mnt/{d}" for d in shared]
@@ -267,11 +277,18 @@ def test_each_role_reads_exactly_what_its_boot_needs() -> None:
     assert profiles["InstanceZookeeper1"] == "InstanceProfile"  # reads nothing: shared role
     assert profiles["InstanceIntegrate1"] == "InstanceProfileIntegrate"
     assert profiles["InstanceNginx2"] == "InstanceProfileNginx"
-    for name, resource in resources.items():
-        if resource["Type"] == "AWS::EC2::Instance":
-            assert resource["CreationPolicy"] == {
-                "ResourceSignal": {"Count": 1, "Timeout": "PT30M"}
-            }, name
+    # the wait for a signal adds up what the boot does: 180 s to the script, 375 s for the
+    # signalling tool (5 tries of 60 + 15 s), 120 s + 60 s per package, the bounded waits
+    # (downloads 600 s, mounts 300 s, the ZooKeeper quorum 600 s), the probe's 300 s
+    timeouts = {
+        name: resource["CreationPolicy"]["ResourceSignal"]["Timeout"]
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::EC2::Instance"
+    }
+    assert timeouts["InstanceNginx1"] == "PT18M"  # 180 + 375 + 180 + 300 = 1035 s
+    assert timeouts["InstanceZookeeper2"] == "PT28M"  # + a download: 1635 s
+    assert timeouts["InstanceSolr3"] == "PT45M"  # 3 packages, download, mount, quorum: 2655 s
+    assert timeouts["InstanceIntegrate1"] == "PT34M"  # 2 packages, artifact, mount: 1995 s
     outputs = template["Outputs"]
     assert outputs["DatabaseSecretArnDb"]["Value"] == {
         "Fn::GetAtt": ["DatabaseDb", "MasterUserSecret.SecretArn"]

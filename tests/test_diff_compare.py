@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import ALL_TOPOLOGIES, ROOT
+from tests.test_cloudformation_helpers import instance_network
 from tiered.changes import NOT_ASKED, Diff, Rendered, RenderSide, diff
 from tiered.changes.cloudformation import compare_templates, template_changes
 from tiered.changes.placement import placements, upstream_members
@@ -160,7 +161,7 @@ def test_adding_a_service_early_in_a_tier_lists_exactly_the_instances_that_move(
         if resource["Type"] != "AWS::EC2::Instance" or key not in new:
             continue
         props, props_now = resource["Properties"], new[key]["Properties"]
-        subnet = props_now["SubnetId"]["Ref"]
+        subnet = instance_network({"Resources": new}, key)["SubnetId"]["Ref"]
         if (
             any(props.get(p) != props_now.get(p) for p in CREATE_ONLY["AWS::EC2::Instance"])
             or subnet in recarved

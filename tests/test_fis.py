@@ -24,6 +24,7 @@ from tests.test_cloudformation_helpers import (
     RENDERABLE,
     aws_topologies,
     expected_refusal,
+    instance_network,
     plan_of,
 )
 from tests.test_cloudformation_helpers import render as render_main
@@ -120,7 +121,7 @@ def world(plan: Plan) -> dict[str, list[dict[str, Any]]]:
         "aws:ec2:subnet": [],
         "aws:rds:db": [],
     }
-    for resource in resources.values():
+    for logical, resource in resources.items():
         properties = resource.get("Properties", {})
         if resource["Type"] == "AWS::EC2::Subnet":
             found["aws:ec2:subnet"].append(
@@ -131,7 +132,8 @@ def world(plan: Plan) -> dict[str, list[dict[str, Any]]]:
                 }
             )
         elif resource["Type"] == "AWS::EC2::Instance":
-            subnet = resources[properties["SubnetId"]["Ref"]]["Properties"]
+            network = instance_network({"Resources": resources}, logical)
+            subnet = resources[network["SubnetId"]["Ref"]]["Properties"]
             found["aws:ec2:instance"].append(
                 {
                     "tags": tags(properties),

@@ -71,9 +71,11 @@ def test_a_failover_mode_is_delivered_or_explicitly_assumed() -> None:
     assert software("zookeeper").delivers("quorum")
     assert software("solr").delivers("active-active")
     assert software("activemq").delivers("active-passive")
-    # Redis runs active-passive, but nothing tiered renders moves the primary: assumed.
-    assert software("redis").supports("active-passive")
-    assert not software("redis").delivers("active-passive")
+    # Redis active-passive: Sentinel moves the primary, from three members on.
+    assert software("redis").delivers("active-passive")
+    redis = software("redis").delivery("active-passive")
+    assert redis is not None and redis.min_members == 3
+    assert not software("kafka").supports("quorum")
     assert not software("postgres").delivers("primary-standby")
     assert not software("zookeeper").supports("active-active")
     assert not software("zookeeper").delivers("active-active")

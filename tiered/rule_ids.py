@@ -20,6 +20,7 @@ KNOWN_RULES: dict[str, str] = {
     "TR009": "tier-skipping",
     "TR010": "proxied-without-health-check",
     "TR011": "managed-single-failure",
+    "TR012": "failover-assumed",
 }
 
 KNOWN_RULE_IDS: tuple[str, ...] = tuple(KNOWN_RULES)

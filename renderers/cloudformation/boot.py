@@ -4,7 +4,10 @@ Every instance's ``UserData`` is the ``#cloud-config`` of ``renderers.config`` f
 ``Fn::Sub`` whose variables are the values only the stack knows (file-system ids, database
 addresses, the ARNs of their managed secrets, the parameters below). Each instance has a
 ``CreationPolicy``: the stack completes only when the instance's boot script reports
-success through ``cfn-signal``, and fails when it reports an error or stays silent.
+success through ``cfn-signal`` (once its service answers its health probe), and fails when
+it reports an error (with the failed step) or stays silent. How long the stack waits is
+derived from what the boot does: the signalling tool, the packages, the bounded waits of
+its steps (downloads, mounts, other services) and of its probe.
 
 What the boot needs, and nothing else, is granted to the instances that need it: a service
 whose boot reads something gets its own role (the shared role's SSM access, plus exactly
@@ -38,12 +41,21 @@ from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.tags import tags
 from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
 from tiered.renderers.config import boots
-from tiered.renderers.config.cloudinit import MAX_USER_DATA, cloud_config
+from tiered.renderers.config.cloudinit import (
+    MAX_USER_DATA,
+    TOOL_ATTEMPTS,
+    TOOL_PAUSE,
+    cloud_config,
+)
 from tiered.renderers.config.model import InstanceBoot
 from tiered.software.stack import TLS_PARAMETER, TLS_SECRET, StackValue
 
-#: How long CloudFormation waits for an instance to report its boot (downloads included).
-SIGNAL_TIMEOUT = "PT30M"
+#: Seconds from launch until the boot script runs (the image boots, cloud-init starts).
+LAUNCH_SECONDS = 180
+#: Seconds one dnf try may take (signalling tool), and a package set's: base plus per package.
+DNF_TRY_SECONDS, PACKAGES_SECONDS, PACKAGE_SECONDS = 60, 120, 60
+#: CloudFormation's longest wait for a signal.
+MAX_SIGNAL_SECONDS = 12 * 3600
 HAS_TLS_SECRET, HAS_TLS_PARAMETER, HAS_TLS = (
     "HasTlsCertificateSecret",
     "HasTlsCertificateParameter",
@@ -79,9 +91,10 @@ class Delivery:
             "Fn::Base64": {"Fn::Sub": [_escape(text, variables), dict(sorted(variables.items()))]}
         }
 
-    @property
-    def creation_policy(self) -> Json:
-        return {"ResourceSignal": {"Count": 1, "Timeout": SIGNAL_TIMEOUT}}
+    def creation_policy(self, instance: Instance) -> Json:
+        """Wait for one signal, as long as the instance's boot may take at most."""
+        seconds = signal_seconds(self.by_instance[instance.name])
+        return {"ResourceSignal": {"Count": 1, "Timeout": f"PT{-(-seconds // 60)}M"}}
 
     def profile(self, instance: Instance) -> Json:
         """The instance profile of ``instance``: its service's own, or the shared one."""
@@ -99,6 +112,15 @@ class Delivery:
                 if value.kind in GRANTED:
                     found.setdefault(boot.instance.service, {})[value.name] = value
         return found
+
+
+def signal_seconds(boot: InstanceBoot) -> int:
+    """The longest ``boot`` may take to signal: the sum of the bounds of what it does."""
+    seconds = LAUNCH_SECONDS + TOOL_ATTEMPTS * (DNF_TRY_SECONDS + TOOL_PAUSE)
+    if boot.packages:
+        seconds += PACKAGES_SECONDS + PACKAGE_SECONDS * len(boot.packages)
+    seconds += boot.waits + (boot.probe.seconds if boot.probe else 0)
+    return min(seconds, MAX_SIGNAL_SECONDS)
 
 
 def role_id(service: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tiered.exporters.base import ExportRefused
 from tiered.findings import Finding
+from tiered.first_boot import first_boot_problems
 from tiered.placement.plan import Plan
 from tiered.renderers.cloudformation.boot import add_boot, delivery
 from tiered.renderers.cloudformation.compute import (
@@ -59,7 +61,24 @@ def build(plan: Plan) -> Template:
                 f"public address of entry instance {instance.name} ({instance.zone})",
                 ref(eip),
             )
+    check_first_boot(template)
     return template
+
+
+def check_first_boot(template: Template) -> None:
+    """Refuse a template an instance of which could not complete its first boot.
+
+    The renderer builds every template to pass this (``compute``, ``network``): a problem
+    here is a bug of tiered, reported as such rather than deployed to time out.
+    """
+    problems = first_boot_problems(template.to_dict())
+    if problems:
+        listed = "; ".join(str(p) for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ExportRefused(
+            f"internal error: the rendered template cannot complete its first boot: {listed}{more}",
+            "this is a bug of tiered: report it with the topology",
+        )
 
 
 def record_findings(template: Template, findings: Sequence[Finding]) -> None:

@@ -8,7 +8,18 @@ that only its own instances follow: an instance's ``LaunchTemplate`` cannot chan
 replacing the instance. The image is the ``AmiId`` parameter, an explicit id kept across
 stack updates (see ``parameters``). Each instance boots from its user data and signals
 CloudFormation (``boot``). Each instance gets a CloudWatch alarm that recovers it on a
-failed system status check, and instances of public tiers get an Elastic IP.
+failed system status check.
+
+First boot by construction: an instance is created only once what its boot needs exists
+(``tiered.first_boot`` checks the template). Every instance depends on its subnet's route
+table association and that table's default route, and on the mount target, in its zone, of
+each file system it mounts (databases it reads are named in its user data, hence waited for).
+An instance of a public tier launches on a network interface of its own whose Elastic IP is
+associated before the instance is created: its boot reaches the internet from its first
+packet, with the address it keeps. The Elastic IP is associated with the interface, never
+with the instance, so it is not replaced with the instance and the DNS records and health
+checks naming it stay valid. (A public address on launch instead would give the boot a
+temporary address and move the Elastic IP onto the instance only after its signal.)
 """
 
 from __future__ import annotations
@@ -17,8 +28,9 @@ import re
 from typing import TYPE_CHECKING
 
 from tiered.placement.plan import Instance, Plan
+from tiered.renderers.cloudformation.filesystem import mount_target_id
 from tiered.renderers.cloudformation.ids import logical_id
-from tiered.renderers.cloudformation.network import ATTACHMENT, subnet_id
+from tiered.renderers.cloudformation.network import ATTACHMENT, egress, subnet_id
 from tiered.renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, ami_parameter
 from tiered.renderers.cloudformation.security import group_id
 from tiered.renderers.cloudformation.tags import kind_tags, tags
@@ -43,6 +55,14 @@ def instance_id(name: str) -> str:
 
 def eip_id(name: str) -> str:
     return logical_id("Eip", name)
+
+
+def interface_id(name: str) -> str:
+    return logical_id("NetworkInterface", name)
+
+
+def eip_association_id(name: str) -> str:
+    return logical_id("EipAssociation", name)
 
 
 def launch_template_id(service: str) -> str:
@@ -130,12 +150,32 @@ def add_launch_templates(template: Template, plan: Plan) -> None:
 
 
 def add_instances(template: Template, plan: Plan, boot: Delivery) -> None:
-    """An instance, its recovery alarm and (public tiers) its Elastic IP per replica."""
+    """An instance and its recovery alarm per replica (public tiers: its interface and
+    Elastic IP), created after what its boot needs."""
     public = {tier.name for tier in plan.tiers if tier.public}
+    subnets = {subnet.name: subnet for subnet in plan.subnets}
+    mounted = _mount_targets(plan)
     for instance in plan.instances:
         service = plan.services[instance.service]
         instance_type = service.instance_type or DEFAULT_INSTANCE_TYPE
         unit = instance.name
+        needs = egress(subnets[instance.subnet]) + [
+            mounted[(name, instance.zone)]
+            for name in service.depends_on
+            if (name, instance.zone) in mounted
+        ]
+        placement: Json = {
+            "PrivateIpAddress": str(instance.ip),
+            "SecurityGroupIds": [get_att(group_id(service.name), "GroupId")],
+            "SubnetId": ref(subnet_id(instance.subnet)),
+        }
+        if instance.tier in public:
+            needs.insert(0, _public_interface(template, plan, instance))
+            placement = {
+                "NetworkInterfaces": [
+                    {"DeviceIndex": "0", "NetworkInterfaceId": ref(interface_id(instance.name))}
+                ]
+            }
         logical = template.add(
             instance_id(instance.name),
             "AWS::EC2::Instance",
@@ -149,16 +189,15 @@ def add_instances(template: Template, plan: Plan, boot: Delivery) -> None:
                     "Version": get_att(launch_template_id(service.name), "LatestVersionNumber"),
                 },
                 "Monitoring": True,
-                "PrivateIpAddress": str(instance.ip),
-                "SecurityGroupIds": [get_att(group_id(service.name), "GroupId")],
-                "SubnetId": ref(subnet_id(instance.subnet)),
+                **placement,
                 "Tags": _instance_tags(plan, instance),
                 "UserData": boot.user_data(instance),
             },
             source=f"instance {instance.name}",
             group=instance.tier,
             unit=unit,
-            CreationPolicy=boot.creation_policy,
+            CreationPolicy=boot.creation_policy(instance),
+            DependsOn=needs,
         )
         template.add(
             logical_id("RecoveryAlarm", instance.name),
@@ -183,20 +222,56 @@ def add_instances(template: Template, plan: Plan, boot: Delivery) -> None:
             group=instance.tier,
             unit=unit,
         )
-        if instance.tier in public:
-            template.add(
-                eip_id(instance.name),
-                "AWS::EC2::EIP",
-                {
-                    "Domain": "vpc",
-                    "InstanceId": ref(logical),
-                    "Tags": tags(plan.name, instance.name, instance.tier, instance.service),
-                },
-                source=f"instance {instance.name}",
-                group=instance.tier,
-                unit=unit,
-                DependsOn=ATTACHMENT,
-            )
+
+
+def _mount_targets(plan: Plan) -> dict[tuple[str, str], str]:
+    """The mount target of each file system in each zone it serves."""
+    return {
+        (endpoint.service, endpoint.zone): mount_target_id(endpoint.service, endpoint.zone)
+        for endpoint in plan.managed
+        if endpoint.kind == "filesystem"
+    }
+
+
+def _public_interface(template: Template, plan: Plan, instance: Instance) -> str:
+    """The network interface, Elastic IP and association a public instance launches on;
+    the association's id, which the instance waits for."""
+    service = plan.services[instance.service]
+    source, group, unit = f"instance {instance.name}", instance.tier, instance.name
+    interface = template.add(
+        interface_id(instance.name),
+        "AWS::EC2::NetworkInterface",
+        {
+            "Description": f"{plan.name}: {instance.name}, with its Elastic IP from launch",
+            "GroupSet": [get_att(group_id(service.name), "GroupId")],
+            "PrivateIpAddress": str(instance.ip),
+            "SubnetId": ref(subnet_id(instance.subnet)),
+            "Tags": tags(plan.name, instance.name, instance.tier, instance.service),
+        },
+        source=source,
+        group=group,
+        unit=unit,
+    )
+    eip = template.add(
+        eip_id(instance.name),
+        "AWS::EC2::EIP",
+        {
+            "Domain": "vpc",
+            "Tags": tags(plan.name, instance.name, instance.tier, instance.service),
+        },
+        source=source,
+        group=group,
+        unit=unit,
+        DependsOn=ATTACHMENT,
+    )
+    return template.add(
+        eip_association_id(instance.name),
+        "AWS::EC2::EIPAssociation",
+        {"AllocationId": get_att(eip, "AllocationId"), "NetworkInterfaceId": ref(interface)},
+        source=source,
+        group=group,
+        unit=unit,
+    )
 
 
 def _instance_tags(plan: Plan, instance: Instance) -> list[dict[str, str]]:

@@ -18,6 +18,10 @@ def filesystem_id(service: str) -> str:
     return logical_id("FileSystem", service)
 
 
+def mount_target_id(service: str, zone: str) -> str:
+    return logical_id("MountTarget", service, zone)
+
+
 def add_filesystems(template: Template, plan: Plan) -> None:
     for service in plan.services.values():
         if not isinstance(service, FilesystemService):
@@ -43,7 +47,7 @@ def add_filesystems(template: Template, plan: Plan) -> None:
             if endpoint.service != service.name:
                 continue
             template.add(
-                logical_id("MountTarget", service.name, endpoint.zone),
+                mount_target_id(service.name, endpoint.zone),
                 "AWS::EFS::MountTarget",
                 {
                     "FileSystemId": ref(logical),

@@ -92,6 +92,7 @@ def split(template: Template, plan: Plan, fmt: str) -> tuple[Template, dict[str,
                 "TemplateURL": sub(f"${{{TEMPLATE_BASE_URL}}}/{file_name}"),
             },
         }
+        depends -= _names(passed)  # a parameter's Ref or GetAtt orders them already
         if depends:
             stack["DependsOn"] = sorted(depends)
         parent.resources[logical_id("Stack", name)] = stack
@@ -197,7 +198,12 @@ def _child(
         if after is not None:
             listed = [after] if isinstance(after, str) else list(after)
             inside = [d for d in listed if d in members]
-            depends.update(d for d in listed if d not in members)
+            # outside this child: a parent resource, or another child's stack
+            depends.update(
+                logical_id("Stack", chunk_of[d]) if d in chunk_of else d
+                for d in listed
+                if d not in members
+            )
             if inside:
                 resource["DependsOn"] = inside
         child.resources[logical] = rewrite(resource)

@@ -3,11 +3,16 @@
 Public subnets share one route table to the internet gateway. Private subnets get one
 route table per zone whose default route goes to the NAT gateway serving that zone, so
 with ``nat: per-zone`` no zone's egress depends on another zone.
+
+An instance's boot needs the way out of its subnet: ``egress`` names the subnet's route
+table association and the table's default route, which the instance depends on. A NAT
+gateway depends on the same for its own (public) subnet: no private boot starts before
+the NAT it goes through can reach the internet.
 """
 
 from __future__ import annotations
 
-from tiered.placement.plan import Plan
+from tiered.placement.plan import Plan, Subnet
 from tiered.renderers.cloudformation.ids import logical_id
 from tiered.renderers.cloudformation.parameters import zone_ref
 from tiered.renderers.cloudformation.tags import tags
@@ -15,10 +20,24 @@ from tiered.renderers.cloudformation.template import Template, get_att, ref
 
 VPC = "Vpc"
 ATTACHMENT = "InternetGatewayAttachment"
+PUBLIC_TABLE, PUBLIC_DEFAULT_ROUTE = "RouteTablePublic", "RoutePublicDefault"
 
 
 def subnet_id(name: str) -> str:
     return logical_id("Subnet", name)
+
+
+def association_id(subnet: str) -> str:
+    return logical_id("RouteTableAssociation", subnet)
+
+
+def egress(subnet: Subnet) -> list[str]:
+    """What a boot in ``subnet`` needs to reach the internet: its route table association
+    and that table's default route (which itself waits for the gateway it goes to)."""
+    route = (
+        PUBLIC_DEFAULT_ROUTE if subnet.public else logical_id("RoutePrivateDefault", subnet.zone)
+    )
+    return [association_id(subnet.name), route]
 
 
 def add_network(template: Template, plan: Plan) -> None:
@@ -48,18 +67,18 @@ def add_network(template: Template, plan: Plan) -> None:
         source="the internet gateway attachment",
     )
     template.add(
-        "RouteTablePublic",
+        PUBLIC_TABLE,
         "AWS::EC2::RouteTable",
         {"VpcId": ref(VPC), "Tags": tags(name, "public")},
         source="the public route table",
     )
     template.add(
-        "RoutePublicDefault",
+        PUBLIC_DEFAULT_ROUTE,
         "AWS::EC2::Route",
         {
             "DestinationCidrBlock": "0.0.0.0/0",
             "GatewayId": ref("InternetGateway"),
-            "RouteTableId": ref("RouteTablePublic"),
+            "RouteTableId": ref(PUBLIC_TABLE),
         },
         source="the public default route",
         DependsOn=ATTACHMENT,
@@ -84,11 +103,9 @@ def add_network(template: Template, plan: Plan) -> None:
         )
         if subnet.rds_only:  # only in the DB subnet group: no route, nothing runs there
             continue
-        table = (
-            "RouteTablePublic" if subnet.public else logical_id("RouteTablePrivate", subnet.zone)
-        )
+        table = PUBLIC_TABLE if subnet.public else logical_id("RouteTablePrivate", subnet.zone)
         template.add(
-            logical_id("RouteTableAssociation", subnet.name),
+            association_id(subnet.name),
             "AWS::EC2::SubnetRouteTableAssociation",
             {"RouteTableId": ref(table), "SubnetId": ref(logical)},
             source=f"subnet {subnet.name}",
@@ -113,6 +130,7 @@ def add_network(template: Template, plan: Plan) -> None:
                 "Tags": tags(name, nat.name),
             },
             source=nat.name,
+            DependsOn=egress(next(s for s in plan.subnets if s.name == nat.subnet)),
         )
         nat_of_zone.update(dict.fromkeys(nat.serves, gateway))
     private_zones = [

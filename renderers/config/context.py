@@ -1,7 +1,8 @@
 """The kinds' view of a plan (``tiered.software.context``), built once per render.
 
 ``Contexts`` turns the plan into the neutral pictures kinds render from: each service's
-members, dependencies as endpoints, mount points, and for the entry proxy its nginx.conf
+members, dependencies as endpoints, mount points, the instance type and the heap of a JVM on
+it (``renderers.config.heap``), and for the entry proxy its nginx.conf
 and the VRRP pair's keepalived.conf. Every piece is worked out once per service (per plan,
 for the VRRP pair) and shared by the service's instances.
 """
@@ -12,13 +13,16 @@ from tiered.exporters.base import ExportRefused
 from tiered.model import Tls
 from tiered.placement.plan import ComputeService, FilesystemService, Instance, Plan, ServicePlan
 from tiered.renderers.config.endpoints import endpoint, mount_point
+from tiered.renderers.config.heap import heap_mib
 from tiered.renderers.keepalived import pair_configs
 from tiered.renderers.nginx import proxies, render_config
-from tiered.software import software
+from tiered.software import JAVA, software
 from tiered.software.context import Endpoint, InstanceContext, Member, ServiceContext
 
 #: The account nginx's workers run as: Amazon Linux 2023's package, else Debian's.
 NGINX_USER = {True: "nginx", False: "www-data"}
+#: The instance type whose memory sizes a JVM when the service names none.
+DEFAULT_INSTANCE_TYPE = "t3.micro"
 
 
 class Contexts:
@@ -76,6 +80,7 @@ class Contexts:
         plan, kind = self.plan, software(service.software)
         proxy = service.name in self._proxies
         entry = plan.entry.dns_name if plan.entry and plan.entry.dns_name else plan.name
+        instance_type = service.instance_type or DEFAULT_INSTANCE_TYPE
         return ServiceContext(
             topology=plan.name,
             name=service.name,
@@ -91,6 +96,9 @@ class Contexts:
             ),
             aws=self.aws,
             tls=(service.tls if isinstance(service, ComputeService) else None) or Tls(),
+            health_path=service.health_check.path if service.health_check else None,
+            instance_type=instance_type,
+            heap_mib=heap_mib(instance_type) if JAVA in kind.packages else None,
             entry_name=entry,
             proxy_config=(
                 render_config(plan, service, None, user=NGINX_USER[self.aws]) if proxy else None

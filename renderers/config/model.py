@@ -23,11 +23,29 @@ class Mount:
     stack_value: StackValue
 
 
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A shell condition that holds once the service answers, polled with a bound."""
+
+    what: str
+    check: str
+    attempts: int
+    pause: int
+
+    @property
+    def seconds(self) -> int:
+        """The longest the boot waits for it."""
+        return self.attempts * self.pause
+
+
 @dataclass
 class InstanceBoot:
     """Everything ``instance`` needs; ``steps`` are shell fragments run in order at boot.
 
     ``software``: what the instance is configured as (its kind's name, or ``hook``).
+    ``probe``: what the boot waits for before it reports success; ``waits``: the seconds
+    its steps may take at most besides installing packages (downloads, mounts, waiting
+    for other services), from which the stack's wait for its signal is derived.
     """
 
     instance: Instance
@@ -38,6 +56,8 @@ class InstanceBoot:
     steps: list[str] = field(default_factory=list)
     stack_values: dict[str, StackValue] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    probe: Probe | None = None
+    waits: int = 0
 
     def add_file(self, path: str, content: str, mode: str = "0644") -> None:
         self.files.append(File(path, content, mode))

@@ -13,10 +13,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from tiered.renderers.report.words import (
+    FAILOVER_ASSUMED_INTRO,
     SERVICE_COLUMNS,
     assumption_rows,
     cut_sets_sentence,
     down_text,
+    failover_assumptions,
     how_to_test_intro,
     network_assumptions,
     pairs_sentence,
@@ -212,6 +214,10 @@ def html(data: Report, diagram_svg: str | None = None, diagram_note: str = "") -
     parts.append(
         _table(["assumed availability", "value"], [[e(k), e(v)] for k, v in assumption_rows(data)])
     )
+    if failover_assumptions(data):
+        parts.append(f"<p>{_text(FAILOVER_ASSUMED_INTRO)}</p>\n<ul>\n")
+        parts += [f"<li>{_text(line)}</li>\n" for line in failover_assumptions(data)]
+        parts.append("</ul>\n")
     if a["availability"] is None:
         parts.append(f"<p>{_text(a['note'])}</p>\n")
     else:

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tiered.renderers.report.words import (
+    FAILOVER_ASSUMED_INTRO,
     SERVICE_COLUMNS,
     assumption_rows,
     cut_sets_sentence,
     down_text,
+    failover_assumptions,
     how_to_test_intro,
     network_assumptions,
     pairs_sentence,
@@ -128,6 +130,10 @@ def markdown(data: Report) -> str:
     out.append("")
     out += _table(["assumed availability", "value"], [list(r) for r in assumption_rows(data)])
     out.append("")
+    if failover_assumptions(data):
+        out += [FAILOVER_ASSUMED_INTRO, ""]
+        out += [f"- {line}" for line in failover_assumptions(data)]
+        out.append("")
     if a["availability"] is None:
         out.append(a["note"])
     else:

@@ -19,6 +19,9 @@ from tiered.analysis.entry_failover import EntryFailoverData, entry_failover
 from tiered.analysis.experiments import HowToTestData, how_to_test
 from tiered.findings import Finding, FindingData
 from tiered.pipeline import Result
+from tiered.rules.tr012 import ID as TR012
+from tiered.rules.tr012 import assumed_failover
+from tiered.software import software
 
 #: Rows of the depth-2 table and cut sets listed, at most (the counts are always given).
 MAX_ROWS = 60
@@ -80,6 +83,16 @@ class ToleranceSection(TypedDict):
     note: str
 
 
+class AssumedFailoverData(TypedDict):
+    """A service the availability counts as failing over in a mode tiered does not deliver."""
+
+    service: str
+    software: str
+    failover: str
+    why: str
+    accepted: bool
+
+
 class Report(TypedDict):
     """Everything the report shows: the one shape every report format reads."""
 
@@ -95,6 +108,7 @@ class Report(TypedDict):
     findings: list[FindingData]
     fault_tolerance: ToleranceSection
     availability: AvailabilityData
+    failover_assumed: list[AssumedFailoverData]
 
 
 def scenario_row(scenario: Scenario) -> ScenarioRow:
@@ -115,6 +129,27 @@ def scenario_row(scenario: Scenario) -> ScenarioRow:
 
 def finding_row(finding: Finding) -> FindingData:
     return finding.to_dict()
+
+
+def failover_assumed(result: Result) -> list[AssumedFailoverData]:
+    """The services whose failover the availability assumes: those TR012 names."""
+    plan = result.analysis.plan
+    rows: list[AssumedFailoverData] = []
+    for finding in result.findings:
+        if finding.rule != TR012 or finding.service is None:
+            continue
+        service = plan.services[finding.service]
+        rows.append(
+            {
+                "service": finding.service,
+                "software": service.software,
+                "failover": service.failover,
+                "why": assumed_failover(software(service.software), service.failover, service.count)
+                or "",
+                "accepted": finding.accepted,
+            }
+        )
+    return rows
 
 
 def report_data(result: Result) -> Report:
@@ -174,4 +209,5 @@ def report_data(result: Result) -> Report:
             "note": cut_note,
         },
         "availability": analysis.availability.to_dict(),
+        "failover_assumed": failover_assumed(result),
     }

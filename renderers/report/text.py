@@ -9,14 +9,17 @@ of "How to test this" continue with backslashes where the shell splits words. Wi
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tiered.renderers.report.layout import shell_lines, stacked
+from tiered.renderers.report.simple_table import plain_line, simple_head
 from tiered.renderers.report.width import UNWRAPPED, hanging
 from tiered.renderers.report.words import (
+    FAILOVER_ASSUMED_INTRO,
     SERVICE_COLUMNS,
     assumption_rows,
     down_text,
+    failover_assumptions,
     how_to_test_intro,
     network_assumptions,
     pairs_sentence,
@@ -31,12 +34,17 @@ if TYPE_CHECKING:
     from tiered.renderers.report.report_data import Report
 
 
-def _compact(title: str) -> Table:
+def _compact(title: str, columns: list[tuple[str, dict[str, Any]]], rows: list[list[str]]) -> Table:
     """No vertical rules, no padding: the tables fit 80 columns."""
     from rich import box
     from rich.table import Table
 
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
+    for header, options in columns:
+        table.add_column(header, **options)
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def _heading(console: Console, title: str, rest: str, width: int | None, indent: int) -> None:
@@ -50,26 +58,39 @@ def _heading(console: Console, title: str, rest: str, width: int | None, indent:
 
 def _table(
     console: Console,
-    table: Table,
-    plain: tuple[str, list[str], list[list[str]]],
+    title: str,
+    columns: list[tuple[str, dict[str, Any]]],
+    rows: list[list[str]],
+    plain: tuple[list[str], list[list[str]]],
     width: int | None,
 ) -> None:
-    """``table``, or its rows as records when it cannot fit ``width`` without cutting words."""
+    """The table (``rows`` in rich markup), or its ``plain`` rows as records when it cannot
+    fit ``width`` without cutting words. Without colour, a table that fits at its natural
+    widths is drawn by ``simple_head``, as rich would draw it, in a fraction of the time."""
     from rich.console import Console
     from rich.text import Text
 
-    if width is None:
-        console.print(table)
+    drawn = None
+    if console.color_system is None:
+        headers = [header for header, _ in columns]
+        drawn = simple_head(console, title, headers, rows, width or UNWRAPPED)
+    if drawn is not None and (width is None or "…" not in drawn):
+        console.file.write(drawn)
         return
-    trial = Console(file=io.StringIO(), width=width, color_system=None)
-    with trial.capture() as captured:
-        trial.print(table)
-    if "…" not in captured.get():  # rich cuts a word it cannot fit with an ellipsis
-        console.print(table)
-        return
-    title, headers, rows = plain
+    if drawn is None:
+        table = _compact(title, columns, rows)
+        if width is None:
+            console.print(table)
+            return
+        trial = Console(file=io.StringIO(), width=width, color_system=None)
+        with trial.capture() as captured:
+            trial.print(table)
+        if "…" not in captured.get():  # rich cuts a word it cannot fit with an ellipsis
+            console.print(table)
+            return
+    headers, plain_rows = plain
     console.print(Text(title, style="italic"))
-    console.print(Text(stacked(headers, rows, width).rstrip("\n")), soft_wrap=True)
+    console.print(Text(stacked(headers, plain_rows, width).rstrip("\n")), soft_wrap=True)
     console.print()
 
 
@@ -86,7 +107,12 @@ def text(data: Report, color: bool = False, width: int | None = None) -> str:
     )
 
     def say(line: str, indent: int) -> None:
-        console.print(hanging(line, width, indent), markup=False, soft_wrap=True)
+        wrapped = hanging(line, width, indent)
+        shown = plain_line(console, wrapped)  # as rich prints it, without its cost
+        if shown is None:
+            console.print(wrapped, markup=False, soft_wrap=True)
+        else:
+            buffer.write(shown + "\n")
 
     t = data["topology"]
     _heading(console, f"Redundancy review: {t['name']}", f"  ({data['file']})", width, 2)
@@ -98,23 +124,28 @@ def text(data: Report, color: bool = False, width: int | None = None) -> str:
         for line in assumed:
             say(f"  • {line}", 4)
 
-    services = _compact("Services")
-    for column in SERVICE_COLUMNS:
-        services.add_column(column.replace(" ", "\n", 1) if " " in column else column, no_wrap=True)
+    service_columns: list[tuple[str, dict[str, Any]]] = [
+        (column.replace(" ", "\n", 1) if " " in column else column, {"no_wrap": True})
+        for column in SERVICE_COLUMNS
+    ]
     plain_services = []
+    service_rows = []
     for s in data["services"]:
         *cells, margin = service_cells(s)
         plain_services.append([*cells, margin])
         cells[3] = cells[3].replace(", ", "\n")  # one zone a line
         cells[5] = cells[5].replace(" ", "\n", 1)  # zone / us-east-1b
-        services.add_row(*cells, f"[red]{margin}[/red]" if s["margin"] < 0 else margin)
-    _table(console, services, ("Services", list(SERVICE_COLUMNS), plain_services), width)
+        service_rows.append([*cells, f"[red]{margin}[/red]" if s["margin"] < 0 else margin])
+    plain = (list(SERVICE_COLUMNS), plain_services)
+    _table(console, "Services", service_columns, service_rows, plain, width)
 
     scenario_columns = ["failure", "system", "down (← through)", "root cause"]
-    scenarios = _compact("Single failures")
-    for column in scenario_columns:
-        scenarios.add_column(column, no_wrap=column == "system", ratio=2 if "down" in column else 1)
+    scenario_options: list[tuple[str, dict[str, Any]]] = [
+        (column, {"no_wrap": column == "system", "ratio": 2 if "down" in column else 1})
+        for column in scenario_columns
+    ]
     plain_scenarios = []
+    scenario_rows = []
     for row in data["scenarios"]:
         cells = [
             row["failed"],
@@ -123,10 +154,11 @@ def text(data: Report, color: bool = False, width: int | None = None) -> str:
             ", ".join(row["root_causes"]) or "—",
         ]
         plain_scenarios.append(cells)
-        scenarios.add_row(
-            cells[0], "[red]DOWN[/red]" if row["system_down"] else "up", cells[2], cells[3]
+        scenario_rows.append(
+            [cells[0], "[red]DOWN[/red]" if row["system_down"] else "up", cells[2], cells[3]]
         )
-    _table(console, scenarios, ("Single failures", scenario_columns, plain_scenarios), width)
+    plain = (scenario_columns, plain_scenarios)
+    _table(console, "Single failures", scenario_options, scenario_rows, plain, width)
 
     how = data["how_to_test"]
     if how:
@@ -158,4 +190,8 @@ def text(data: Report, color: bool = False, width: int | None = None) -> str:
     console.print("[bold]Availability assumptions[/bold]")
     for name, value in assumption_rows(data):
         say(f"  {name}: {value}", 4)
+    if failover_assumptions(data):
+        say(f"  failover: {FAILOVER_ASSUMED_INTRO}", 4)
+        for line in failover_assumptions(data):
+            say(f"    - {line}", 6)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -134,6 +134,23 @@ def down_text(row: ScenarioRow) -> str:
     return ", ".join(parts) if parts else "nothing"
 
 
+def failover_assumptions(data: Report) -> list[str]:
+    """The failovers the availability counts that tiered does not deliver (TR012)."""
+    lines = []
+    for row in data["failover_assumed"]:
+        accepted = " (TR012 accepted)" if row["accepted"] else ""
+        lines.append(
+            f"{row['service']} ({row['software']}, {row['failover']}): {row['why']}{accepted}"
+        )
+    return lines
+
+
+FAILOVER_ASSUMED_INTRO = (
+    "Counted as failing over, but tiered renders nothing that makes it so (TR012); the "
+    "availability holds only if you provide it:"
+)
+
+
 def assumption_rows(data: Report) -> list[tuple[str, str]]:
     a = data["availability"]["assumptions"]
     return [

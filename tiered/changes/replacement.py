@@ -35,8 +35,12 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
             "SubnetId",
         }
     ),
+    "AWS::EC2::EIPAssociation": frozenset(
+        {"AllocationId", "EIP", "InstanceId", "NetworkInterfaceId", "PrivateIpAddress"}
+    ),
     "AWS::EC2::InternetGateway": frozenset(),
     "AWS::EC2::LaunchTemplate": frozenset({"LaunchTemplateName"}),
+    "AWS::EC2::NetworkInterface": frozenset({"InterfaceType", "PrivateIpAddress", "SubnetId"}),
     "AWS::EC2::NatGateway": frozenset(
         {
             "AllocationId",

@@ -126,7 +126,7 @@ def whatif(
     """What goes down when the named zones, services or instances fail, and why."""
     from tiered.analysis import UnknownDomain
     from tiered.analysis import whatif as simulate
-    from tiered.cli.importing import import_options
+    from tiered.cli.common import import_options
     from tiered.pipeline import check
 
     result = check(file, import_options())

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tiered.changes.model import Diff
     from tiered.exporters.base import Exporter, ExportRefused, Kind
     from tiered.exporters.registry import ResultKind
+    from tiered.importers.options import ImportOptions
     from tiered.pipeline import Result
     from tiered.rules.base import Rule
 
@@ -104,7 +105,6 @@ def refused(result: Result, error: ExportRefused) -> NoReturn:
 
 def valid_result(file: str, depth: int = 1) -> Result:
     """The pipeline's Result for ``file``; stops with exit 2 and every problem if invalid."""
-    from tiered.cli.importing import import_options
     from tiered.pipeline import run
 
     result = run(file, depth, import_options())
@@ -164,3 +164,14 @@ def emit_document(content: str | bytes, output: str | None) -> None:
     target = Path(output)
     written = write_output(target.parent, {target.name: content})
     typer.echo(f"wrote {shown(written[0])}")
+
+
+def import_options() -> ImportOptions | None:
+    """The options of this invocation (given before the command), or None."""
+    from typer._click.globals import get_current_context
+
+    from tiered.importers.options import ImportOptions
+
+    context = get_current_context(silent=True)
+    found = context.find_root().obj if context is not None else None
+    return found if isinstance(found, ImportOptions) else None

@@ -178,7 +178,7 @@ class _Comparison:
     def one(self, base: str, head: str | None, file: str, new_allowed: bool = False) -> None:
         """Compare one pair of sides; a file BASE lacks is judged alone when ``new_allowed``."""
         from tiered.changes import InvalidSides, compare, load_sides
-        from tiered.cli.importing import import_options
+        from tiered.cli.common import import_options
         from tiered.exporters.base import ExportOptions
         from tiered.renderers.cloudformation import rendered
 
@@ -200,7 +200,7 @@ class _Comparison:
 
     def _new(self, base: str, file: str) -> None:
         """A topology BASE does not have: every finding it has is new (on stderr)."""
-        from tiered.cli.importing import import_options
+        from tiered.cli.common import import_options
         from tiered.pipeline import run
         from tiered.renderers.report.findings_text import findings_text
 

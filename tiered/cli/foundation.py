@@ -69,13 +69,13 @@ def validate(
     width: WidthOpt = None,
 ) -> None:
     """Check topologies: YAML, schema, references, placement, network, then the
-    resilience rules (TR001–TR011; `tiered rules` lists them).
+    resilience rules (TR001–TR012; `tiered rules` lists them).
 
     Exit 0 when clean, 1 when a finding (not accepted) is at or above --fail-on, 2 when
     a file is invalid (every problem is listed with file:line:col, what is wrong and
     how to fix it). With several files, json prints a list with one object per file.
     """
-    from tiered.cli.importing import import_options
+    from tiered.cli.common import import_options
     from tiered.exporters.base import ExportOptions
     from tiered.pipeline import run
     from tiered.renderers.report.width import output_width

@@ -145,17 +145,6 @@ def options_from(
     return ImportOptions(values, region, mapping, template_dir, source, exported, strict)
 
 
-def import_options() -> ImportOptions | None:
-    """The options of this invocation (given before the command), or None."""
-    from typer._click.globals import get_current_context
-
-    from tiered.importers.options import ImportOptions
-
-    context = get_current_context(silent=True)
-    found = context.find_root().obj if context is not None else None
-    return found if isinstance(found, ImportOptions) else None
-
-
 def _known_source(source: str | None) -> None:
     if source is None:
         return

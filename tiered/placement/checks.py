@@ -3,7 +3,9 @@
 Validation (``tiered.validation``) checks the topology as written; these check what the
 planner made of it: failure-domain and logical-id names that meet, the virtual IP of an
 on-premises entry pair (inside its segment, on no planned address, with a pair to move it),
-and what a backend would refuse to render (``tiered.placement.renderable``).
+and what a backend would refuse to render (``tiered.placement.renderable``). The entry
+segment is carved around the VIP (``networks.onprem``), which refuses a VIP that collides
+with a subnet or zone slot; what is left to check here is a VIP on a planned address.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def place(topology: Topology, source: SourceMap) -> tuple[Plan | None, list[Prob
         plan = build_plan(topology)
     except PlanError as error:
         where = source.locate(error.path)
-        return None, [Problem(where, "network-too-small", error.message, error.hint)]
+        return None, [Problem(where, error.code, error.message, error.hint)]
     problems = check_plan(plan, source)
     return (None if problems else plan), problems
 
@@ -64,14 +66,16 @@ def _vip_problems(plan: Plan, vip: ipaddress.IPv4Address, source: SourceMap) -> 
         else:
             holder = plan.first_instances(block.service, block.zone, block.size)[offset]
             what = f"the planned address of {holder.name}"
-        problems.append(
-            Problem(
-                where,
-                "vip-in-use",
-                f"vip {vip} is {what}",
-                "pick an address outside the subnets, or at the top of a subnet",
+        segment = plan.entry_segment
+        if segment is not None and block.subnet == segment.name:
+            what += f" in the entry segment {segment.name} {segment.cidr}"
+            hint = (
+                f"pick a host address of {segment.cidr} above the pair's nodes, "
+                f"e.g. `vip: {segment.cidr.broadcast_address - 1}`"
             )
-        )
+        else:
+            hint = "pick an address outside the subnets, or at the top of a subnet"
+        problems.append(Problem(where, "vip-in-use", f"vip {vip} is {what}", hint))
     return problems
 
 

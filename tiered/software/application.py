@@ -12,11 +12,14 @@ from __future__ import annotations
 from tiered.software import stack
 from tiered.software.context import InstanceContext
 from tiered.software.delivery import Delivery, header
+from tiered.software.probes import Readiness
 
 #: Where an application's environment file lives (``{service}`` is filled in).
 ENV_FILE = "/etc/tiered/{service}.env"
 #: What an instance configured by the hook is labelled as.
 HOOK = "hook"
+#: The longest one download may take (curl's --max-time), retries included.
+DOWNLOAD_SECONDS = 600
 
 
 def environment_file(instance: InstanceContext, delivery: Delivery) -> str:
@@ -38,6 +41,9 @@ def environment_file(instance: InstanceContext, delivery: Delivery) -> str:
         delivery.use(region)
         lines.insert(1, "# Addresses and ARNs of managed services are filled in by CloudFormation.")
         lines.append(f'AWS_REGION="{stack.ref(region)}"')
+    if service.aws and service.heap_mib is not None:
+        lines.append(f"# the JVM heap: half the memory of {service.instance_type}")
+        lines.append(f'JAVA_OPTS="-Xms{service.heap_mib}m -Xmx{service.heap_mib}m"')
     for endpoint in service.dependencies:
         lines.append(f"# {endpoint.name}: {endpoint.kind} service ({endpoint.software})")
         lines += endpoint.assignments
@@ -53,7 +59,17 @@ def deliver(instance: InstanceContext) -> Delivery:
     delivery.add_file(env, environment_file(instance, delivery), mode="0640")
     if service.aws:
         delivery.steps.append(_install_step(service.name, service.software, env, delivery))
+        delivery.waits += DOWNLOAD_SECONDS
     return delivery
+
+
+def awaited(readiness: Readiness) -> Readiness:
+    """``readiness`` of an application the hook installs: only once an artifact was given
+    (without one nothing is installed, there is nothing to wait for)."""
+    return Readiness(
+        f"{readiness.what} (when an artifact was given)",
+        f'[ -z "$artifact_url" ] || {readiness.check}',
+    )
 
 
 def _install_step(name: str, software: str, env: str, delivery: Delivery) -> str:
@@ -71,16 +87,20 @@ def _install_step(name: str, software: str, env: str, delivery: Delivery) -> str
         f'  log "no application artifact given ({url.name}): {name} is not '
         f'installed; {env} is ready"\n'
         "else\n"
+        f'  step "installing the artifact of {name}"\n'
         f'  [ -n "$artifact_sha256" ] || {{ log "{checksum.name} is required"; exit 1; }}\n'
         '  case "$artifact_url" in\n'
         f"    s3://*) aws s3 cp --region '{stack.ref(region)}' \"$artifact_url\" "
         "$work/artifact.tar.gz ;;\n"
-        '    *) curl -fsSL --retry 5 -o $work/artifact.tar.gz "$artifact_url" ;;\n'
+        f"    *) curl -fsSL --retry 5 --max-time {DOWNLOAD_SECONDS} -o $work/artifact.tar.gz "
+        '"$artifact_url" ;;\n'
         "  esac\n"
+        f'  step "checking the artifact of {name} against {checksum.name}"\n'
         '  echo "$artifact_sha256  $work/artifact.tar.gz" | sha256sum -c -\n'
         f"  install -d {home}\n"
         f"  tar -xzf $work/artifact.tar.gz -C {home}\n"
         "  rm -f $work/artifact.tar.gz\n"
+        f'  step "running the install.sh of {name}"\n'
         f"  {home}/install.sh {env}\n"
         "fi"
     )

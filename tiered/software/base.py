@@ -11,7 +11,8 @@ its configuration, overrides ``render``. It says, per software:
 * the packages of the instance's distribution (Amazon Linux 2023 for ``provider: aws``), the
   release it is installed from when the distribution has no package (pinned by version and
   checksum), the system user it runs as (a fixed uid: shared mounts agree on owners);
-* its health probe (a POSIX sh command), the variables its clients receive, the files it
+* its health probe (a POSIX sh command) and what a first boot waits for (``readiness``,
+  the probe on the instance's own address), the variables its clients receive, the files it
   renders for an instance (``render``, from an ``InstanceContext``) and its diagram icon.
 
 A kind module imports only ``tiered.model``, the modules of ``tiered.software`` that are not
@@ -75,6 +76,9 @@ class FailoverDelivery:
     units: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     note: str = ""
+    #: The fewest members the mechanism fails over with (Sentinel: 3, a majority of
+    #: Sentinels must survive the primary's instance); fewer, and the mode is assumed.
+    min_members: int = 1
 
     @property
     def delivered(self) -> bool:
@@ -154,6 +158,16 @@ class Kind:
             return probes.http(address, port, path)
         return probes.tcp(address, port)
 
+    def readiness(self, instance: InstanceContext) -> probes.Readiness:
+        """What the first boot of ``instance`` waits for before it reports success: its
+        ``health_probe`` on the instance's own address and the service's port (the install
+        hook's only once an artifact was given: without one nothing is installed)."""
+        service = instance.service
+        readiness = answering(
+            instance, self.health_probe(service.port, service.health_path, instance.address)
+        )
+        return application.awaited(readiness) if self.configured == "hook" else readiness
+
     def endpoint_variables(self, members: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         """What a client of the service receives: ``(suffix, value)`` pairs; ``members`` are
         the ``address:port`` of every replica, in replica order."""
@@ -162,6 +176,16 @@ class Kind:
     def render(self, instance: InstanceContext) -> Delivery:
         """The files, boot steps and units of one instance (default: the install hook)."""
         return application.deliver(instance)
+
+
+def answering(instance: InstanceContext, check: str) -> probes.Readiness:
+    """``check`` of the service on ``instance``, described by what it asks: the service's
+    declared ``health_check`` path, else a connection to its port."""
+    service = instance.service
+    where, path = f"{instance.address}:{service.port}", service.health_path
+    if path:
+        return probes.Readiness(f"{service.name} answering http://{where}{path}", check)
+    return probes.Readiness(f"{service.name} accepting connections on {where}", check)
 
 
 def survivors_needed(failover: str, count: int, min_healthy: int) -> int:

@@ -81,6 +81,12 @@ class ServiceContext:
     proxy_config: str | None = None
     #: keepalived.conf per instance name, when the service is the VRRP pair.
     vrrp_configs: Mapping[str, str] = field(default_factory=dict)
+    #: The path of the service's declared ``health_check``, when it has one.
+    health_path: str | None = None
+    #: The EC2 instance type its members run on, and the heap (MiB) of a JVM on it (None:
+    #: the kind runs no JVM).
+    instance_type: str = ""
+    heap_mib: int | None = None
     #: ``address:port`` of every member, in replica order (worked out once).
     member_endpoints: tuple[str, ...] = field(init=False)
 

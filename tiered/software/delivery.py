@@ -52,7 +52,10 @@ class Unit:
     @property
     def start(self) -> str:
         """The boot step that starts it, now and at every boot."""
-        return f"systemctl daemon-reload\nsystemctl enable --now {self.name}"
+        return (
+            f"# starting {self.name} (systemd restarts it when it stops)\n"
+            f"systemctl daemon-reload\nsystemctl enable --now {self.name}"
+        )
 
 
 @dataclass
@@ -60,7 +63,9 @@ class Delivery:
     """What one instance gets from its kind.
 
     ``label``: what the instance is configured as (the kind's name, or ``hook`` for the
-    install hook); ``stack_values``: the deployment-time values its files and steps name.
+    install hook); ``stack_values``: the deployment-time values its files and steps name;
+    ``waits``: the seconds its steps may wait at most (downloads, other services), which
+    the stack's wait for the boot's signal adds up.
     """
 
     label: str
@@ -68,6 +73,7 @@ class Delivery:
     steps: list[str] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     stack_values: list[StackValue] = field(default_factory=list)
+    waits: int = 0
 
     def add_file(self, path: str, content: str, mode: str = "0644") -> None:
         self.files.append(File(path, content, mode))

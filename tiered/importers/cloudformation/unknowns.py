@@ -71,15 +71,22 @@ def _managed_standby(service: dict[str, Any]) -> bool:
 
 
 def _findings(data: dict[str, Any], source: SourceMap) -> dict[tuple[str, str | None], Finding]:
-    """The findings of topology ``data`` by rule and service (empty when it is invalid)."""
-    from tiered.pipeline import Result, check_loaded
+    """The findings of topology ``data`` by rule and service (empty when it is invalid): the
+    stages below the importers, validate → plan → analyse → rules, chained here as the
+    pipeline (which reads through the importers) chains them."""
+    from tiered.analysis import analyze
+    from tiered.placement.checks import place
+    from tiered.rules.runner import run_rules
+    from tiered.validation.validator import validate
 
-    checked = check_loaded(Loaded(data, source, []))
-    if checked.plan is None:
+    validated = validate(Loaded(data, source, []))
+    if not validated.ok or validated.topology is None:
         return {}
-    result = Result(source.file, checked.topology, checked.plan, checked.source, [])
+    plan, _ = place(validated.topology, validated.source)
+    if plan is None:
+        return {}
     found: dict[tuple[str, str | None], Finding] = {}
-    for finding in result.findings:
+    for finding in run_rules(analyze(plan, validated.source)):
         found.setdefault((finding.rule, finding.service), finding)
     return found
 

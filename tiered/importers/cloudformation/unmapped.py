@@ -17,6 +17,8 @@ NETWORK = {
     "AWS::EC2::VPCGatewayAttachment",
     "AWS::EC2::NatGateway",
     "AWS::EC2::EIP",
+    "AWS::EC2::EIPAssociation",
+    "AWS::EC2::NetworkInterface",
     "AWS::EC2::SecurityGroup",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",

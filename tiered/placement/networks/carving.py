@@ -53,11 +53,26 @@ Key = tuple[str | None, str]
 
 
 class PlanError(Exception):
-    """The topology does not fit its network; ``path`` says which field to blame."""
+    """The topology does not fit its network; ``path`` says which field to blame.
 
-    def __init__(self, message: str, hint: str, path: tuple[str | int, ...]) -> None:
+    ``code`` is the problem's rule: ``network-too-small`` (planning tries a tighter layout
+    before giving up) or a refusal no layout changes, such as ``vip-outside-segment``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hint: str,
+        path: tuple[str | int, ...],
+        code: str = "network-too-small",
+    ) -> None:
         super().__init__(message)
-        self.message, self.hint, self.path = message, hint, path
+        self.message, self.hint, self.path, self.code = message, hint, path, code
+
+    @property
+    def retryable(self) -> bool:
+        """Whether a tighter layout may fit where this one did not."""
+        return self.code == "network-too-small"
 
 
 class Carved(NamedTuple):
@@ -97,6 +112,8 @@ class Carver:
         self.compact_demand: dict[Key, int] = {}
         self.block_demand: dict[Key, int] = {}
         self.tops: dict[str | None, int] = {}
+        #: Each zone's slot in the layout being tried (``_sizes``).
+        self.slots: dict[str, int] = {}
         self.block_sizes: dict[str, dict[str, int]] = {}  # tier → service → block size
 
     # -- the provider's hooks --
@@ -216,9 +233,12 @@ class Carver:
         ]
         error: PlanError | None = None
         for (mode, demand), (tried, width) in itertools.product(demands, zone_slots.layouts(slots)):
+            self.slots = tried
             try:
                 return (mode, tried, width, *self._fit(layout, demand, width))
             except PlanError as failed:
+                if not failed.retryable:
+                    raise
                 error = failed
         assert error is not None
         raise error

@@ -9,11 +9,15 @@ keeps sending the VIP's traffic to the old rack. The pair therefore gets a segme
 own that spans its zones: both nodes and the VIP are addressed inside it, and the VIP
 carries its prefix.
 
-The segment is carved from the top of the network, the per-zone subnets from the bottom
-(``carving``), so adding or dropping it moves no other subnet whenever the network has
-room for it beside them. It is then a /24, or the largest block that still fits,
-down to the smallest that holds its reserved addresses, the pair and the VIP. Only in a
-network too tight for even that do the per-zone subnets shrink to make room.
+The per-zone subnets are carved from the bottom of the network (``carving``), each tier's run
+with its zone slots, and the segment is carved *around the VIP* the user gave (usually
+already in DNS): the /24 that holds it, or the largest block that still fits, down to the
+smallest that holds its reserved addresses, the pair and the VIP, above every per-zone
+subnet and zone slot. Room for the segment is made as if it sat at the top of the network,
+so adding or dropping it moves no other subnet whenever the network has room for it beside
+them; only in a network too tight for even that do the per-zone subnets shrink. A VIP that
+no such segment can hold as a host address (inside a subnet or a zone slot, or the network,
+gateway or broadcast address of its segment) is refused by ``onprem``, never moved.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class SegmentSpec:
     zones: tuple[str, ...]
     count: int
     public: bool
+    #: The virtual IP the segment is carved around (None: not an IPv4 address).
+    vip: ipaddress.IPv4Address | None = None
 
     @property
     def need(self) -> int:
@@ -66,14 +72,49 @@ class SegmentSpec:
     def subnet(self, network: ipaddress.IPv4Network, prefix: int) -> Subnet:
         """The segment as a subnet of ``prefix`` at the top of ``network``."""
         top = int(network.broadcast_address) + 1 - (1 << (32 - prefix))
+        return self.subnet_at(ipaddress.IPv4Network((top, prefix)))
+
+    def subnet_at(self, cidr: ipaddress.IPv4Network) -> Subnet:
+        """The segment as the subnet ``cidr``."""
         return Subnet(
             name=self.name,
             tier=self.tier,
             zone="+".join(self.zones),
-            cidr=ipaddress.IPv4Network((top, prefix)),
+            cidr=cidr,
             public=self.public,
             zones=self.zones,
         )
+
+    def candidates(self, network: ipaddress.IPv4Network) -> Iterator[ipaddress.IPv4Network]:
+        """The blocks that hold the VIP, largest first, that the segment could be."""
+        if self.vip is None:
+            return
+        for prefix in self.prefixes():
+            if prefix >= network.prefixlen:
+                yield ipaddress.IPv4Network((self.vip, prefix), strict=False)
+
+    def around_vip(self, network: ipaddress.IPv4Network, free_from: int) -> Subnet | None:
+        """The largest segment that holds the VIP as a host address and starts at or above
+        ``free_from`` (the first address no per-zone subnet or zone slot takes), if any."""
+        assert self.vip is not None
+        for cidr in self.candidates(network):
+            if int(cidr.network_address) >= free_from and reserved_role(self.vip, cidr) is None:
+                return self.subnet_at(cidr)
+        return None
+
+
+def reserved_role(ip: ipaddress.IPv4Address, cidr: ipaddress.IPv4Network) -> str | None:
+    """What ``ip`` is in ``cidr`` when it is not a host address there: "network", "gateway",
+    "broadcast" (or "outside"); None for a host address."""
+    if ip not in cidr:
+        return "outside"
+    if ip == cidr.network_address:
+        return "network"
+    if ip == cidr.network_address + 1:
+        return "gateway"
+    if ip == cidr.broadcast_address:
+        return "broadcast"
+    return None
 
 
 def segment_spec(topology: model.Topology, services: dict[str, ServicePlan]) -> SegmentSpec | None:
@@ -83,6 +124,10 @@ def segment_spec(topology: model.Topology, services: dict[str, ServicePlan]) -> 
     pair = vrrp_pair(services)
     if pair is None:
         return None
+    try:
+        vip: ipaddress.IPv4Address | None = ipaddress.IPv4Address(topology.entry.vip)
+    except ValueError:
+        vip = None  # validation reports it (bad-vip)
     return SegmentSpec(
         name=f"{pair.tier}-{pair.name}-segment",
         tier=pair.tier,
@@ -90,6 +135,7 @@ def segment_spec(topology: model.Topology, services: dict[str, ServicePlan]) -> 
         zones=tuple(pair.per_zone),
         count=pair.count,
         public=topology.tiers[pair.tier].public,
+        vip=vip,
     )
 
 

@@ -3,18 +3,20 @@
 On premises the network, gateway and broadcast addresses of a subnet are reserved, subnets
 go down to /30, and the site's routers (not planned here) carry egress. An active-passive
 NGINX entry pair with a virtual IP is addressed in one segment stretched over its racks
-(``entry_segment``), carved from the top of the network.
+(``entry_segment``), carved around the VIP above the per-zone subnets and their zone slots;
+a VIP where no such segment fits is refused with what it collides with.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Literal
 
 from tiered import model
 from tiered.placement.networks.base import NetworkBase, Subnet
 from tiered.placement.networks.carving import Carver, Key, PlanError
-from tiered.placement.networks.entry_segment import SegmentSpec, segment_spec
+from tiered.placement.networks.entry_segment import SegmentSpec, reserved_role, segment_spec
 from tiered.placement.services import ServicePlan
 
 
@@ -43,9 +45,24 @@ class OnPremCarver(Carver):
     def _fit(
         self, layout: list[Key], demand: dict[Key, int], width: int
     ) -> tuple[dict[str | None, int], Subnet | None]:
-        """Prefixes of the per-zone subnets, and the entry segment in what is left on top."""
+        """Prefixes of the per-zone subnets, and the entry segment around the VIP above them."""
         if self.segment is None:
             return super()._fit(layout, demand, width)
+        prefixes, on_top = self._fit_on_top(layout, demand, width)
+        if self.segment.vip is None:
+            return prefixes, on_top
+        free_from = int(self.network.network_address) + self._used(prefixes, width)
+        around = self.segment.around_vip(self.network, free_from)
+        if around is None:
+            raise self._vip_collision(self.segment, prefixes, width, free_from, on_top)
+        return prefixes, around
+
+    def _fit_on_top(
+        self, layout: list[Key], demand: dict[Key, int], width: int
+    ) -> tuple[dict[str | None, int], Subnet]:
+        """Prefixes of the per-zone subnets with room for the entry segment on top of the
+        network, and that segment: the sizes the segment around the VIP gets too."""
+        assert self.segment is not None
         error: PlanError | None = None
         # First the subnets as they would be without the segment, beside the largest
         # segment that fits on top: adding the segment then moves nothing.
@@ -72,6 +89,74 @@ class OnPremCarver(Carver):
                 continue
             return prefixes, self.segment.subnet(self.network, prefix)
         raise _segment_error(self.segment, self.network, error)
+
+    def _vip_collision(
+        self,
+        segment: SegmentSpec,
+        prefixes: dict[str | None, int],
+        width: int,
+        free_from: int,
+        on_top: Subnet,
+    ) -> PlanError:
+        """Why no entry segment can be carved around the VIP, and where the VIP could go."""
+        assert segment.vip is not None
+        vip = segment.vip
+        pair = f"the entry segment of {segment.service} (one VLAN over {', '.join(segment.zones)})"
+        last = on_top.cidr.broadcast_address - 1
+        above = (
+            f"pick a host address above {ipaddress.IPv4Address(free_from - 1)}, where the "
+            f"per-zone subnets and their zone slots end, e.g. `vip: {last}`"
+        )
+        if int(vip) < free_from:
+            return self._refusal(f"vip {vip} is {self._slot_of(vip, prefixes, width)}", pair, above)
+        largest = next(segment.candidates(self.network))
+        role = reserved_role(vip, largest)
+        if int(largest.network_address) >= free_from and role is not None:
+            return PlanError(
+                f"vip {vip} is the {role} address of the entry segment {segment.name} "
+                f"{largest} that would be carved around it (network, gateway and broadcast "
+                "addresses are reserved)",
+                f"pick a host address of {largest} above the pair's "
+                f"{segment.count} nodes, e.g. `vip: {largest.broadcast_address - 1}`",
+                ("entry", "vip"),
+                code="vip-outside-segment",
+            )
+        smallest = max(segment.prefixes())
+        return self._refusal(
+            f"vip {vip} is too close to the per-zone subnets and their zone slots, which end at "
+            f"{ipaddress.IPv4Address(free_from - 1)}: a segment around it (a /{smallest} at "
+            "least) would overlap them",
+            pair,
+            above,
+        )
+
+    @staticmethod
+    def _refusal(what: str, pair: str, hint: str) -> PlanError:
+        return PlanError(
+            f"{what}, so {pair} cannot be carved around it",
+            hint,
+            ("entry", "vip"),
+            code="vip-outside-segment",
+        )
+
+    def _slot_of(
+        self, ip: ipaddress.IPv4Address, prefixes: dict[str | None, int], width: int
+    ) -> str:
+        """The per-zone subnet, or the zone slot kept for a later zone, that holds ``ip``."""
+        for tier, start in self._runs(prefixes, width).items():
+            size = 1 << (32 - prefixes[tier])
+            if not start <= int(ip) < start + width * size:
+                continue
+            slot = (int(ip) - start) // size
+            cidr = ipaddress.IPv4Network((start + slot * size, prefixes[tier]))
+            zone = next((z for z in self.zones if self.slots.get(z) == slot), None)
+            if zone is not None:
+                return f"inside the subnet {tier}-{zone} {cidr} (tier '{tier}', zone {zone})"
+            return (
+                f"inside {cidr}, the zone slot {slot} that tier '{tier}' keeps for a zone added "
+                "later (so that adding a zone moves no subnet)"
+            )
+        return "inside the per-zone subnets"  # not reached: the runs cover every address below
 
 
 def _segment_error(segment: SegmentSpec, network: object, error: PlanError | None) -> PlanError:

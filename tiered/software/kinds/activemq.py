@@ -7,7 +7,7 @@ that lock, not over the network: no peer port. Clients get the failover URL of a
 
 from __future__ import annotations
 
-from tiered.software import templating
+from tiered.software import probes, templating
 from tiered.software.base import JAVA, Download, FailoverDelivery, Kind, Refused, SystemUser
 from tiered.software.context import InstanceContext, ServiceContext
 from tiered.software.delivery import Delivery, Unit, header
@@ -73,9 +73,20 @@ class ActiveMq(Kind):
     icon = "onprem/queue/activemq.png"
 
     def health_probe(self, port: int, path: str | None = None, address: str = "127.0.0.1") -> str:
-        """The broker port accepts connections. A slave opens it only once it holds the
-        lock: on the waiting broker of a pair the probe fails until it takes over."""
-        return super().health_probe(port, None, address)
+        """The broker greets on its port (OpenWire's ``ActiveMQ`` magic). A slave opens the
+        port only once it holds the lock: on the waiting broker the probe fails until then."""
+        return probes.exchange(address, port, b"", b"ActiveMQ", until_close=False)
+
+    def readiness(self, instance: InstanceContext) -> probes.Readiness:
+        """The broker greets, or it runs while the other broker holds the KahaDB lock: the
+        passive member of a pair legitimately waits for the lock and opens no port."""
+        service = instance.service
+        where, lock = f"{instance.address}:{service.port}", f"{kahadb_directory(service)}/lock"
+        greets = self.health_probe(service.port, None, instance.address)
+        return probes.Readiness(
+            f"the broker greeting on {where}, or running while the other broker holds {lock}",
+            f"{greets} || {{ systemctl is-active --quiet activemq && [ -e {lock} ]; }}",
+        )
 
     def endpoint_variables(self, members: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         """Also ``URL``: the failover URL of every broker (clients follow the lock holder)."""
@@ -84,9 +95,11 @@ class ActiveMq(Kind):
 
     def render(self, instance: InstanceContext) -> Delivery:
         service = instance.service
+        heap = service.heap_mib
         delivery = Delivery(self.name)
         delivery.add_file(ACTIVEMQ_XML, activemq_xml(service))
         delivery.steps.append(
+            "# the broker's own folders, and the KahaDB folder the brokers share\n"
             f"install -d -o activemq -g activemq {DATA} {DATA}/temp \\\n"
             f"  {kahadb_directory(service)}"
         )
@@ -97,6 +110,9 @@ class ActiveMq(Kind):
                 "User=activemq\n"
                 "Group=activemq\n"
                 f"Environment=ACTIVEMQ_DATA={DATA} ACTIVEMQ_TMP={DATA}/temp\n"
+                f'Environment="ACTIVEMQ_OPTS=-Xms{heap}m -Xmx{heap}m '
+                "-Djava.util.logging.config.file=logging.properties "
+                '-Djava.security.auth.login.config=/opt/activemq/conf/login.config"\n'
                 f"WorkingDirectory={DATA}\n"
                 f"ExecStart=/opt/activemq/bin/activemq console xbean:file:{ACTIVEMQ_XML}\n",
             )

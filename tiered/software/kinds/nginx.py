@@ -11,7 +11,7 @@ application like any other: the install hook.
 from __future__ import annotations
 
 from tiered.software import application, probes, stack
-from tiered.software.base import FailoverDelivery, Kind, assumed
+from tiered.software.base import FailoverDelivery, Kind, answering, assumed
 from tiered.software.context import InstanceContext
 from tiered.software.delivery import Delivery
 
@@ -47,6 +47,21 @@ class Nginx(Kind):
         """nginx's own ``/healthz`` on ``port`` (HTTPS, any certificate, on 443)."""
         return probes.http(address, port, HEALTH_PATH, https=port == TLS_PORT)
 
+    def readiness(self, instance: InstanceContext) -> probes.Readiness:
+        """The entry proxy's ``/healthz`` on its first plain port (else HTTPS on 443); an
+        nginx tiered does not configure is waited for like any application."""
+        service = instance.service
+        if service.proxy_config is None:
+            generic = Kind.health_probe(self, service.port, service.health_path, instance.address)
+            return application.awaited(answering(instance, generic))
+        plain = [port for port in service.listen if port != TLS_PORT]
+        port = plain[0] if plain else TLS_PORT
+        scheme = "https" if port == TLS_PORT else "http"
+        return probes.Readiness(
+            f"nginx answering {scheme}://{instance.address}:{port}{HEALTH_PATH}",
+            self.health_probe(port, None, instance.address),
+        )
+
     def render(self, instance: InstanceContext) -> Delivery:
         service = instance.service
         if service.proxy_config is None:
@@ -58,7 +73,10 @@ class Nginx(Kind):
             delivery.add_file(KEEPALIVED_CONF, vrrp)
         if TLS_PORT in service.listen:
             delivery.steps.append(_certificate_step(instance, delivery))
-        delivery.steps.append("nginx -t\nsystemctl enable --now nginx")
+        delivery.steps.append(
+            "# starting nginx, once its configuration passes\n"
+            "nginx -t\nsystemctl enable --now nginx"
+        )
         return delivery
 
 

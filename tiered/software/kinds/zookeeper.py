@@ -2,7 +2,8 @@
 
 ``zoo.cfg`` lists every member as ``server.<replica number>=<planned address>:2888:3888``
 and binds the client port to the instance's own address; ``myid`` holds the replica's
-number. On aws: the pinned release, the ``zookeeper`` account and a systemd unit.
+number. On aws: the pinned release, the ``zookeeper`` account and a systemd unit whose JVM
+heap is sized from the instance type (``ZK_SERVER_HEAP``).
 """
 
 from __future__ import annotations
@@ -75,7 +76,15 @@ class ZooKeeper(Kind):
     def health_probe(self, port: int, path: str | None = None, address: str = "127.0.0.1") -> str:
         """``srvr`` on the client port answers ``Mode: leader|follower|standalone`` only while
         the member serves (in a quorum). ZooKeeper listens on its planned address only."""
-        return probes.exchange(address, port, b"srvr", b"Mode: ", until_close=True)
+        return probes.zookeeper_serving(address, port)
+
+    def readiness(self, instance: InstanceContext) -> probes.Readiness:
+        """The member serves in a quorum (a lone member of an ensemble never does)."""
+        service = instance.service
+        return probes.Readiness(
+            f"ZooKeeper on {instance.address}:{service.port} serving in a quorum",
+            self.health_probe(service.port, None, instance.address),
+        )
 
     def endpoint_variables(self, members: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         """Also ``CONNECT``: the connect string of the ensemble."""
@@ -86,6 +95,7 @@ class ZooKeeper(Kind):
         delivery.add_file(ZOO_CFG, zoo_cfg(instance))
         delivery.add_file(MYID, f"{instance.ordinal}\n")
         delivery.steps.append(
+            "# the data and log folders of the member\n"
             "install -d -o zookeeper -g zookeeper /var/lib/zookeeper /var/log/zookeeper\n"
             f"chown zookeeper:zookeeper {MYID}"
         )
@@ -96,6 +106,7 @@ class ZooKeeper(Kind):
                 "User=zookeeper\n"
                 "Group=zookeeper\n"
                 "Environment=ZOO_LOG_DIR=/var/log/zookeeper\n"
+                f"Environment=ZK_SERVER_HEAP={instance.service.heap_mib}\n"
                 f"ExecStart=/opt/zookeeper/bin/zkServer.sh start-foreground {ZOO_CFG}\n",
             )
         )

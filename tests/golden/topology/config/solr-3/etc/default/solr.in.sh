@@ -10,5 +10,5 @@ SOLR_JETTY_HOST="0.0.0.0"
 SOLR_HOME="/var/solr/data"
 SOLR_PID_DIR="/var/solr"
 SOLR_LOGS_DIR="/var/solr/logs"
-SOLR_HEAP="512m"
+SOLR_HEAP="512m"  # half the memory of t2.micro
 SOLR_OPTS="$SOLR_OPTS -Dsolr.allowPaths=/mnt/files"  # backups
