@@ -18,10 +18,6 @@ from tiered.placement.plan import ComputeService, FilesystemService, Plan
 from tiered.software import software
 from tiered.software.kinds.nginx import HEALTH_PATH
 
-#: Software whose replicas keep their state on a file system they share (the master/slave
-#: brokers of ``tiered.software.kinds.activemq``).
-SHARED_STORAGE = frozenset({"activemq"})
-
 
 def unrenderable(plan: Plan, source: SourceMap) -> list[Problem]:
     """Every reason a backend would refuse ``plan``, located at the key to change."""
@@ -31,7 +27,7 @@ def unrenderable(plan: Plan, source: SourceMap) -> list[Problem]:
         if isinstance(service, ComputeService) and software(service.software).entry_proxy:
             problems.extend(_proxy_problems(service, source))
     for service in plan.services.values():
-        if isinstance(service, ComputeService) and service.software in SHARED_STORAGE:
+        if isinstance(service, ComputeService) and software(service.software).shared_storage:
             problems.extend(_shared_storage_problems(plan, service, source))
     return problems
 

@@ -132,6 +132,9 @@ class Kind:
     entry_proxy: bool = False
     #: Whether an active-passive pair of it can hold a VRRP virtual IP (keepalived).
     holds_vip: bool = False
+    #: Whether its members keep their state on a file system they share (master/slave
+    #: through a lock on it): several members then need a file system in ``depends_on``.
+    shared_storage: bool = False
 
     def delivery(self, mode: str) -> FailoverDelivery | None:
         """How ``mode`` is delivered; None when the kind does not run in it."""

@@ -71,6 +71,7 @@ class ActiveMq(Kind):
         ),
     )
     icon = "onprem/queue/activemq.png"
+    shared_storage = True
 
     def health_probe(self, port: int, path: str | None = None, address: str = "127.0.0.1") -> str:
         """The broker greets on its port (OpenWire's ``ActiveMQ`` magic). A slave opens the
