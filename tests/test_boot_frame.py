@@ -62,7 +62,7 @@ def test_each_software_has_its_probe() -> None:
     # the active broker greets; the passive one runs while the other holds the lock
     activemq = probe("activemq-1")
     assert activemq.startswith(software("activemq").health_probe(61616, None, "10.0.9.196"))
-    assert "[ -e /mnt/files/activemq/activemq/kahadb/lock ]" in activemq
+    assert '[ -e "/mnt/files/activemq/activemq/kahadb"/lock ]' in activemq
     assert probe("nginx-1").endswith("http://10.0.1.108:80/healthz")
     # the application's declared health_check, on its port, once an artifact was given
     assert probe("integrate-1") == (

@@ -195,10 +195,10 @@ def test_activemq_master_and_passive_member_both_signal(tmp_path: Path) -> None:
             assert wait_until(lambda r=running: signalled(r), SIGNAL_TIMEOUT), running.log
             assert running.process is not None and running.process.wait(timeout=30) == 0
         master, passive = started
-        lock = "/mnt/files/activemq/activemq/kahadb/lock"
+        kahadb = "/mnt/files/activemq/activemq/kahadb"
         assert only_signal(master)["--reason"] == (
             f"activemq-1 healthy: the broker greeting on {local[brokers[0]]}:{port}, or running "
-            f"while the other broker holds {lock}"
+            f"while the other broker holds the lock of {kahadb}"
         )
         assert only_signal(passive)["--exit-code"] == "0"
         assert b"ActiveMQ" in openwire_greeting(local[brokers[0]], port)

@@ -82,11 +82,12 @@ class ActiveMq(Kind):
         """The broker greets, or it runs while the other broker holds the KahaDB lock: the
         passive member of a pair legitimately waits for the lock and opens no port."""
         service = instance.service
-        where, lock = f"{instance.address}:{service.port}", f"{kahadb_directory(service)}/lock"
+        where, kahadb = f"{instance.address}:{service.port}", kahadb_directory(service)
         greets = self.health_probe(service.port, None, instance.address)
         return probes.Readiness(
-            f"the broker greeting on {where}, or running while the other broker holds {lock}",
-            f"{greets} || {{ systemctl is-active --quiet activemq && [ -e {lock} ]; }}",
+            f"the broker greeting on {where}, or running while the other broker holds the lock "
+            f"of {kahadb}",
+            f'{greets} || {{ systemctl is-active --quiet activemq && [ -e "{kahadb}"/lock ]; }}',
         )
 
     def endpoint_variables(self, members: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
