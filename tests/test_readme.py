@@ -237,8 +237,8 @@ def check_ok(folder: Path, text: str) -> bool:
 
 def test_the_defaults_the_reference_states_are_the_planned_ones(tmp_path: Path) -> None:
     from tiered.pipeline import plan_file
-    from tiered.renderers.cloudformation.compute import DEFAULT_INSTANCE_TYPE
     from tiered.renderers.cloudformation.database import DEFAULT_CLASS
+    from tiered.renderers.config.heap import DEFAULT_INSTANCE_TYPE
 
     service = _sections()["Service"]
     assert f"`{DEFAULT_INSTANCE_TYPE}`" in service["instance_type"]

@@ -10,7 +10,6 @@ from tiered.first_boot import first_boot_problems
 from tiered.placement.plan import Plan
 from tiered.renderers.cloudformation.boot import add_boot, delivery
 from tiered.renderers.cloudformation.compute import (
-    DEFAULT_INSTANCE_TYPE,
     add_instance_profile,
     add_instances,
     add_launch_templates,
@@ -25,6 +24,7 @@ from tiered.renderers.cloudformation.network import VPC, add_network
 from tiered.renderers.cloudformation.parameters import add_parameters
 from tiered.renderers.cloudformation.security import add_peer_rules, add_security_groups
 from tiered.renderers.cloudformation.template import Template, ref
+from tiered.renderers.config.heap import DEFAULT_INSTANCE_TYPE
 
 #: CloudFormation's limit on a template's Description.
 MAX_DESCRIPTION = 1024

@@ -35,6 +35,7 @@ from tiered.renderers.cloudformation.parameters import HAS_KEY_NAME, KEY_NAME, a
 from tiered.renderers.cloudformation.security import group_id
 from tiered.renderers.cloudformation.tags import kind_tags, tags
 from tiered.renderers.cloudformation.template import Json, Template, get_att, ref, sub
+from tiered.renderers.config.heap import DEFAULT_INSTANCE_TYPE
 
 if TYPE_CHECKING:  # boot imports this module
     from tiered.renderers.cloudformation.boot import Delivery
@@ -42,7 +43,6 @@ if TYPE_CHECKING:  # boot imports this module
 ROLE, PROFILE = "InstanceRole", "InstanceProfile"
 #: Graviton instance families (t4g, m7g, c6gn, r8gd ...) boot arm64 images.
 ARM_FAMILY = re.compile(r"^[a-z]+[0-9]+g[a-z]*\.")
-DEFAULT_INSTANCE_TYPE = "t3.micro"
 
 
 def architecture(instance_type: str) -> str:

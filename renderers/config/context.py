@@ -13,7 +13,7 @@ from tiered.exporters.base import ExportRefused
 from tiered.model import Tls
 from tiered.placement.plan import ComputeService, FilesystemService, Instance, Plan, ServicePlan
 from tiered.renderers.config.endpoints import endpoint, mount_point
-from tiered.renderers.config.heap import heap_mib
+from tiered.renderers.config.heap import DEFAULT_INSTANCE_TYPE, heap_mib
 from tiered.renderers.keepalived import pair_configs
 from tiered.renderers.nginx import proxies, render_config
 from tiered.software import JAVA, software
@@ -21,8 +21,6 @@ from tiered.software.context import Endpoint, InstanceContext, Member, ServiceCo
 
 #: The account nginx's workers run as: Amazon Linux 2023's package, else Debian's.
 NGINX_USER = {True: "nginx", False: "www-data"}
-#: The instance type whose memory sizes a JVM when the service names none.
-DEFAULT_INSTANCE_TYPE = "t3.micro"
 
 
 class Contexts:

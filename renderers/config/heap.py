@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+#: The instance type a service without `instance_type` runs on (the template's and the heap's).
+DEFAULT_INSTANCE_TYPE = "t3.micro"
 MIB_PER_GIB = 1024
 SHARE = 0.5
 MIN_HEAP_MIB, MAX_HEAP_MIB = 128, 31 * MIB_PER_GIB
